@@ -1,0 +1,27 @@
+package dev.alknet.transport;
+
+import io.netty.channel.Channel;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A way to carry one duplex byte stream between client and server (TCP, TLS over TCP, a QUIC stream).
+ *
+ * <p>Streams handed out by a transport are Netty channels that are active, have finished every
+ * transport-level handshake, and have {@code autoRead} switched off: nothing has been read from the peer
+ * yet. The user adds its own handler last in the pipeline and then turns reading on. Writes, half-close
+ * ({@link io.netty.channel.socket.DuplexChannel#shutdownOutput()}) and close work as on a TCP socket.
+ */
+public interface Transport {
+
+    /** The URL scheme this transport serves, e.g. {@code "tls"}. */
+    String scheme();
+
+    /** The port used when an address names none. */
+    int defaultPort();
+
+    /** Opens a stream to {@code endpoint}. Fails with {@link TransportException} carrying a one-line reason. */
+    CompletableFuture<Channel> connect(Endpoint endpoint);
+
+    /** Starts accepting streams on {@code endpoint}; each one is passed to {@code acceptor}. */
+    TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException;
+}
