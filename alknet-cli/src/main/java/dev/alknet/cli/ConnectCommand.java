@@ -1,0 +1,80 @@
+package dev.alknet.cli;
+
+import dev.alknet.client.AlknetClient;
+import dev.alknet.client.ClientOptions;
+import dev.alknet.client.ConnectFailure;
+import dev.alknet.core.config.AlknetHome;
+import dev.alknet.core.config.HostPort;
+import dev.alknet.core.config.ServerAddress;
+import dev.alknet.core.hostkeys.HostKeyPolicy;
+import dev.alknet.core.keys.KeyFileException;
+import dev.alknet.core.keys.KeyFiles;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "connect", mixinStandardHelpOptions = true,
+        description = "Connect to an alknet (or any SSH) server and open a local SOCKS5h proxy through it.")
+final class ConnectCommand implements Callable<Integer> {
+
+    @Mixin
+    HomeOption home;
+
+    @Parameters(index = "0", paramLabel = "URL", description = "Server, e.g. tcp://[user@]host[:port] (user alknet, port 22 by default).")
+    String server;
+
+    @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
+            description = "Local SOCKS5h listener (default: ${DEFAULT-VALUE}).")
+    String socks;
+
+    @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
+    boolean strictHostKey;
+
+    @Option(names = "--host-key", paramLabel = "SHA256:...", description = "Require this server host key fingerprint.")
+    String hostKey;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Bound on one connection attempt (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--connect-wait", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long a new stream waits while the tunnel is down (default: ${DEFAULT-VALUE}).")
+    Duration connectWait;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "15s",
+            description = "SSH heartbeat interval; 3 unanswered mean the session is dead (default: ${DEFAULT-VALUE}).")
+    Duration heartbeat;
+
+    @Override
+    public Integer call() throws Exception {
+        AlknetHome h = home.resolve();
+        ServerAddress address = ServerAddress.parse(server, false);
+        HostPort socksAt = HostPort.parse(socks, -1, false, socks);
+        if (hostKey != null && !hostKey.startsWith("SHA256:")) {
+            throw new IllegalArgumentException("--host-key must be a SHA256:... fingerprint");
+        }
+        if (!Files.exists(h.identity())) {
+            throw new KeyFileException("no identity at " + h.identity() + " (run 'alknet keygen' first)");
+        }
+        ClientOptions options = new ClientOptions(address, TransportOptions.forAddress(address, connectTimeout),
+                KeyFiles.load(h.identity()), h.knownHosts(),
+                strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
+                connectTimeout, connectWait, heartbeat, 3);
+        ShutdownSignal signal = new ShutdownSignal();
+        try (AlknetClient client = AlknetClient.start(options, new InetSocketAddress(socksAt.host(), socksAt.port()))) {
+            System.err.println("SOCKS5h proxy on " + client.socksAddress() + " -> " + address);
+            Object ended = CompletableFuture.anyOf(signal.received(), client.fatal()).join();
+            if (ended instanceof ConnectFailure failure) {
+                throw failure;
+            }
+            System.err.println(ended + ": shutting down");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.alknet.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code alknet} command. */
+@Command(name = "alknet", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "SSH tunnel client and server with a local SOCKS5h proxy.",
+        subcommands = {KeygenCommand.class, ServeCommand.class, ConnectCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  alknet keygen",
+                "  alknet serve --listen tcp://0.0.0.0:2222",
+                "  alknet connect tcp://server.example:2222 --socks 127.0.0.1:1080",
+                "  curl --socks5-hostname 127.0.0.1:1080 https://example.com"})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new UserErrors());
+        cli.setParameterExceptionHandler(new UserErrors());
+        cli.registerConverter(java.time.Duration.class, Durations::parse);
+        return cli.execute(args);
+    }
+}

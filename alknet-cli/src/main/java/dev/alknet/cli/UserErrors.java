@@ -1,0 +1,43 @@
+package dev.alknet.cli;
+
+import java.io.IOException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into one line on stderr and a non-zero exit: 2 for a bad command line, 1 for
+ * anything else. A stack trace only with {@code ALKNET_DEBUG=1}, and only for what is not a user mistake.
+ */
+final class UserErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        cmd.getErr().println("alknet: " + ex.getMessage());
+        cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+        return 2;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+        Throwable t = ex;
+        if (t instanceof CommandLine.ExecutionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        boolean userMistake = t instanceof IllegalArgumentException || t instanceof IOException;
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        cmd.getErr().println("alknet: " + (userMistake ? "" : "internal error: ") + firstLine(msg));
+        if (!userMistake && "1".equals(System.getenv("ALKNET_DEBUG"))) {
+            t.printStackTrace(cmd.getErr());
+        }
+        return 1;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

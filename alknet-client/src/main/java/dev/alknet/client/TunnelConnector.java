@@ -1,0 +1,114 @@
+package dev.alknet.client;
+
+import dev.alknet.core.config.SshDefaults;
+import dev.alknet.core.hostkeys.KnownHostsVerifier;
+import dev.alknet.core.keys.KeyFiles;
+import dev.alknet.core.ssh.TransportSshClient;
+import dev.alknet.transport.ConnectErrors;
+import dev.alknet.transport.TransportException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.SshException;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/** Makes one authenticated SSH session to the server per call; owns the MINA client. */
+public final class TunnelConnector implements AutoCloseable {
+
+    private final ClientOptions options;
+    private final SshClient client;
+
+    public TunnelConnector(ClientOptions options) {
+        this.options = options;
+        TransportSshClient c = (TransportSshClient) ClientBuilder.builder()
+                .factory(() -> new TransportSshClient(options.transport()))
+                .build();
+        SshDefaults.apply(c);
+        c.setServerKeyVerifier(new KnownHostsVerifier(options.knownHosts(), options.hostKeyPolicy(),
+                options.hostKeyPin()));
+        // Never pick up ~/.ssh/config or ~/.ssh/id_*: only alknet's own identity is offered.
+        c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        c.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        CoreModuleProperties.CLIENT_IDENTIFICATION.set(c, SshDefaults.IDENTIFICATION);
+        if (options.heartbeat() != null && !options.heartbeat().isZero()) {
+            CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, options.heartbeat());
+            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, options.heartbeatMisses());
+        }
+        c.start();
+        this.client = c;
+    }
+
+    public SshClient client() {
+        return client;
+    }
+
+    public dev.alknet.core.config.ServerAddress server() {
+        return options.server();
+    }
+
+    /** Connects, checks the host key and authenticates; throws {@link ConnectFailure} with the reason. */
+    public ClientSession connect() throws ConnectFailure {
+        Duration timeout = options.connectTimeout();
+        var server = options.server();
+        ClientSession session = null;
+        try {
+            session = client.connect(server.user(), InetSocketAddress.createUnresolved(server.host(), server.port()),
+                    null, null).verify(timeout.plusSeconds(1)).getSession();
+            session.addPublicKeyIdentity(options.identity());
+            session.auth().verify(timeout);
+            return session;
+        } catch (IOException | RuntimeException e) {
+            ConnectFailure failure = explain(session, e);
+            if (session != null) {
+                session.close(true);
+            }
+            throw failure;
+        }
+    }
+
+    private ConnectFailure explain(ClientSession session, Exception e) {
+        String target = options.server().toString();
+        String rejection = session == null ? null : session.getAttribute(KnownHostsVerifier.REJECTION);
+        if (rejection != null) {
+            return new ConnectFailure(rejection, true, e);
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            if (root instanceof TransportException) {
+                break;
+            }
+            root = root.getCause();
+        }
+        if (root instanceof TransportException) {
+            return new ConnectFailure(root.getMessage(), false, e);
+        }
+        String msg = String.valueOf(e.getMessage());
+        if (e instanceof SshException && msg.contains("No more authentication methods")) {
+            return new ConnectFailure(target + ": server refused key " + KeyFiles.fingerprint(options.identity()
+                    .getPublic()) + " for user '" + options.server().user() + "' (is it in the server's authorized_keys?)",
+                    true, e);
+        }
+        if (msg.contains("timeout") || msg.contains("Timeout") || e instanceof java.util.concurrent.TimeoutException) {
+            return new ConnectFailure(target + ": no SSH answer within " + options.connectTimeout().toSeconds() + " s",
+                    false, e);
+        }
+        return new ConnectFailure(target + ": " + ConnectErrors.reason(e), false, e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close(false).await(Duration.ofSeconds(2));
+        } catch (IOException e) {
+            client.close(true);
+        }
+    }
+}

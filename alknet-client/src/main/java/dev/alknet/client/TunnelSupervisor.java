@@ -1,0 +1,143 @@
+package dev.alknet.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.sshd.client.session.ClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one SSH session to the server up: connects, notices when the session dies, reconnects with
+ * backoff, and hands the current session to whoever opens a stream. A permanent failure (key refused,
+ * host key changed) stops it and completes {@link #fatal()}.
+ */
+public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelSupervisor.class);
+
+    /** Told whenever a session comes up (remote forwards are registered again here). */
+    public interface Listener {
+        void sessionUp(ClientSession session) throws Exception;
+    }
+
+    private final TunnelConnector connector;
+    private final Duration connectWait;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "alknet-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<ConnectFailure> fatal = new CompletableFuture<>();
+    private volatile CompletableFuture<ClientSession> current = new CompletableFuture<>();
+    private volatile boolean closed;
+    private volatile String lastError;
+
+    public TunnelSupervisor(TunnelConnector connector, Duration connectWait) {
+        this.connector = connector;
+        this.connectWait = connectWait;
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void start() {
+        scheduler.execute(this::attempt);
+    }
+
+    /** Completes with the failure that made the supervisor give up for good. */
+    public CompletableFuture<ConnectFailure> fatal() {
+        return fatal;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The current session if up, else waits up to connect-wait for one. */
+    @Override
+    public CompletableFuture<ClientSession> session() {
+        CompletableFuture<ClientSession> c = current;
+        ClientSession now = c.getNow(null);
+        if (now != null && now.isOpen()) {
+            return CompletableFuture.completedFuture(now);
+        }
+        if (closed || fatal.isDone()) {
+            return CompletableFuture.failedFuture(new TunnelDownException("tunnel is "
+                    + (closed ? "shut down" : "stopped: " + fatal.join().getMessage())));
+        }
+        return c.copy().orTimeout(connectWait.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
+                CompletableFuture.failedFuture(e instanceof TimeoutException
+                        ? new TunnelDownException("tunnel down for " + connectWait.toSeconds() + " s"
+                                + (lastError == null ? "" : ": " + lastError))
+                        : e));
+    }
+
+    private void attempt() {
+        if (closed) {
+            return;
+        }
+        ClientSession session;
+        try {
+            session = connector.connect();
+        } catch (ConnectFailure f) {
+            lastError = f.getMessage();
+            if (f.permanent()) {
+                LOG.error("{}", f.getMessage());
+                fatal.complete(f);
+                current.completeExceptionally(new TunnelDownException(f.getMessage()));
+                return;
+            }
+            Duration delay = backoff.next();
+            LOG.warn("{}; retrying in {} ms", f.getMessage(), delay.toMillis());
+            scheduler.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        LOG.info("tunnel up: {} ({})", connector.server(), session.getServerVersion());
+        lastError = null;
+        backoff.reset();
+        for (Listener l : listeners) {
+            try {
+                l.sessionUp(session);
+            } catch (Exception e) {
+                LOG.warn("after connecting: {}", e.getMessage());
+            }
+        }
+        session.addCloseFutureListener(f -> onClosed(session));
+        current.complete(session);
+    }
+
+    private void onClosed(ClientSession session) {
+        if (closed || current.getNow(null) != session) {
+            return;
+        }
+        current = new CompletableFuture<>();
+        Duration delay = backoff.next();
+        LOG.warn("tunnel lost; reconnecting in {} ms", delay.toMillis());
+        scheduler.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        ClientSession s = current.getNow(null);
+        current.completeExceptionally(new TunnelDownException("tunnel is shut down"));
+        if (s != null) {
+            try {
+                s.close(false).await(2, TimeUnit.SECONDS);
+            } catch (java.io.IOException e) {
+                s.close(true);
+            }
+        }
+        connector.close();
+    }
+}

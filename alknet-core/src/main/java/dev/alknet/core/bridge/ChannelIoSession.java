@@ -1,0 +1,291 @@
+package dev.alknet.core.bridge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.common.future.CloseFuture;
+import org.apache.sshd.common.future.DefaultCloseFuture;
+import org.apache.sshd.common.io.IoHandler;
+import org.apache.sshd.common.io.IoService;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.closeable.AbstractCloseable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries one MINA SSHD session over any Netty stream channel (TCP, TLS, a QUIC stream): the single
+ * bridge between the SSH layer and the transports.
+ *
+ * <p>Writes may come from any thread. They go through one queue drained on the channel's event loop, so
+ * their order is the order of {@link #writeBuffer} calls (Netty runs an event-loop caller's write at once
+ * but another thread's later, which would reorder SSH packets) and a burst costs one flush. Half-close
+ * is queued behind the pending writes: Netty's {@code shutdownOutput()} fails writes still pending.
+ */
+public final class ChannelIoSession extends AbstractCloseable implements IoSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelIoSession.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Object SHUTDOWN_OUTPUT = new Object();
+
+    private final long id = IDS.incrementAndGet();
+    private final Channel channel;
+    private final IoHandler handler;
+    private final BridgeIoService service;
+    private final SocketAddress acceptanceAddress;
+    private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
+    private final Queue<Object> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean closedNotified = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    private ChannelIoSession(Channel channel, IoHandler handler, BridgeIoService service, SocketAddress acceptance) {
+        super(channel.toString());
+        this.channel = channel;
+        this.handler = handler;
+        this.service = service;
+        this.acceptanceAddress = acceptance;
+    }
+
+    /**
+     * Attaches a session to an active stream whose autoRead is off (the Transport contract), tells MINA
+     * about it (a server session sends its identification line here) and starts reading.
+     */
+    public static ChannelIoSession attach(Channel stream, IoHandler handler, BridgeIoService service,
+            SocketAddress acceptanceAddress) throws Exception {
+        ChannelIoSession session = new ChannelIoSession(stream, handler, service, acceptanceAddress);
+        stream.pipeline().addLast("ssh", session.new Inbound());
+        service.register(session);
+        try {
+            handler.sessionCreated(session);
+        } catch (Exception e) {
+            session.close(true);
+            throw e;
+        }
+        stream.config().setAutoRead(true);
+        return session;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public IoWriteFuture writeBuffer(Buffer buffer) throws IOException {
+        ChannelWriteFuture future = new ChannelWriteFuture(this);
+        if (isClosing() || !channel.isOpen()) {
+            future.complete(new IOException("transport closed: " + channel));
+            return future;
+        }
+        // MINA keeps the buffer untouched until the future completes (its NIO2 back-end relies on it too),
+        // so it is wrapped, not copied.
+        ByteBuf data = Unpooled.wrappedBuffer(buffer.array(), buffer.rpos(), buffer.available());
+        outbound.add(new PendingWrite(data, future));
+        scheduleDrain();
+        return future;
+    }
+
+    @Override
+    public void shutdownOutputStream() {
+        outbound.add(SHUTDOWN_OUTPUT);
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drain);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        Object item;
+        while ((item = outbound.poll()) != null) {
+            if (item == SHUTDOWN_OUTPUT) {
+                ChannelFuture last = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
+                wrote = false;
+                last.addListener(f -> {
+                    if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+                        duplex.shutdownOutput();
+                    }
+                });
+                continue;
+            }
+            PendingWrite w = (PendingWrite) item;
+            channel.write(w.data).addListener(f -> w.future.complete(f.cause()));
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    @Override
+    public void suspendRead() {
+        channel.config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeRead() {
+        channel.config().setAutoRead(true);
+    }
+
+    @Override
+    protected CloseFuture doCloseGracefully() {
+        // Let queued writes reach the wire first (a DISCONNECT message, the tail of a stream).
+        DefaultCloseFuture done = new DefaultCloseFuture(toString(), futureLock);
+        channel.eventLoop().execute(() -> {
+            drain();
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> channel.close()
+                    .addListener(c -> done.setClosed()));
+        });
+        return done;
+    }
+
+    @Override
+    protected void doCloseImmediately() {
+        channel.close();
+        failPendingWrites();
+        notifyClosed();
+        super.doCloseImmediately();
+    }
+
+    private void failPendingWrites() {
+        Object item;
+        while ((item = outbound.poll()) != null) {
+            if (item instanceof PendingWrite w) {
+                w.data.release();
+                w.future.complete(new IOException("transport closed"));
+            }
+        }
+    }
+
+    private void notifyClosed() {
+        if (closedNotified.compareAndSet(false, true)) {
+            service.unregister(this);
+            try {
+                handler.sessionClosed(this);
+            } catch (Exception e) {
+                LOG.debug("sessionClosed failed for {}", this, e);
+            }
+        }
+    }
+
+    @Override
+    public long getId() {
+        return id;
+    }
+
+    @Override
+    public SocketAddress getAcceptanceAddress() {
+        return acceptanceAddress;
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() {
+        return localOf(channel);
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() {
+        return remoteOf(channel);
+    }
+
+    /** A QUIC stream has no socket address of its own; its parent connection has. */
+    private static SocketAddress remoteOf(Channel ch) {
+        SocketAddress a = ch.remoteAddress();
+        return a != null || ch.parent() == null ? a : remoteOf(ch.parent());
+    }
+
+    private static SocketAddress localOf(Channel ch) {
+        SocketAddress a = ch.localAddress();
+        return a != null || ch.parent() == null ? a : localOf(ch.parent());
+    }
+
+    @Override
+    public Object getAttribute(Object key) {
+        return attributes.get(key);
+    }
+
+    @Override
+    public Object setAttribute(Object key, Object value) {
+        return attributes.put(key, value);
+    }
+
+    @Override
+    public Object setAttributeIfAbsent(Object key, Object value) {
+        return attributes.putIfAbsent(key, value);
+    }
+
+    @Override
+    public Object removeAttribute(Object key) {
+        return attributes.remove(key);
+    }
+
+    @Override
+    public IoService getService() {
+        return service;
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelIoSession[" + id + " " + channel + "]";
+    }
+
+    private record PendingWrite(ByteBuf data, ChannelWriteFuture future) {
+    }
+
+    /** Feeds received bytes to MINA and reports the end of the stream. */
+    private final class Inbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            ByteBuf buf = (ByteBuf) msg;
+            try {
+                handler.messageReceived(ChannelIoSession.this, new ByteBufReadable(buf));
+            } finally {
+                buf.release();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                // The peer ended the SSH stream: the session is over whatever it still wants to say.
+                close(false);
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            failPendingWrites();
+            close(true);
+            notifyClosed();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            try {
+                handler.exceptionCaught(ChannelIoSession.this, cause);
+            } catch (Exception e) {
+                LOG.debug("exceptionCaught failed for {}", ChannelIoSession.this, e);
+            }
+            close(true);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.alknet.core.ssh;
+
+import dev.alknet.core.bridge.BridgeIoService;
+import dev.alknet.core.bridge.ChannelIoSession;
+import io.netty.channel.Channel;
+import org.apache.sshd.server.SshServer;
+
+/**
+ * An {@link SshServer} that binds no socket of its own: transports hand it their accepted streams
+ * through {@link #attach}, so one key set and one policy serve every listener.
+ */
+public final class TransportSshServer extends SshServer {
+
+    private final BridgeIoService ioService = new BridgeIoService();
+
+    /** Prepares the session factory and timeouts, what {@link #start()} does apart from binding. */
+    public void startUnbound() {
+        checkConfig();
+        setSessionFactory(createSessionFactory());
+        setupSessionTimeout(getSessionFactory());
+    }
+
+    /** Runs SSH on an accepted stream; the server's identification line goes out at once. */
+    public ChannelIoSession attach(Channel stream) throws Exception {
+        return ChannelIoSession.attach(stream, getSessionFactory(), ioService, stream.localAddress());
+    }
+
+    public int sessionCount() {
+        return ioService.getManagedSessions().size();
+    }
+
+    @Override
+    public void stop(boolean immediately) throws java.io.IOException {
+        ioService.close(immediately);
+        super.stop(immediately);
+    }
+}
