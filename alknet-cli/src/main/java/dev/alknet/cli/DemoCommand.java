@@ -58,8 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         ServerAddress listen = ServerAddress.parse("tcp://127.0.0.1:0", true);
         ShutdownSignal signal = new ShutdownSignal();
         try (AlknetServer server = AlknetServer.start(new ServerOptions(List.of(listen), hostKey,
-                home.authorizedKeys(), a -> TransportOptions.forAddress(a, Duration.ofSeconds(10)), 6),
-                ServerChannels.directTcpip())) {
+                home.authorizedKeys(), a -> TransportOptions.forAddress(a, Duration.ofSeconds(10)), 6))) {
             int serverPort = server.listeners().get(0).localAddress().getPort();
             ServerAddress target = ServerAddress.parse("tcp://127.0.0.1:" + serverPort, false);
             ClientOptions options = new ClientOptions(target, TransportOptions.forAddress(target, Duration.ofSeconds(10)),

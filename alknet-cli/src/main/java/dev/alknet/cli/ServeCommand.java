@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
                 authorizedKeys != null ? authorizedKeys : h.authorizedKeys(),
                 a -> TransportOptions.forAddress(a, Duration.ofSeconds(10)), maxAuthAttempts);
         ShutdownSignal signal = new ShutdownSignal();
-        try (AlknetServer server = AlknetServer.start(options, ServerChannels.directTcpip())) {
+        try (AlknetServer server = AlknetServer.start(options)) {
             String why = signal.received().join();
             System.err.println(why + ": shutting down");
         }

@@ -27,6 +27,9 @@ final class UserErrors implements IExecutionExceptionHandler, IParameterExceptio
         if (t instanceof CommandLine.ExecutionException && t.getCause() != null) {
             t = t.getCause();
         }
+        if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
+            t = t.getCause();
+        }
         boolean userMistake = t instanceof IllegalArgumentException || t instanceof IOException;
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         cmd.getErr().println("alknet: " + (userMistake ? "" : "internal error: ") + firstLine(msg));

@@ -25,7 +25,7 @@ public final class AlknetClient implements AutoCloseable {
         SocksServer socks;
         try {
             socks = SocksServer.start(socksBind, supervisor, SocksOptions.defaults());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             supervisor.close();
             throw e;
         }

@@ -3,6 +3,8 @@ package dev.alknet.server;
 import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.config.SshDefaults;
 import dev.alknet.core.ssh.TransportSshServer;
+import dev.alknet.server.dial.DirectDialer;
+import dev.alknet.server.dial.DirectTcpipChannelFactory;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportListener;
@@ -31,7 +33,12 @@ public final class AlknetServer implements AutoCloseable {
         this.sshd = sshd;
     }
 
-    /** Builds the SSH server, binds every listener, and fails with one clear line if anything is off. */
+    /** Builds the SSH server with the default dialer, binds every listener; fails with one clear line. */
+    public static AlknetServer start(ServerOptions options) throws IOException {
+        return start(options, new DirectTcpipChannelFactory(new DirectDialer()));
+    }
+
+    /** As {@link #start(ServerOptions)}, with the given {@code direct-tcpip} implementation (policy, egress). */
     public static AlknetServer start(ServerOptions options, ChannelFactory directTcpip) throws IOException {
         if (!Files.isReadable(options.authorizedKeys())) {
             throw new IOException("no authorized_keys at " + options.authorizedKeys()

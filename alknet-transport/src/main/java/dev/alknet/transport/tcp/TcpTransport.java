@@ -8,24 +8,29 @@ import dev.alknet.transport.StreamReady;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportListener;
+import dev.alknet.transport.proxy.ViaProxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
-/** Plain TCP: the SSH stream is the socket itself. */
+/** Plain TCP: the SSH stream is the socket itself, optionally dialled through a SOCKS5/HTTP proxy. */
 public final class TcpTransport implements Transport {
 
-    private final Duration connectTimeout;
+    private final TcpDialer dialer;
 
     public TcpTransport(Duration connectTimeout) {
-        this.connectTimeout = connectTimeout;
+        this(connectTimeout, null);
+    }
+
+    /** {@code via} may be null (direct connections). */
+    public TcpTransport(Duration connectTimeout, ViaProxy via) {
+        this.dialer = new TcpDialer(connectTimeout, via);
     }
 
     @Override
@@ -40,28 +45,7 @@ public final class TcpTransport implements Transport {
 
     @Override
     public CompletableFuture<Channel> connect(Endpoint endpoint) {
-        return connect(endpoint, () -> new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-            }
-        });
-    }
-
-    /**
-     * Dials {@code endpoint} with {@code firstHandlers} installed before the channel connects (TLS or an
-     * upstream proxy handler ride on this); the future completes once the TCP connection is up.
-     */
-    public CompletableFuture<Channel> connect(Endpoint endpoint, Supplier<ChannelHandler> firstHandlers) {
-        CompletableFuture<Channel> result = new CompletableFuture<>();
-        Bootstrap b = configure(new Bootstrap(), connectTimeout).handler(firstHandlers.get());
-        b.connect(endpoint.unresolved()).addListener(f -> {
-            if (f.isSuccess()) {
-                result.complete(((io.netty.channel.ChannelFuture) f).channel());
-            } else {
-                result.completeExceptionally(ConnectErrors.describe(endpoint, f.cause()));
-            }
-        });
-        return result;
+        return dialer.dial(endpoint, null);
     }
 
     /** The socket options every alknet TCP stream gets, listening or dialling. */
@@ -81,8 +65,7 @@ public final class TcpTransport implements Transport {
     }
 
     /** Binds {@code endpoint}; {@code init} sets up each accepted socket's pipeline (TLS adds its handler). */
-    public static TransportListener bind(Endpoint endpoint, java.util.function.Consumer<Channel> init)
-            throws TransportException {
+    public static TransportListener bind(Endpoint endpoint, Consumer<Channel> init) throws TransportException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(EventLoops.group())
                 .channel(EventLoops.serverSocketChannel())

@@ -1,0 +1,140 @@
+package dev.alknet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.alknet.client.AlknetClient;
+import dev.alknet.client.ClientOptions;
+import dev.alknet.core.config.ServerAddress;
+import dev.alknet.core.hostkeys.HostKeyPolicy;
+import dev.alknet.transport.tcp.TcpTransport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Stock OpenSSH on either side of alknet: {@code ssh -N -D} against alknet serve, alknet connect against sshd. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OpenSshInteropTest {
+
+    private static final long SIZE = 8L * 1024 * 1024;
+    private static WebServer web;
+
+    @BeforeAll
+    static void start() throws IOException {
+        web = new WebServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        web.close();
+    }
+
+    @Test
+    void stockSshDynamicForwardThroughAlknetServer() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh")), "OpenSSH client not installed");
+        try (Tunnel t = Tunnel.start("tcp")) {
+            int serverPort = t.server.listeners().get(0).localAddress().getPort();
+            int socks = freePort();
+            Process ssh = new ProcessBuilder("ssh", "-N", "-D", "127.0.0.1:" + socks,
+                    "-i", t.home.resolve("id_ed25519").toString(), "-p", String.valueOf(serverPort),
+                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                    "-o", "IdentitiesOnly=yes", "-F", "/dev/null", "-o", "ExitOnForwardFailure=yes",
+                    "alknet@127.0.0.1").redirectErrorStream(true).redirectOutput(t.home.resolve("ssh.log").toFile())
+                    .start();
+            try {
+                waitForPort(socks, ssh);
+                fetchAndCheck("127.0.0.1:" + socks, t.home);
+            } finally {
+                ssh.destroy();
+                ssh.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void alknetConnectThroughStockSshd() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/sshd")), "OpenSSH server not installed");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to log in as root");
+        Path dir = Files.createTempDirectory("alknet-sshd-");
+        try (Tunnel keys = Tunnel.start("tcp")) {
+            run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host_key").toString());
+            Files.copy(keys.home.resolve("id_ed25519.pub"), dir.resolve("authorized_keys"));
+            int port = freePort();
+            Files.writeString(dir.resolve("sshd_config"), String.join("\n",
+                    "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("host_key"),
+                    "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "PidFile " + dir.resolve("sshd.pid"),
+                    "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
+                    "StrictModes no", "PermitRootLogin prohibit-password", "AllowTcpForwarding yes", ""));
+            Files.createDirectories(Path.of("/run/sshd"));
+            Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+            try {
+                waitForPort(port, sshd);
+                ServerAddress target = ServerAddress.parse("tcp://root@127.0.0.1:" + port, false);
+                ClientOptions options = new ClientOptions(target, new TcpTransport(Duration.ofSeconds(5)),
+                        keys.identity, dir.resolve("known_hosts"), HostKeyPolicy.TRUST_ON_FIRST_USE, null,
+                        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(15), 3);
+                try (AlknetClient client = AlknetClient.start(options, new InetSocketAddress("127.0.0.1", 0))) {
+                    fetchAndCheck("127.0.0.1:" + client.socksAddress().getPort(), dir);
+                    // A closed port behind stock sshd must still come back as "connection refused".
+                    try (Socks5Probe p = new Socks5Probe(client.socksAddress().getPort())) {
+                        assertEquals(5, p.connectDomain("localhost", freePort()));
+                    }
+                }
+                List<String> known = Files.readAllLines(dir.resolve("known_hosts"));
+                assertEquals(1, known.size());
+                assertEquals(true, known.get(0).startsWith("[127.0.0.1]:" + port + " ssh-ed25519 "));
+            } finally {
+                sshd.destroy();
+                sshd.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void fetchAndCheck(String socks, Path dir) throws Exception {
+        Path out = dir.resolve("got");
+        Curl.Result r = Curl.fetch(socks, "http://localhost:" + web.port() + "/blob?size=" + SIZE + "&seed=7", out,
+                "--retry", "3", "--retry-all-errors", "--retry-delay", "1");
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(WebServer.Blob.sha256(SIZE, 7), Files2.sha256(out));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void waitForPort(int port, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("process exited with " + p.exitValue() + " before port " + port + " opened");
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("port " + port + " never opened");
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+}

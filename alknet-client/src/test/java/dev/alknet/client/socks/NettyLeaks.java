@@ -1,0 +1,71 @@
+package dev.alknet.client.socks;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.ResourceLeakDetectorFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Counts ByteBuf leaks Netty's detector finds. {@link #install()} must run before the first ByteBuf class is
+ * initialised, i.e. from the static initialiser of every test class that uses Netty.
+ */
+final class NettyLeaks {
+
+    private static final AtomicInteger LEAKS = new AtomicInteger();
+
+    static {
+        // Before anything logs (Netty's logger factory initialises slf4j): quiet MINA, keep a switch for ours.
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setDefault("org.slf4j.simpleLogger.log.dev.alknet", "info");
+        System.setProperty("io.netty.leakDetection.level", "paranoid");
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+            @Override
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> type, int interval, long maxActive) {
+                return new ResourceLeakDetector<T>(type, interval) {
+                    @Override
+                    protected boolean needReport() {
+                        return true;
+                    }
+
+                    @Override
+                    protected void reportTracedLeak(String resourceType, String records) {
+                        LEAKS.incrementAndGet();
+                        super.reportTracedLeak(resourceType, records);
+                    }
+
+                    @Override
+                    protected void reportUntracedLeak(String resourceType) {
+                        LEAKS.incrementAndGet();
+                        super.reportUntracedLeak(resourceType);
+                    }
+                };
+            }
+        });
+    }
+
+    private NettyLeaks() {
+    }
+
+    private static void setDefault(String key, String value) {
+        System.setProperty(key, System.getProperty(key, value));
+    }
+
+    static void install() {
+        // the static initialiser does the work
+    }
+
+    /** Collects garbage and lets the detector look at it; returns the leaks found so far. */
+    static int leaks() throws InterruptedException {
+        for (int round = 0; round < 5; round++) {
+            System.gc();
+            Thread.sleep(50);
+            for (int i = 0; i < 100; i++) { // every tracked allocation drains the detector's queue
+                ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(16);
+                b.release();
+            }
+        }
+        return LEAKS.get();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.alknet.server.dial;
+
+import dev.alknet.transport.ConnectErrors;
+import io.netty.channel.ConnectTimeoutException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.Locale;
+
+/** Classifies the exceptions of a failed connect into a {@link DialException}, in one place. */
+public final class DialErrors {
+
+    private DialErrors() {
+    }
+
+    public static DialException unknownHost(String host, Throwable cause) {
+        return new DialException(DialFailure.UNKNOWN_HOST, "unknown host " + host, cause);
+    }
+
+    /** Returns the first {@link DialException} in the cause chain, or classifies the deepest known exception. */
+    public static DialException classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DialException d) {
+                return d;
+            }
+            DialFailure kind = kindOf(t);
+            if (kind != null) {
+                return new DialException(kind, textOf(kind), failure);
+            }
+        }
+        return new DialException(DialFailure.OTHER, ConnectErrors.reason(failure), failure);
+    }
+
+    private static DialFailure kindOf(Throwable t) {
+        if (t instanceof ConnectTimeoutException || t instanceof SocketTimeoutException) {
+            return DialFailure.TIMED_OUT;
+        }
+        if (!(t instanceof SocketException)) {
+            return null;
+        }
+        // Both NIO and Netty's native transport report ENETUNREACH and EHOSTUNREACH with one exception type
+        // (epoll: NoRouteToHostException for both; NIO: SocketException vs NoRouteToHostException), and annotate the
+        // message with the address, so the errno text is the only reliable discriminator left.
+        String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+        if (text.contains("connection refused")) {
+            return DialFailure.CONNECTION_REFUSED;
+        }
+        if (text.contains("network is unreachable")) {
+            return DialFailure.NETWORK_UNREACHABLE;
+        }
+        if (t instanceof NoRouteToHostException || text.contains("no route to host")) {
+            return DialFailure.HOST_UNREACHABLE;
+        }
+        if (text.contains("timed out")) {
+            return DialFailure.TIMED_OUT;
+        }
+        return null;
+    }
+
+    static String textOf(DialFailure kind) {
+        return switch (kind) {
+            case CONNECTION_REFUSED -> "connection refused";
+            case TIMED_OUT -> "connection timed out";
+            case NETWORK_UNREACHABLE -> "network is unreachable";
+            case HOST_UNREACHABLE -> "no route to host";
+            case UNKNOWN_HOST -> "unknown host";
+            case OTHER -> "connect failed";
+        };
+    }
+}

@@ -1,0 +1,14 @@
+package dev.alknet.server.dial;
+
+/**
+ * Why a dial failed, as a value so callers (open-failure text, SOCKS reply codes) map it in one place and never parse
+ * text.
+ */
+public enum DialFailure {
+    UNKNOWN_HOST,
+    CONNECTION_REFUSED,
+    TIMED_OUT,
+    NETWORK_UNREACHABLE,
+    HOST_UNREACHABLE,
+    OTHER
+}

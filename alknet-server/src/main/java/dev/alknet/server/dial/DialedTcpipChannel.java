@@ -1,0 +1,302 @@
+package dev.alknet.server.dial;
+
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.Closeable;
+import org.apache.sshd.common.FactoryManager;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.forward.ForwardingTunnelEndpointsProvider;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server side of one {@code direct-tcpip} channel (RFC 4254 §7.2). The open is confirmed only once the destination
+ * TCP connection stands; a failure is answered with SSH_MSG_CHANNEL_OPEN_FAILURE carrying the reason text.
+ *
+ * <p>Threads: {@code doInit}, {@code doWriteData}, {@code handleEof}, {@code handleWindowAdjust} and
+ * {@code handleClose} run on the SSH session's reader thread; the relay back to SSH runs on the destination's event
+ * loop ({@link DestinationToSsh}). The channel closes once both directions have ended (EOF sent and received, FIN
+ * sent and received), or at once on a destination error.
+ */
+public final class DialedTcpipChannel extends AbstractServerChannel implements ForwardingTunnelEndpointsProvider {
+
+    static final String FORBIDDEN = "forbidden by server policy";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DialedTcpipChannel.class);
+    private static final int BOTH_DIRECTIONS = 2;
+
+    private final Dialer dialer;
+    private final DestinationPolicy policy;
+    private final AtomicInteger directionsDone = new AtomicInteger();
+    private volatile SshdSocketAddress destination;
+    private volatile SshdSocketAddress originator;
+    private volatile ChannelAsyncOutputStream toClient;
+    private volatile DestinationSocket socket;
+    private volatile CompletableFuture<Channel> dial;
+
+    DialedTcpipChannel(Dialer dialer, DestinationPolicy policy) {
+        super("", Collections.emptyList(), null);
+        this.dialer = Objects.requireNonNull(dialer, "dialer");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** The destination the client asked for. */
+    @Override
+    public SshdSocketAddress getTunnelEntrance() {
+        return destination;
+    }
+
+    @Override
+    public SshdSocketAddress getTunnelExit() {
+        return destination;
+    }
+
+    /** The originator address and port as claimed by the client (informational only). */
+    public SshdSocketAddress getOriginator() {
+        return originator;
+    }
+
+    @Override
+    protected OpenFuture doInit(Buffer buffer) {
+        String host = buffer.getString();
+        long port = buffer.getUInt();
+        String originatorHost = buffer.getString();
+        long originatorPort = buffer.getUInt();
+        OpenFuture opened = new DefaultOpenFuture(this, futureLock);
+        if (port < 1 || port > 65535) {
+            refuse(SshConstants.SSH_OPEN_CONNECT_FAILED, "connect failed: invalid port " + port, null);
+            return opened;
+        }
+        destination = new SshdSocketAddress(host, (int) port);
+        originator = new SshdSocketAddress(originatorHost, (int) Math.min(originatorPort, 65535));
+        LOG.debug("{} open to {} port {}", this, host, port);
+        if (!permitted(host, (int) port)) {
+            refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, FORBIDDEN, null);
+            return opened;
+        }
+        toClient = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
+        CompletableFuture<Channel> pending;
+        try {
+            pending = dialer.dial(host, (int) port);
+        } catch (RuntimeException e) { // a throwing dialer must cost one channel, not the session
+            pending = CompletableFuture.failedFuture(e);
+        }
+        dial = pending;
+        pending.whenComplete((ch, err) -> {
+            if (isClosing()) { // session gone or dial cancelled by close: nobody to answer
+                if (ch != null) {
+                    ch.close();
+                }
+            } else if (err != null) {
+                DialException failure = DialErrors.classify(err);
+                refuse(SshConstants.SSH_OPEN_CONNECT_FAILED, "connect failed: " + failure.reason(), failure);
+            } else {
+                ch.eventLoop().execute(() -> connected(ch, opened));
+            }
+        });
+        return opened;
+    }
+
+    private boolean permitted(String host, int port) {
+        Session session = getSession();
+        try {
+            if (!policy.allowed(host, port, session)) {
+                return false;
+            }
+            FactoryManager manager = session.getFactoryManager();
+            TcpForwardingFilter filter = manager == null ? null : manager.getTcpForwardingFilter();
+            return filter == null
+                    || filter.canConnect(TcpForwardingFilter.Type.Direct, new SshdSocketAddress(host, port), session);
+        } catch (RuntimeException e) {
+            LOG.debug("{} policy failed, denying", this, e);
+            return false;
+        }
+    }
+
+    /** On the destination's event loop: wire the relay, then confirm the open, then start reading. */
+    private void connected(Channel ch, OpenFuture opened) {
+        if (isClosing() || !ch.isActive()) {
+            ch.close();
+            if (!isClosing()) {
+                refuse(SshConstants.SSH_OPEN_CONNECT_FAILED, "connect failed: connection closed", null);
+            }
+            return;
+        }
+        DestinationSocket dest = new DestinationSocket(ch);
+        socket = dest;
+        if (isClosing()) { // a close that started before socket was visible would not close it
+            ch.close();
+            return;
+        }
+        DestinationToSsh relay = new DestinationToSsh(toClient, new RelayEvents());
+        ch.pipeline().addLast("direct-tcpip", relay);
+        try {
+            signalChannelOpenSuccess(); // MINA's listener writes SSH_MSG_CHANNEL_OPEN_CONFIRMATION here
+            opened.setOpened();
+        } catch (RuntimeException e) {
+            LOG.debug("{} open confirmation failed", this, e);
+            signalChannelOpenFailure(e);
+            ch.close();
+            close(true);
+            return;
+        } finally {
+            notifyStateChanged("connected");
+        }
+        LOG.debug("{} connected", this);
+        relay.start();
+    }
+
+    /**
+     * Answers the open with a failure. The OpenFuture is deliberately left pending: completing it exceptionally would
+     * make MINA send a second OPEN_FAILURE (with a generic description) for the same channel. The channel is
+     * unregistered first so the server's state is settled by the time the client learns of the failure.
+     */
+    private void refuse(int reasonCode, String description, Throwable cause) {
+        LOG.debug("{} open refused ({}): {}", this, reasonCode, description);
+        signalChannelOpenFailure(cause != null ? cause : new IOException(description));
+        notifyStateChanged("open-failure");
+        close(true);
+        try {
+            OpenFailure.send(this, reasonCode, description);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{} could not send open failure", this, e);
+        }
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        DestinationSocket dest = socket;
+        if (dest == null) {
+            throw new IOException("data before channel open");
+        }
+        // Release the window only once the destination took the bytes: a slow destination throttles the client.
+        dest.write(data, off, (int) len).addListener(f -> {
+            if (f.isSuccess()) {
+                releaseWindow(len);
+            } else {
+                LOG.debug("{} write to destination failed: {}", this, f.cause().toString());
+                close(false);
+            }
+        });
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) {
+        // direct-tcpip has no extended data (RFC 4254 §7.2); drop it but keep the window accounting right.
+        LOG.debug("{} ignoring {} bytes of extended data", this, len);
+        releaseWindow(len);
+    }
+
+    private void releaseWindow(long len) {
+        try {
+            getLocalWindow().release(len);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{} window release failed: {}", this, e.toString());
+        }
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        DestinationSocket dest = socket;
+        if (dest != null) {
+            dest.shutdownOutputAfterWrites().addListener(f -> directionDone("client EOF"));
+        }
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        ChannelAsyncOutputStream out = toClient;
+        if (out != null) {
+            out.onWindowExpanded();
+        }
+    }
+
+    @Override
+    public void handleClose() throws IOException {
+        // The peer will accept nothing more: abandon a write waiting for window space instead of waiting forever.
+        ChannelAsyncOutputStream out = toClient;
+        if (out != null) {
+            out.close(true);
+        }
+        super.handleClose();
+    }
+
+    @Override
+    protected boolean mayWrite() {
+        // A graceful close must still be able to flush toClient.
+        return !isClosed();
+    }
+
+    @Override
+    protected void preClose() {
+        CompletableFuture<Channel> pending = dial;
+        if (pending != null) {
+            pending.cancel(false); // the dialer closes a connection still in progress
+        }
+        super.preClose();
+    }
+
+    @Override
+    protected Closeable getInnerCloseable() {
+        return builder()
+                .close(toClient)
+                .close(super.getInnerCloseable())
+                .close(socket)
+                .build();
+    }
+
+    private void directionDone(String which) {
+        LOG.debug("{} {} done", this, which);
+        if (directionsDone.incrementAndGet() == BOTH_DIRECTIONS) {
+            close(false);
+        }
+    }
+
+    private final class RelayEvents implements DestinationToSsh.Events {
+
+        @Override
+        public void inputEnded() {
+            try {
+                IoWriteFuture eof = sendEof();
+                if (eof != null) {
+                    eof.addListener(f -> directionDone("destination EOF"));
+                }
+            } catch (IOException e) {
+                failed(e);
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            if (isClosing()) {
+                return; // an aborted write during close; the close sequence drains and closes the socket
+            }
+            LOG.debug("{} relay failed: {}", DialedTcpipChannel.this, cause.toString());
+            DestinationSocket dest = socket;
+            if (dest != null) {
+                dest.channel().close();
+            }
+            close(false);
+        }
+
+        @Override
+        public void closed() {
+            close(false);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.alknet.server.dial;
+
+import io.netty.channel.Channel;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Opens the outbound TCP connection of one {@code direct-tcpip} channel. Implementations: {@link DirectDialer}; an
+ * upstream-proxy dialer can sit behind the same contract.
+ *
+ * <p>The returned channel is connected, on {@code EventLoops.group()}, with {@code AUTO_READ} off,
+ * {@code ALLOW_HALF_CLOSURE} on and {@code TCP_NODELAY} set, and has no handlers the caller must know about; the caller
+ * owns it from then on. A failed future carries a {@link DialException}. Cancelling the future makes the dialer close
+ * whatever it connected or was connecting.
+ */
+@FunctionalInterface
+public interface Dialer {
+
+    /**
+     * @param host name or IP literal exactly as the SSH client sent it
+     * @param port 1–65535
+     */
+    CompletableFuture<Channel> dial(String host, int port);
+}

@@ -1,0 +1,118 @@
+package dev.alknet.server.dial;
+
+import dev.alknet.transport.EventLoops;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dials the destination itself: resolves the name on a {@link HostResolver} (never on an event loop), then tries each
+ * address in resolver order (IPv6 and IPv4 alike) until one connects, all within one connect timeout.
+ */
+public final class DirectDialer implements Dialer {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectDialer.class);
+
+    private final HostResolver resolver;
+    private final Duration connectTimeout;
+    private final Bootstrap bootstrap;
+
+    /** Shared resolver pool, 10 s connect timeout. */
+    public DirectDialer() {
+        this(ExecutorHostResolver.shared(), DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * @param connectTimeout bounds name lookup and all connect attempts together
+     */
+    public DirectDialer(HostResolver resolver, Duration connectTimeout) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
+        }
+        // Addresses are resolved before connect(); Noop makes sure Netty never falls back to blocking InetAddress.
+        this.bootstrap = new Bootstrap()
+                .group(EventLoops.group())
+                .channel(EventLoops.socketChannel())
+                .resolver(NoopAddressResolverGroup.INSTANCE)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // The caller installs its own handlers once it owns the channel.
+                    }
+                });
+    }
+
+    @Override
+    public CompletableFuture<Channel> dial(String host, int port) {
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        String name = unbracket(host);
+        if (port < 1 || port > 65535) {
+            return CompletableFuture.failedFuture(
+                    new DialException(DialFailure.OTHER, "invalid port " + port, null));
+        }
+        if (name.isEmpty()) {
+            // getAllByName("") would answer with loopback.
+            return CompletableFuture.failedFuture(DialErrors.unknownHost(host, null));
+        }
+        CompletableFuture<Channel> result = new CompletableFuture<>();
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(name);
+        CompletableFuture<List<InetAddress>> addresses = literal != null
+                ? CompletableFuture.completedFuture(List.of(literalAddress(literal)))
+                : resolver.resolve(name).orTimeout(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        addresses.whenComplete((list, err) -> {
+            if (err != null) {
+                result.completeExceptionally(lookupFailure(host, err));
+            } else if (list.isEmpty()) {
+                result.completeExceptionally(DialErrors.unknownHost(host, null));
+            } else if (!result.isDone()) {
+                LOG.debug("dial {} port {}: {} address(es)", host, port, list.size());
+                new ConnectAttempts(bootstrap, list, port, deadline, result).start();
+            }
+        });
+        return result;
+    }
+
+    private static InetAddress literalAddress(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // only for a wrong length, which NetUtil never returns
+        }
+    }
+
+    private static DialException lookupFailure(String host, Throwable err) {
+        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                ? err.getCause() : err;
+        if (cause instanceof TimeoutException) {
+            return new DialException(DialFailure.TIMED_OUT, "name lookup timed out", cause);
+        }
+        if (cause instanceof DialException d) {
+            return d;
+        }
+        return DialErrors.unknownHost(host, cause);
+    }
+
+    private static String unbracket(String host) {
+        return host.length() > 1 && host.startsWith("[") && host.endsWith("]")
+                ? host.substring(1, host.length() - 1) : host;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.alknet.transport;
+
+import dev.alknet.transport.proxy.ViaProxy;
+import dev.alknet.transport.tls.TlsClientOptions;
+import dev.alknet.transport.tls.TlsServerMaterial;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@link Transports#create} needs, immutable. Build with {@link #builder()}; unset values take
+ * the defaults below.
+ *
+ * @param connectTimeout  TCP connect / proxy handshake / TLS handshake / QUIC handshake limit (10 s)
+ * @param via             upstream proxy for tcp and tls, or null (direct)
+ * @param tlsClient       how tls/quic clients check the server certificate ({@link TlsClientOptions#NONE})
+ * @param tlsServer       where tls/quic listeners get their certificate, or null (client-only use)
+ * @param quicIdleTimeout QUIC max_idle_timeout (60 s)
+ * @param quicKeepAlive   interval of the QUIC client's keep-alive PING, {@link Duration#ZERO} for none (15 s)
+ */
+public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
+        TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_QUIC_KEEPALIVE = Duration.ofSeconds(15);
+
+    public TransportSettings {
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(tlsClient, "tlsClient");
+        Objects.requireNonNull(quicIdleTimeout, "quicIdleTimeout");
+        Objects.requireNonNull(quicKeepAlive, "quicKeepAlive");
+        if (connectTimeout.isNegative() || connectTimeout.isZero() || connectTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("connect timeout must be positive: " + connectTimeout);
+        }
+        if (quicIdleTimeout.isNegative() || quicIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("QUIC idle timeout must be positive: " + quicIdleTimeout);
+        }
+        if (quicKeepAlive.isNegative() || quicKeepAlive.compareTo(quicIdleTimeout) >= 0) {
+            throw new IllegalArgumentException("QUIC keep-alive (" + quicKeepAlive
+                    + ") must be zero or shorter than the idle timeout (" + quicIdleTimeout + ")");
+        }
+    }
+
+    public static TransportSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
+                .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive);
+    }
+
+    public static final class Builder {
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private ViaProxy via;
+        private TlsClientOptions tlsClient = TlsClientOptions.NONE;
+        private TlsServerMaterial tlsServer;
+        private Duration quicIdleTimeout = DEFAULT_QUIC_IDLE_TIMEOUT;
+        private Duration quicKeepAlive = DEFAULT_QUIC_KEEPALIVE;
+
+        private Builder() {
+        }
+
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        public Builder via(ViaProxy v) {
+            via = v;
+            return this;
+        }
+
+        public Builder tlsClient(TlsClientOptions v) {
+            tlsClient = v;
+            return this;
+        }
+
+        public Builder tlsServer(TlsServerMaterial v) {
+            tlsServer = v;
+            return this;
+        }
+
+        public Builder quicIdleTimeout(Duration v) {
+            quicIdleTimeout = v;
+            return this;
+        }
+
+        public Builder quicKeepAlive(Duration v) {
+            quicKeepAlive = v;
+            return this;
+        }
+
+        public TransportSettings build() {
+            return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.alknet.transport.tls;
+
+import dev.alknet.transport.Endpoint;
+import dev.alknet.transport.ReadGate;
+import dev.alknet.transport.StreamAcceptor;
+import dev.alknet.transport.Transport;
+import dev.alknet.transport.TransportException;
+import dev.alknet.transport.TransportListener;
+import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.tcp.TcpDialer;
+import dev.alknet.transport.tcp.TcpTransport;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * TLS 1.3 over TCP with ALPN {@value TlsContexts#ALPN}, optionally dialled through a proxy. A stream is
+ * handed out only after the handshake (and the proxy's) finished; anything read past it is held back.
+ */
+public final class TlsTransport implements Transport {
+
+    private final TransportSettings settings;
+    private final TcpDialer dialer;
+    private final ServerIdentity identity;
+
+    public TlsTransport(TransportSettings settings) {
+        this.settings = settings;
+        this.dialer = new TcpDialer(settings.connectTimeout(), settings.via());
+        this.identity = new ServerIdentity(settings.tlsServer());
+    }
+
+    @Override
+    public String scheme() {
+        return "tls";
+    }
+
+    @Override
+    public int defaultPort() {
+        return 443;
+    }
+
+    @Override
+    public CompletableFuture<Channel> connect(Endpoint endpoint) {
+        ClientTls tls = new ClientTls(settings.tlsClient(), endpoint);
+        return dialer.dial(endpoint, ch -> tls.handshake(ch, settings.connectTimeout()));
+    }
+
+    @Override
+    public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
+        SslContext ctx = TlsContexts.server(serverIdentity());
+        return TcpTransport.bind(endpoint, ch -> ch.pipeline()
+                .addLast("alknet-tls", ctx.newHandler(ch.alloc()))
+                .addLast(new TlsServerHandover(acceptor))
+                .addLast(ReadGate.NAME, new ReadGate()));
+    }
+
+    /** The listener's key and certificate (loaded, or created if self-signed, on first use); see {@code pin()}. */
+    public TlsKeyMaterial serverIdentity() throws TransportException {
+        return identity.get();
+    }
+}
