@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        if (args.length > 0 && !args[0].startsWith("-") && !"help".equals(args[0])) {
+            dev.alknet.core.config.CryptoWarmup.startInBackground();
+        }
         System.exit(run(args));
     }
 

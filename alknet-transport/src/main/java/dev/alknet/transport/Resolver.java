@@ -41,9 +41,8 @@ public final class Resolver {
             try {
                 return new InetSocketAddress(InetAddress.getByName(host), port);
             } catch (UnknownHostException e) {
-                UnknownHostException clean = new UnknownHostException(host); // the JDK's text varies
-                clean.initCause(e);
-                throw new CompletionException(clean);
+                // The JDK's text varies ("h: Name or service not known", "h", ...): keep just the name.
+                throw new CompletionException(new UnknownHostException(host));
             }
         }, POOL);
     }

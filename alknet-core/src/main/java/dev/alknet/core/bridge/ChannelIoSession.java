@@ -1,5 +1,6 @@
 package dev.alknet.core.bridge;
 
+import dev.alknet.transport.StreamAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -198,23 +199,12 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
 
     @Override
     public SocketAddress getLocalAddress() {
-        return localOf(channel);
+        return StreamAddresses.local(channel);
     }
 
     @Override
     public SocketAddress getRemoteAddress() {
-        return remoteOf(channel);
-    }
-
-    /** A QUIC stream has no socket address of its own; its parent connection has. */
-    private static SocketAddress remoteOf(Channel ch) {
-        SocketAddress a = ch.remoteAddress();
-        return a != null || ch.parent() == null ? a : remoteOf(ch.parent());
-    }
-
-    private static SocketAddress localOf(Channel ch) {
-        SocketAddress a = ch.localAddress();
-        return a != null || ch.parent() == null ? a : localOf(ch.parent());
+        return StreamAddresses.remote(channel);
     }
 
     @Override
