@@ -9,6 +9,7 @@ import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.core.keys.KeyFileException;
 import dev.alknet.core.keys.KeyFiles;
+import dev.alknet.transport.Transports;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -26,12 +27,15 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "Server, e.g. tcp://[user@]host[:port] (user alknet, port 22 by default).")
+    @Parameters(index = "0", paramLabel = "URL", description = "Server: tcp://[user@]host[:port] (port 22), tls://host[:port] or quic://host[:port] (port 443); user alknet by default.")
     String server;
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
             description = "Local SOCKS5h listener (default: ${DEFAULT-VALUE}).")
     String socks;
+
+    @Mixin
+    TransportOptions transport;
 
     @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
     boolean strictHostKey;
@@ -62,7 +66,7 @@ final class ConnectCommand implements Callable<Integer> {
         if (!Files.exists(h.identity())) {
             throw new KeyFileException("no identity at " + h.identity() + " (run 'alknet keygen' first)");
         }
-        ClientOptions options = new ClientOptions(address, TransportOptions.forAddress(address, connectTimeout),
+        ClientOptions options = new ClientOptions(address, Transports.create(address.scheme(), transport.clientSettings(connectTimeout)),
                 KeyFiles.load(h.identity()), h.knownHosts(),
                 strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
                 connectTimeout, connectWait, heartbeat, 3);

@@ -9,6 +9,8 @@ import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.server.AlknetServer;
 import dev.alknet.server.ServerOptions;
+import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.Transports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,10 +60,10 @@ final class DemoCommand implements Callable<Integer> {
         ServerAddress listen = ServerAddress.parse("tcp://127.0.0.1:0", true);
         ShutdownSignal signal = new ShutdownSignal();
         try (AlknetServer server = AlknetServer.start(new ServerOptions(List.of(listen), hostKey,
-                home.authorizedKeys(), a -> TransportOptions.forAddress(a, Duration.ofSeconds(10)), 6))) {
+                home.authorizedKeys(), a -> Transports.create(a.scheme(), TransportSettings.defaults()), 6))) {
             int serverPort = server.listeners().get(0).localAddress().getPort();
             ServerAddress target = ServerAddress.parse("tcp://127.0.0.1:" + serverPort, false);
-            ClientOptions options = new ClientOptions(target, TransportOptions.forAddress(target, Duration.ofSeconds(10)),
+            ClientOptions options = new ClientOptions(target, Transports.create(target.scheme(), TransportSettings.defaults()),
                     identity, home.knownHosts(), HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(10),
                     Duration.ofSeconds(10), Duration.ofSeconds(15), 3);
             try (AlknetClient client = AlknetClient.start(options,

@@ -6,7 +6,8 @@ import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.server.AlknetServer;
 import dev.alknet.server.ServerOptions;
 import java.nio.file.Path;
-import java.time.Duration;
+import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.Transports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,12 +23,15 @@ final class ServeCommand implements Callable<Integer> {
     HomeOption home;
 
     @Option(names = "--listen", paramLabel = "URL", required = true,
-            description = "Address to serve, e.g. tcp://0.0.0.0:2222, tcp://[::]:2222 (repeatable).")
+            description = "Address to serve: tcp://0.0.0.0:2222, tls://:443, quic://:443, tcp://[::]:2222 (repeatable).")
     List<String> listen = new ArrayList<>();
 
     @Option(names = "--authorized-keys", paramLabel = "FILE",
             description = "Client public keys (default: <home>/authorized_keys).")
     Path authorizedKeys;
+
+    @Mixin
+    TransportOptions transport;
 
     @Option(names = "--max-auth-attempts", paramLabel = "N", defaultValue = "6",
             description = "Authentication attempts per connection (default: ${DEFAULT-VALUE}).")
@@ -43,9 +47,14 @@ final class ServeCommand implements Callable<Integer> {
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
         System.err.println((hostKey.created() ? "created host key " : "host key ")
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
+        TransportSettings settings = transport.serverSettings(h);
+        if (addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()))) {
+            System.err.println("TLS certificate pin " + settings.tlsServer().load().pin()
+                    + " (clients may check it with --tls-pin)");
+        }
         ServerOptions options = new ServerOptions(addresses, hostKey.pair(),
                 authorizedKeys != null ? authorizedKeys : h.authorizedKeys(),
-                a -> TransportOptions.forAddress(a, Duration.ofSeconds(10)), maxAuthAttempts);
+                a -> Transports.create(a.scheme(), settings), maxAuthAttempts);
         ShutdownSignal signal = new ShutdownSignal();
         try (AlknetServer server = AlknetServer.start(options)) {
             String why = signal.received().join();

@@ -1,20 +1,49 @@
 package dev.alknet.cli;
 
-import dev.alknet.core.config.ServerAddress;
-import dev.alknet.transport.Transport;
-import dev.alknet.transport.tcp.TcpTransport;
+import dev.alknet.core.config.AlknetHome;
+import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.proxy.ViaProxy;
+import dev.alknet.transport.tls.TlsClientOptions;
+import dev.alknet.transport.tls.TlsServerMaterial;
+import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Option;
 
-/** Builds the transport for an address from the command's options. */
+/** Transport flags, shared by serve and connect; turned into {@link TransportSettings}. */
 final class TransportOptions {
 
-    private TransportOptions() {
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server: TLS/QUIC certificate chain (default: self-signed, kept in the home).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Server: private key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-pin", paramLabel = "sha256/BASE64", description = "Client: require this TLS certificate public-key pin (printed by 'alknet serve').")
+    String tlsPin;
+
+    @Option(names = "--tls-verify", description = "Client: verify the TLS certificate against the system CAs and the host name.")
+    boolean tlsVerify;
+
+    @Option(names = "--tls-server-name", paramLabel = "NAME", description = "Client: TLS SNI and verification name (default: the server's host name).")
+    String tlsServerName;
+
+    @Option(names = "--via", paramLabel = "URL", description = "Client: reach the server through socks5://[user:pass@]host:port or http://host:port (tcp and tls).")
+    String via;
+
+    TransportSettings serverSettings(AlknetHome home) {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        TlsServerMaterial material = tlsCert != null ? TlsServerMaterial.pem(tlsCert, tlsKey)
+                : TlsServerMaterial.selfSigned(home.dir(), Hostnames.local());
+        return TransportSettings.builder().tlsServer(material).build();
     }
 
-    static Transport forAddress(ServerAddress address, Duration connectTimeout) {
-        return switch (address.scheme()) {
-            case "tcp" -> new TcpTransport(connectTimeout);
-            default -> throw new IllegalArgumentException(address.scheme() + ":// is not available yet");
-        };
+    TransportSettings clientSettings(Duration connectTimeout) {
+        return TransportSettings.builder()
+                .connectTimeout(connectTimeout)
+                .via(via == null ? null : ViaProxy.parse(via))
+                .tlsClient(new TlsClientOptions(tlsPin, tlsVerify, tlsServerName))
+                .build();
     }
 }

@@ -44,7 +44,9 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Socks5CommandRequest request && !requested) {
             requested = true;
-            ctx.pipeline().remove(SocksServerInitializer.TIMEOUT); // the open timeout takes over
+            if (ctx.pipeline().get(SocksServerInitializer.TIMEOUT) != null) {
+                ctx.pipeline().remove(SocksServerInitializer.TIMEOUT); // the open timeout takes over
+            }
             onRequest(ctx, request);
         } else if (msg instanceof ByteBuf buf && requested) {
             early.add(buf);

@@ -180,6 +180,9 @@ final class SshChannelRelay extends ChannelInboundHandlerAdapter {
     }
 
     private void stopUpstream() {
+        if (closed) {
+            return;
+        }
         if (!upstreamDone) {
             upstreamDone = true;
             releasePending();

@@ -15,9 +15,7 @@ final class NettyLeaks {
     private static final AtomicInteger LEAKS = new AtomicInteger();
 
     static {
-        // Before anything logs (Netty's logger factory initialises slf4j): quiet MINA, keep a switch for ours.
-        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        setDefault("org.slf4j.simpleLogger.log.dev.alknet", "info");
+        TestLogging.configure(); // before Netty's logger factory initialises slf4j
         System.setProperty("io.netty.leakDetection.level", "paranoid");
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
@@ -46,10 +44,6 @@ final class NettyLeaks {
     }
 
     private NettyLeaks() {
-    }
-
-    private static void setDefault(String key, String value) {
-        System.setProperty(key, System.getProperty(key, value));
     }
 
     static void install() {

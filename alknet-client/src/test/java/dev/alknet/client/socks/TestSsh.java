@@ -32,6 +32,10 @@ final class TestSsh implements AutoCloseable {
     static final String PASSWORD = "test-only";
     static final Duration WAIT = Duration.ofSeconds(10);
 
+    static {
+        TestLogging.configure();
+    }
+
     /** Host names the server was asked to dial, exactly as they arrived. */
     final List<String> dialledHosts = new CopyOnWriteArrayList<>();
     private final SshServer server;
