@@ -48,7 +48,7 @@ public final class AlknetClient implements AutoCloseable {
 
     @Override
     public void close() {
-        socks.close();
+        socks.closeAll();
         supervisor.close();
     }
 }

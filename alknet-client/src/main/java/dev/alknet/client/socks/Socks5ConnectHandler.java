@@ -29,9 +29,16 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Socks5ConnectHandler.class);
 
+    /**
+     * Payload accepted while the channel opens. Reading on during the open is what notices a client that
+     * resets meanwhile (autoRead is off); past this much, reading waits for the relay.
+     */
+    private static final int MAX_EARLY_BYTES = 64 * 1024;
+
     private final SocksContext context;
-    /** Payload that arrived behind the request; bounded by the one read asked for after the greeting. */
+    /** Payload that arrived behind the request, at most {@link #MAX_EARLY_BYTES} plus one read. */
     private ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    private int earlyBytes;
     private boolean requested;
     private boolean inputEnded;
     private DirectTcpipOpener opener;
@@ -50,6 +57,8 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
             onRequest(ctx, request);
         } else if (msg instanceof ByteBuf buf && requested) {
             early.add(buf);
+            earlyBytes += buf.readableBytes();
+            readWhileOpening(ctx);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -63,6 +72,7 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             inputEnded = true; // "request, payload, FIN" in one go: the EOF goes over SSH after the payload
+            return;
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -114,6 +124,13 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> onOpened(ctx, channel, err));
             }
         });
+        readWhileOpening(ctx);
+    }
+
+    private void readWhileOpening(ChannelHandlerContext ctx) {
+        if (opener != null && !opener.result().isDone() && !inputEnded && earlyBytes < MAX_EARLY_BYTES) {
+            ctx.read();
+        }
     }
 
     private void onOpened(ChannelHandlerContext ctx, ChannelDirectTcpip channel, Throwable err) {

@@ -58,8 +58,8 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
         swapDecoder(ctx.pipeline(), SocksServerInitializer.GREETING_DECODER, SocksServerInitializer.REQUEST_DECODER,
                 new Socks5CommandRequestDecoder(KnownAddressDecoder.INSTANCE));
         ctx.pipeline().replace(this, SocksServerInitializer.HANDLER, new Socks5ConnectHandler(context));
-        // Ask for the request; if it came pipelined with the greeting, the decoder already holds it and the
-        // bytes this read brings are kept by the connect stage until the relay runs.
+        // Ask for the request. If it came pipelined with the greeting, it reaches the new decoder right after
+        // this method returns, and whatever this read brings is kept by the connect stage.
         ctx.channel().read();
     }
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Reproduces the SOCKS comparison from a clean checkout: direct vs stock `ssh -D -c aes128-gcm` vs alknet
+# (tcp, tls, quic), same machine, same run, alternating rounds; prints medians and ratios to ssh -D.
+#   bench/compare.sh [--rounds 3] [--mib 1024] [--transports "tcp tls quic"] [--relay-delay-ms 0]
+# Needs: JDK 17, Maven, OpenSSH client and server (run as root for sshd), python3.
+# SocksBench.java comes from ../shared/bench (override with SOCKSBENCH=path).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="${SOCKSBENCH:-$root/../shared/bench/SocksBench.java}"
+rounds=3; mib=1024; transports="tcp tls quic"; conns=2000
+while (($#)); do case "$1" in
+  --rounds) rounds=$2; shift 2;; --mib) mib=$2; shift 2;; --transports) transports=$2; shift 2;;
+  --conns) conns=$2; shift 2;; *) echo "unknown option $1" >&2; exit 2;; esac; done
+[[ -f $bench ]] || { echo "SocksBench.java not found at $bench (set SOCKSBENCH)" >&2; exit 1; }
+
+work=$(mktemp -d); pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+up() { for ((i = 0; i < 300; i++)); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+
+"$root/alknet" --version >/dev/null   # builds once if needed
+java -cp "$work" -version >/dev/null 2>&1
+mkdir -p "$work/bin"; javac -d "$work/bin" "$bench"
+sb() { java -cp "$work/bin" SocksBench "$@"; }
+
+T=$(port); sb target --port "$T" 2>/dev/null & pids+=($!); up "$T"
+
+# stock OpenSSH: sshd on loopback with its own config, ssh -D with AES-GCM
+export ALKNET_HOME="$work/home"; mkdir -p "$ALKNET_HOME"
+"$root/alknet" keygen >/dev/null 2>&1
+cp "$ALKNET_HOME/id_ed25519.pub" "$ALKNET_HOME/authorized_keys"
+ssh-keygen -q -t ed25519 -N "" -f "$work/sshd_host"
+SP=$(port); mkdir -p /run/sshd
+cat >"$work/sshd_config" <<CFG
+Port $SP
+ListenAddress 127.0.0.1
+HostKey $work/sshd_host
+AuthorizedKeysFile $ALKNET_HOME/authorized_keys
+PidFile $work/sshd.pid
+UsePAM no
+StrictModes no
+PermitRootLogin prohibit-password
+CFG
+/usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & pids+=($!); up "$SP"
+SSHD=$(port)
+ssh -N -D "127.0.0.1:$SSHD" -c aes128-gcm@openssh.com -i "$ALKNET_HOME/id_ed25519" -p "$SP" -F /dev/null \
+  -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes "$(whoami)@127.0.0.1" \
+  2>"$work/ssh.log" & pids+=($!); up "$SSHD"
+
+declare -A AP; declare -A socks=([direct]="" [ssh]="127.0.0.1:$SSHD")
+listen=(); for t in $transports; do AP[$t]=$(port); listen+=(--listen "$t://127.0.0.1:${AP[$t]}"); done
+"$root/alknet" serve "${listen[@]}" 2>"$work/serve.log" & pids+=($!)
+for t in $transports; do
+  [[ $t != quic ]] && up "${AP[$t]}"
+  S=$(port)
+  "$root/alknet" connect "$t://127.0.0.1:${AP[$t]}" --socks "127.0.0.1:$S" 2>"$work/connect-$t.log" & pids+=($!)
+  up "$S"; socks[alknet-$t]="127.0.0.1:$S"
+done
+sleep 2
+
+paths=(direct ssh); for t in $transports; do paths+=("alknet-$t"); done
+out="$work/results.jsonl"
+for ((r = 1; r <= rounds; r++)); do
+  for p in "${paths[@]}"; do
+    s=(); [[ -n ${socks[$p]} ]] && s=(--socks "${socks[$p]}")
+    run() { echo "{\"path\":\"$p\",\"case\":\"$1\",\"r\":$(sb "${@:2}" --target "127.0.0.1:$T" "${s[@]}")}" >>"$out"; }
+    run bulk_down bulk --mib "$mib" --dir down
+    run bulk_up bulk --mib "$mib" --dir up
+    run bulk_8 bulk --mib "$mib" --streams 8
+    run connect connect --conns "$conns" --parallel 32
+    run rtt rtt --rounds 20000
+    echo "round $r $p done" >&2
+  done
+done
+python3 - "$out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+metric = {"bulk_down": ("mib_per_s", "MiB/s"), "bulk_up": ("mib_per_s", "MiB/s"), "bulk_8": ("mib_per_s", "MiB/s"),
+          "connect": ("per_s", "conn/s"), "rtt": ("p50_us", "µs p50")}
+paths = list(dict.fromkeys(r["path"] for r in rows))
+med = {(r0, c): statistics.median(x["r"][metric[c][0]] for x in rows if x["path"] == r0 and x["case"] == c)
+       for r0 in paths for c in metric}
+print("| case | unit | " + " | ".join(paths) + " | " + " | ".join(f"{p}/ssh" for p in paths if p.startswith("alknet")) + " |")
+print("|---" * (2 + len(paths) + sum(p.startswith("alknet") for p in paths)) + "|")
+for c, (k, unit) in metric.items():
+    vals = [f"{med[(p, c)]:.1f}" for p in paths]
+    ratios = [f"{med[(p, c)] / med[('ssh', c)]:.2f}x" for p in paths if p.startswith("alknet")]
+    print(f"| {c} | {unit} | " + " | ".join(vals) + " | " + " | ".join(ratios) + " |")
+PY
