@@ -20,11 +20,10 @@ port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));pri
 up() { for ((i = 0; i < 300; i++)); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 
 "$root/alknet" --version >/dev/null   # builds once if needed
-java -cp "$work" -version >/dev/null 2>&1
 mkdir -p "$work/bin"; javac -d "$work/bin" "$bench"
 sb() { java -cp "$work/bin" SocksBench "$@"; }
 
-T=$(port); sb target --port "$T" 2>/dev/null & pids+=($!); up "$T"
+T=$(port); java -cp "$work/bin" SocksBench target --port "$T" 2>/dev/null & pids+=($!); up "$T"
 
 # stock OpenSSH: sshd on loopback with its own config, ssh -D with AES-GCM
 export ALKNET_HOME="$work/home"; mkdir -p "$ALKNET_HOME"

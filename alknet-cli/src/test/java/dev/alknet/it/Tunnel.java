@@ -8,8 +8,9 @@ import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.server.AlknetServer;
 import dev.alknet.server.ServerOptions;
-import dev.alknet.transport.Transports;
 import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.Transports;
+import dev.alknet.transport.tls.TlsServerMaterial;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -25,32 +26,58 @@ final class Tunnel implements AutoCloseable {
     final AlknetServer server;
     final AlknetClient client;
     final KeyPair identity;
+    final String scheme;
+    private final boolean ownsServer;
 
-    private Tunnel(Path home, AlknetServer server, AlknetClient client, KeyPair identity) {
+    private Tunnel(Path home, AlknetServer server, AlknetClient client, KeyPair identity, String scheme,
+            boolean ownsServer) {
         this.home = home;
         this.server = server;
         this.client = client;
         this.identity = identity;
+        this.scheme = scheme;
+        this.ownsServer = ownsServer;
     }
 
     static Tunnel start(String scheme) throws Exception {
+        return start(scheme, TransportSettings.defaults());
+    }
+
+    /** A tunnel whose client dials with {@code clientSettings} (a --via proxy, TLS pin, ...). */
+    static Tunnel start(String scheme, TransportSettings clientSettings) throws Exception {
         Path dir = Files.createTempDirectory("alknet-it-");
         AlknetHome home = new AlknetHome(dir).ensureExists();
         KeyPair identity = KeyFiles.loadOrCreate(home.identity(), "it").pair();
         Files.writeString(home.authorizedKeys(), KeyFiles.publicKeyLine(identity.getPublic(), "it") + "\n");
         KeyPair hostKey = KeyFiles.loadOrCreate(home.hostKey(), "it-host").pair();
         TransportSettings settings = TransportSettings.builder()
-                .tlsServer(dev.alknet.transport.tls.TlsServerMaterial.selfSigned(dir, "localhost")).build();
+                .tlsServer(TlsServerMaterial.selfSigned(dir, "localhost")).build();
         AlknetServer server = AlknetServer.start(new ServerOptions(
                 List.of(ServerAddress.parse(scheme + "://127.0.0.1:0", true)), hostKey, home.authorizedKeys(),
                 a -> Transports.create(a.scheme(), settings), 6));
+        try {
+            return new Tunnel(dir, server, startClient(dir, server, identity, scheme, clientSettings), identity,
+                    scheme, true);
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Another client, with other settings, against the server of {@code t}; closing it leaves the server up. */
+    static Tunnel reuseServer(Tunnel t, TransportSettings clientSettings) throws Exception {
+        return new Tunnel(t.home, t.server, startClient(t.home, t.server, t.identity, t.scheme, clientSettings),
+                t.identity, t.scheme, false);
+    }
+
+    private static AlknetClient startClient(Path dir, AlknetServer server, KeyPair identity, String scheme,
+            TransportSettings clientSettings) throws IOException {
         int port = server.listeners().get(0).localAddress().getPort();
         ServerAddress target = ServerAddress.parse(scheme + "://127.0.0.1:" + port, false);
-        ClientOptions options = new ClientOptions(target, Transports.create(scheme, settings), identity,
-                home.knownHosts(), HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(10),
+        ClientOptions options = new ClientOptions(target, Transports.create(scheme, clientSettings), identity,
+                new AlknetHome(dir).knownHosts(), HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(10),
                 Duration.ofSeconds(10), Duration.ofSeconds(15), 3);
-        AlknetClient client = AlknetClient.start(options, new InetSocketAddress("127.0.0.1", 0));
-        return new Tunnel(dir, server, client, identity);
+        return AlknetClient.start(options, new InetSocketAddress("127.0.0.1", 0));
     }
 
     String socks() {
@@ -61,9 +88,15 @@ final class Tunnel implements AutoCloseable {
         return client.socksAddress().getPort();
     }
 
+    String lastError() {
+        return client.lastError();
+    }
+
     @Override
     public void close() throws IOException {
         client.close();
-        server.close();
+        if (ownsServer) {
+            server.close();
+        }
     }
 }

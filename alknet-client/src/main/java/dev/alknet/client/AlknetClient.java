@@ -41,6 +41,11 @@ public final class AlknetClient implements AutoCloseable {
         return supervisor;
     }
 
+    /** The reason the last attempt to bring the tunnel up failed, or null while it is up. */
+    public String lastError() {
+        return supervisor.lastError();
+    }
+
     /** Completes if the client gave up for good (key refused, host key changed). */
     public CompletableFuture<ConnectFailure> fatal() {
         return supervisor.fatal();

@@ -6,6 +6,7 @@ import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.core.ssh.TransportSshClient;
 import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.TransportException;
+import dev.alknet.transport.tls.TlsErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -88,7 +89,7 @@ public final class TunnelConnector implements AutoCloseable {
             root = root.getCause();
         }
         if (root instanceof TransportException) {
-            return new ConnectFailure(root.getMessage(), false, e);
+            return new ConnectFailure(root.getMessage(), refusedForGood(root.getMessage()), e);
         }
         String msg = String.valueOf(e.getMessage());
         if (e instanceof SshException && msg.contains("No more authentication methods")) {
@@ -101,6 +102,12 @@ public final class TunnelConnector implements AutoCloseable {
                     false, e);
         }
         return new ConnectFailure(target + ": " + ConnectErrors.reason(e), false, e);
+    }
+
+    /** A server whose certificate or protocol we refused will not change by retrying every few seconds. */
+    private static boolean refusedForGood(String transportError) {
+        return transportError.contains("pin mismatch") || transportError.contains(TlsErrors.ALPN_REFUSED)
+                || transportError.contains("certificate not trusted") || transportError.contains("certificate does not match");
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
 
     private final TunnelConnector connector;
     private final Duration connectWait;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private final ReconnectDelay delays = new ReconnectDelay();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "alknet-reconnect");
         t.setDaemon(true);
@@ -39,6 +39,8 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
     private volatile CompletableFuture<ClientSession> current = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile String lastError;
+    private volatile long upSinceNanos;
+    private volatile long downSinceNanos = System.nanoTime();
 
     public TunnelSupervisor(TunnelConnector connector, Duration connectWait) {
         this.connector = connector;
@@ -96,14 +98,28 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
                 current.completeExceptionally(new TunnelDownException(f.getMessage()));
                 return;
             }
-            Duration delay = backoff.next();
+            Duration delay = delays.afterFailure(f);
             LOG.warn("{}; retrying in {} ms", f.getMessage(), delay.toMillis());
             scheduler.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        LOG.info("tunnel up: {} ({})", connector.server(), session.getServerVersion());
+        boolean again = upSinceNanos != 0;
+        upSinceNanos = System.nanoTime();
+        if (again) {
+            LOG.info("tunnel up again: {} after {} ms down", connector.server(),
+                    (upSinceNanos - downSinceNanos) / 1_000_000);
+        } else {
+            LOG.info("tunnel up: {} ({})", connector.server(), session.getServerVersion());
+        }
         lastError = null;
-        backoff.reset();
+        // Published before the close listener is added: a session that dies at once is then noticed
+        // (the listener runs immediately) instead of being handed out while closed.
+        current.complete(session);
+        if (closed) {
+            session.close(true); // shut down while this attempt was connecting
+            return;
+        }
+        session.addCloseFutureListener(f -> onClosed(session));
         for (Listener l : listeners) {
             try {
                 l.sessionUp(session);
@@ -111,8 +127,6 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
                 LOG.warn("after connecting: {}", e.getMessage());
             }
         }
-        session.addCloseFutureListener(f -> onClosed(session));
-        current.complete(session);
     }
 
     private void onClosed(ClientSession session) {
@@ -120,7 +134,8 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
             return;
         }
         current = new CompletableFuture<>();
-        Duration delay = backoff.next();
+        downSinceNanos = System.nanoTime();
+        Duration delay = delays.afterLoss(Duration.ofNanos(downSinceNanos - upSinceNanos));
         LOG.warn("tunnel lost; reconnecting in {} ms", delay.toMillis());
         scheduler.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
     }

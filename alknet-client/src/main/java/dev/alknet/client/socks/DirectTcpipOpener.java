@@ -26,8 +26,10 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  * A timed-out or cancelled open is cancelled in MINA rather than closed: MINA then closes the channel
  * properly once the server answers, whereas closing it now would make a late confirmation hit an unknown
  * channel and leave the server's side of it open.
+ *
+ * <p>Public because {@code -L} forwards ({@code dev.alknet.client.forward}) open their channels with it too.
  */
-final class DirectTcpipOpener {
+public final class DirectTcpipOpener {
 
     private final CompletableFuture<ChannelDirectTcpip> result = new CompletableFuture<>();
     private final AtomicInteger openRelays;
@@ -46,7 +48,7 @@ final class DirectTcpipOpener {
      * @param timer      runs the timeout, e.g. the connection's event loop
      * @param openRelays counts channels from creation until MINA reports them closed
      */
-    static DirectTcpipOpener open(SessionProvider sessions, SshdSocketAddress originator, SshdSocketAddress target,
+    public static DirectTcpipOpener open(SessionProvider sessions, SshdSocketAddress originator, SshdSocketAddress target,
             Duration timeout, ScheduledExecutorService timer, AtomicInteger openRelays) {
         DirectTcpipOpener opener = new DirectTcpipOpener(openRelays, timeout);
         ScheduledFuture<?> t = timer.schedule(opener::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -68,12 +70,12 @@ final class DirectTcpipOpener {
         return opener;
     }
 
-    CompletableFuture<ChannelDirectTcpip> result() {
+    public CompletableFuture<ChannelDirectTcpip> result() {
         return result;
     }
 
     /** The SOCKS client is gone: give up on the open. */
-    void cancel() {
+    public void cancel() {
         if (result.cancel(false)) {
             abandonOpen();
         }

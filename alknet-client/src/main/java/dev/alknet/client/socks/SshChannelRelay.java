@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Closing: when both directions have ended, or the SSH channel closed and its last bytes were delivered,
  * both sides are closed; an error or reset on either side closes both at once.
+ *
+ * <p>Public because {@code -L} forwards ({@code dev.alknet.client.forward}) relay with it too.
  */
-final class SshChannelRelay extends ChannelInboundHandlerAdapter {
+public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SshChannelRelay.class);
 
@@ -43,7 +45,7 @@ final class SshChannelRelay extends ChannelInboundHandlerAdapter {
     private boolean downstreamDone; // everything from SSH delivered and our output shut down
     private boolean closed;
 
-    SshChannelRelay(ChannelDirectTcpip ssh, ArrayDeque<ByteBuf> pipelined, boolean inputEnded) {
+    public SshChannelRelay(ChannelDirectTcpip ssh, ArrayDeque<ByteBuf> pipelined, boolean inputEnded) {
         this.ssh = ssh;
         this.toSsh = ssh.getAsyncIn();
         this.pending = pipelined;
@@ -236,7 +238,7 @@ final class SshChannelRelay extends ChannelInboundHandlerAdapter {
      * the connection to the destination) open. Dropping the output stream first keeps the graceful close
      * from waiting for window space.
      */
-    static void closeSshNow(ChannelDirectTcpip ssh) {
+    public static void closeSshNow(ChannelDirectTcpip ssh) {
         ssh.getAsyncIn().close(true);
         ssh.close(false);
     }

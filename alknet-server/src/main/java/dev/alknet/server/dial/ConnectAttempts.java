@@ -74,7 +74,7 @@ final class ConnectAttempts {
                 return;
             }
             LOG.debug("connect {} failed: {}", target, f.cause().toString());
-            lastError = f.cause();
+            lastError = DialErrors.withRoute(f.cause(), target);
             tryNext();
         });
     }

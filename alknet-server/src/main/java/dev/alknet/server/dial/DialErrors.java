@@ -2,9 +2,12 @@ package dev.alknet.server.dial;
 
 import dev.alknet.transport.ConnectErrors;
 import io.netty.channel.ConnectTimeoutException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.DatagramChannel;
 import java.util.Locale;
 
 /** Classifies the exceptions of a failed connect into a {@link DialException}, in one place. */
@@ -29,6 +32,28 @@ public final class DialErrors {
             }
         }
         return new DialException(DialFailure.OTHER, ConnectErrors.reason(failure), failure);
+    }
+
+    /**
+     * Netty's epoll transport (4.2.17 {@code Errors.newConnectException0}) turns both ENETUNREACH and EHOSTUNREACH
+     * into a {@link NoRouteToHostException} without any errno text. For such a failure this asks the routing table
+     * instead: a UDP {@code connect()} sends nothing and fails with "Network is unreachable" when no route exists.
+     * Returns {@code failure} unchanged when it already tells which one it is, or is something else.
+     */
+    static Throwable withRoute(Throwable failure, InetSocketAddress target) {
+        if (!(failure instanceof NoRouteToHostException) || kindOf(failure) != DialFailure.HOST_UNREACHABLE
+                || String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT).contains("no route to host")) {
+            return failure;
+        }
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            probe.connect(target);
+        } catch (IOException | RuntimeException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("network is unreachable")) {
+                return new DialException(DialFailure.NETWORK_UNREACHABLE, textOf(DialFailure.NETWORK_UNREACHABLE),
+                        failure);
+            }
+        }
+        return failure;
     }
 
     private static DialFailure kindOf(Throwable t) {

@@ -1,0 +1,159 @@
+package dev.alknet.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** Runs {@code dev.alknet.cli.Main} (or another main of the test class path) as a real JVM process. */
+final class Cli {
+
+    private Cli() {
+    }
+
+    /** The command line of a JVM running {@code mainClass} on this test's class path, after {@code prefix}. */
+    static List<String> command(List<String> prefix, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; these processes do little work
+        cmd.add("-Xshare:auto");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    record Result(int exit, String stdout, String stderr) {
+        List<String> stderrLines() {
+            return stderr.lines().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    /** Runs {@code alknet ARGS} to completion (bounded); stdin is empty. */
+    static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return runCommand(command(List.of(), "dev.alknet.cli.Main", args), env, Duration.ofSeconds(30));
+    }
+
+    static Result run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    static Result runCommand(List<String> cmd, Map<String, String> env, Duration limit)
+            throws IOException, InterruptedException {
+        Path out = Files.createTempFile("alknet-cli-out-", ".txt");
+        Path err = Files.createTempFile("alknet-cli-err-", ".txt");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("ALKNET_HOME");
+            pb.environment().remove("ALKNET_DEBUG");
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new IOException("did not finish within " + limit + ": " + cmd + "\n" + Files.readString(err));
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** A long-running process whose stderr goes to a file that tests can watch. */
+    static final class Running implements AutoCloseable {
+        final Process process;
+        final Path stderr;
+        final Path stdout;
+
+        private Running(Process process, Path stdout, Path stderr) {
+            this.process = process;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        static Running start(List<String> cmd, Map<String, String> env) throws IOException {
+            Path out = Files.createTempFile("alknet-run-out-", ".txt");
+            Path err = Files.createTempFile("alknet-run-err-", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("ALKNET_HOME");
+            pb.environment().putAll(env);
+            return new Running(pb.start(), out, err);
+        }
+
+        static Running alknet(String... args) throws IOException {
+            return start(command(List.of(), "dev.alknet.cli.Main", args), Map.of());
+        }
+
+        String stderrText() {
+            try {
+                return Files.readString(stderr, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        String stdoutText() {
+            try {
+                return Files.readString(stdout, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        /** Waits until a stderr line matches; fails if the process exits first or the limit passes. */
+        String awaitLine(Predicate<String> match, Duration limit) throws IOException, InterruptedException {
+            long end = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < end) {
+                for (String line : stderrText().lines().toList()) {
+                    if (match.test(line)) {
+                        return line;
+                    }
+                }
+                if (!process.isAlive()) {
+                    throw new IOException("process exited with " + process.exitValue() + " before the expected line:\n"
+                            + stderrText());
+                }
+                Thread.sleep(50);
+            }
+            throw new IOException("expected line did not appear within " + limit + ":\n" + stderrText());
+        }
+
+        /** SIGTERM, then the exit code if it ends within {@code limit}, else -1 (and it is killed). */
+        int terminate(Duration limit) throws InterruptedException {
+            process.destroy(); // SIGTERM on Linux
+            if (process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            return -1;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+}
