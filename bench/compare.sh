@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Reproduces the SOCKS comparison from a clean checkout: direct vs stock `ssh -D -c aes128-gcm` vs alknet
 # (tcp, tls, quic), same machine, same run, alternating rounds; prints medians and ratios to ssh -D.
-#   bench/compare.sh [--rounds 3] [--mib 1024] [--transports "tcp tls quic"] [--relay-delay-ms 0]
+#   bench/compare.sh [--rounds 3] [--warmup 1] [--mib 1024] [--conns 2000] [--transports "tcp tls quic"]
+#                    [--cases "bulk_down bulk_up bulk_8 connect rtt"] [--variant "LABEL|LAUNCHER|JAVA_OPTS"]...
+# --warmup rounds run every case on every path first and are not counted (JIT, TCP autotuning).
+# --variant adds an alknet build or JVM setting as its own paths (alknet-LABEL-tcp, ...), measured in the same
+# alternating rounds: A/B comparisons on a shared machine need that, and ratios to ssh -D taken in the same run.
+# Without --variant the checkout's own ./alknet is measured as alknet-tcp, alknet-tls, alknet-quic.
 # Needs: JDK 17, Maven, OpenSSH client and server (run as root for sshd), python3.
 # SocksBench.java comes from ../shared/bench (override with SOCKSBENCH=path).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="${SOCKSBENCH:-$root/../shared/bench/SocksBench.java}"
-rounds=3; mib=1024; transports="tcp tls quic"; conns=2000
+rounds=3; warmup=1; mib=1024; transports="tcp tls quic"; conns=2000; cases="bulk_down bulk_up bulk_8 connect rtt"
+variants=()
 while (($#)); do case "$1" in
-  --rounds) rounds=$2; shift 2;; --mib) mib=$2; shift 2;; --transports) transports=$2; shift 2;;
-  --conns) conns=$2; shift 2;; *) echo "unknown option $1" >&2; exit 2;; esac; done
+  --rounds) rounds=$2; shift 2;; --warmup) warmup=$2; shift 2;; --mib) mib=$2; shift 2;;
+  --transports) transports=$2; shift 2;; --conns) conns=$2; shift 2;; --cases) cases=$2; shift 2;;
+  --variant) variants+=("$2"); shift 2;; *) echo "unknown option $1" >&2; exit 2;; esac; done
+((${#variants[@]})) || variants=("|$root/alknet|")
 [[ -f $bench ]] || { echo "SocksBench.java not found at $bench (set SOCKSBENCH)" >&2; exit 1; }
 
 work=$(mktemp -d); pids=()
@@ -47,23 +55,34 @@ ssh -N -D "127.0.0.1:$SSHD" -c aes128-gcm@openssh.com -i "$ALKNET_HOME/id_ed2551
   -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes "$(whoami)@127.0.0.1" \
   2>"$work/ssh.log" & pids+=($!); up "$SSHD"
 
-declare -A AP; declare -A socks=([direct]="" [ssh]="127.0.0.1:$SSHD")
-listen=(); for t in $transports; do AP[$t]=$(port); listen+=(--listen "$t://127.0.0.1:${AP[$t]}"); done
-"$root/alknet" serve "${listen[@]}" 2>"$work/serve.log" & pids+=($!)
-for t in $transports; do
-  [[ $t != quic ]] && up "${AP[$t]}"
-  S=$(port)
-  "$root/alknet" connect "$t://127.0.0.1:${AP[$t]}" --socks "127.0.0.1:$S" 2>"$work/connect-$t.log" & pids+=($!)
-  up "$S"; socks[alknet-$t]="127.0.0.1:$S"
+declare -A socks=([direct]="" [ssh]="127.0.0.1:$SSHD")
+paths=(direct ssh)
+for v in "${variants[@]}"; do
+  IFS='|' read -r label launcher opts <<<"$v"
+  name=alknet${label:+-$label}
+  declare -A AP=(); listen=(); for t in $transports; do AP[$t]=$(port); listen+=(--listen "$t://127.0.0.1:${AP[$t]}"); done
+  ALKNET_JAVA_OPTS="$opts" "$launcher" serve "${listen[@]}" 2>"$work/serve-$name.log" & pids+=($!)
+  for t in $transports; do
+    [[ $t != quic ]] && up "${AP[$t]}"
+    S=$(port)
+    ALKNET_JAVA_OPTS="$opts" "$launcher" connect "$t://127.0.0.1:${AP[$t]}" --socks "127.0.0.1:$S" \
+      2>"$work/connect-$name-$t.log" & pids+=($!)
+    up "$S"; socks[$name-$t]="127.0.0.1:$S"; paths+=("$name-$t")
+  done
 done
 sleep 2
 
-paths=(direct ssh); for t in $transports; do paths+=("alknet-$t"); done
 out="$work/results.jsonl"
-for ((r = 1; r <= rounds; r++)); do
+for ((r = 1 - warmup; r <= rounds; r++)); do
   for p in "${paths[@]}"; do
     s=(); [[ -n ${socks[$p]} ]] && s=(--socks "${socks[$p]}")
-    run() { echo "{\"path\":\"$p\",\"case\":\"$1\",\"r\":$(sb "${@:2}" --target "127.0.0.1:$T" "${s[@]}")}" >>"$out"; }
+    run() {
+      [[ " $cases " == *" $1 "* ]] || return 0
+      local res; res=$(sb "${@:2}" --target "127.0.0.1:$T" "${s[@]}")
+      ((r >= 1)) && echo "{\"path\":\"$p\",\"case\":\"$1\",\"round\":$r,\"r\":$res}" >>"$out"
+      [[ -n ${BENCH_LOG:-} ]] && echo "{\"path\":\"$p\",\"case\":\"$1\",\"round\":$r,\"r\":$res}" >>"$BENCH_LOG"
+      return 0
+    }
     run bulk_down bulk --mib "$mib" --dir down
     run bulk_up bulk --mib "$mib" --dir up
     run bulk_8 bulk --mib "$mib" --streams 8
@@ -78,6 +97,7 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 metric = {"bulk_down": ("mib_per_s", "MiB/s"), "bulk_up": ("mib_per_s", "MiB/s"), "bulk_8": ("mib_per_s", "MiB/s"),
           "connect": ("per_s", "conn/s"), "rtt": ("p50_us", "µs p50")}
 paths = list(dict.fromkeys(r["path"] for r in rows))
+metric = {c: m for c, m in metric.items() if any(x["case"] == c for x in rows)}
 med = {(r0, c): statistics.median(x["r"][metric[c][0]] for x in rows if x["path"] == r0 and x["case"] == c)
        for r0 in paths for c in metric}
 print("| case | unit | " + " | ".join(paths) + " | " + " | ".join(f"{p}/ssh" for p in paths if p.startswith("alknet")) + " |")

@@ -3,6 +3,10 @@ package dev.alknet.cli;
 import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientOptions;
 import dev.alknet.client.ConnectFailure;
+import dev.alknet.client.forward.ForwardSpec;
+import dev.alknet.client.forward.Forwards;
+import dev.alknet.client.socks.SocksExposure;
+import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.core.config.AlknetHome;
 import dev.alknet.core.config.HostPort;
 import dev.alknet.core.config.ServerAddress;
@@ -13,6 +17,8 @@ import dev.alknet.transport.Transports;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
@@ -31,8 +37,12 @@ final class ConnectCommand implements Callable<Integer> {
     String server;
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
-            description = "Local SOCKS5h listener (default: ${DEFAULT-VALUE}).")
+            description = "Local proxy listener: SOCKS5h, SOCKS4a, HTTP CONNECT and plain HTTP on one port, UDP via "
+                    + "SOCKS5 UDP ASSOCIATE (default: ${DEFAULT-VALUE}).")
     String socks;
+
+    @Mixin
+    ProxyOptions proxy;
 
     @Mixin
     TransportOptions transport;
@@ -55,6 +65,24 @@ final class ConnectCommand implements Callable<Integer> {
             description = "SSH heartbeat interval; 3 unanswered mean the session is dead (default: ${DEFAULT-VALUE}).")
     Duration heartbeat;
 
+    @Option(names = {"-L", "--local-forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
+            converter = ForwardSpecConverter.class,
+            description = "Listen here on PORT (loopback unless BIND; * for all) and forward each connection through "
+                    + "the tunnel to HOST:HOSTPORT, as ssh -L; IPv6 in brackets; repeatable.")
+    List<ForwardSpec> localForwards = new ArrayList<>();
+
+    @Option(names = {"-R", "--remote-forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
+            converter = ForwardSpecConverter.class,
+            description = "Have the server listen on PORT (its loopback unless BIND and the server allows it) and "
+                    + "forward each connection back to HOST:HOSTPORT from here, as ssh -R; kept across reconnects; "
+                    + "repeatable.")
+    List<ForwardSpec> remoteForwards = new ArrayList<>();
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "3s",
+            description = "On SIGTERM/SIGINT, how long open streams may take to finish before they are closed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
     @Override
     public Integer call() throws Exception {
         AlknetHome h = home.resolve();
@@ -70,14 +98,25 @@ final class ConnectCommand implements Callable<Integer> {
                 KeyFiles.load(h.identity()), h.knownHosts(),
                 strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
                 connectTimeout, connectWait, heartbeat, 3);
+        Forwards forwards = new Forwards(localForwards, remoteForwards);
+        SocksOptions socksOptions = proxy.socksOptions();
         ShutdownSignal signal = new ShutdownSignal();
-        try (AlknetClient client = AlknetClient.start(options, new InetSocketAddress(socksAt.host(), socksAt.port()))) {
+        try (AlknetClient client = AlknetClient.start(options, new InetSocketAddress(socksAt.host(), socksAt.port()),
+                forwards, socksOptions)) {
             System.err.println("SOCKS5h proxy on " + client.socksAddress() + " -> " + address);
+            SocksExposure.warning(client.socksAddress(), socksOptions.requiresAuth()).ifPresent(System.err::println);
+            for (int i = 0; i < localForwards.size(); i++) {
+                System.err.println("-L " + localForwards.get(i) + " listening on " + client.localForwardAddresses().get(i));
+            }
             Object ended = CompletableFuture.anyOf(signal.received(), client.fatal()).join();
             if (ended instanceof ConnectFailure failure) {
                 throw failure;
             }
-            System.err.println(ended + ": shutting down");
+            System.err.println(ended + ": draining (up to " + drainTimeout.toMillis() + " ms)");
+            if (!client.drain(drainTimeout)) {
+                System.err.println(client.openStreams() + " streams still open: closing them");
+            }
+            System.err.println("shutting down");
         }
         return 0;
     }

@@ -5,7 +5,9 @@ import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.server.AlknetServer;
 import dev.alknet.server.ServerOptions;
+import dev.alknet.server.stealth.StealthOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
 import java.util.ArrayList;
@@ -37,6 +39,51 @@ final class ServeCommand implements Callable<Integer> {
             description = "Authentication attempts per connection (default: ${DEFAULT-VALUE}).")
     int maxAuthAttempts;
 
+    @Option(names = "--allow-remote-bind",
+            description = "Let clients' -R forwards listen on any address, not only loopback.")
+    boolean allowRemoteBind;
+
+    @Option(names = "--client-alive-interval", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Ask each client this often whether it is alive; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    Duration clientAliveInterval;
+
+    @Option(names = "--client-alive-count", paramLabel = "N", defaultValue = "3",
+            description = "Close a session after this many unanswered asks (default: ${DEFAULT-VALUE}).")
+    int clientAliveCount;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "3s",
+            description = "On SIGTERM/SIGINT, how long open streams may take to finish before they are closed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--stealth", paramLabel = "LEVEL", arity = "0..1", fallbackValue = "compatible",
+            description = "Look like a web server to everything that does not start with SSH-2.0- (compatible:"
+                    + " SSH clients, stock ssh included, still get in; strict is not implemented yet).")
+    String stealth;
+
+    @Option(names = "--stealth-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            description = "Stealth: close a peer that has not sent its first bytes / request header by then,"
+                    + " without an answer (nginx's client_header_timeout; default: ${DEFAULT-VALUE}).")
+    Duration stealthTimeout;
+
+    @Option(names = "--stealth-site", paramLabel = "DIR",
+            description = "Stealth: serve this directory like nginx (default: an empty site, nginx's error pages).")
+    Path stealthSite;
+
+    @Option(names = "--stealth-fallback", paramLabel = "URL",
+            description = "Stealth: pipe non-SSH connections to this plain-HTTP server instead (http://host:port).")
+    java.net.URI stealthFallback;
+
+    private StealthOptions stealthOptions() {
+        if (stealth == null) {
+            if (stealthSite != null || stealthFallback != null) {
+                throw new IllegalArgumentException("--stealth-site and --stealth-fallback need --stealth");
+            }
+            return StealthOptions.OFF;
+        }
+        return new StealthOptions(StealthOptions.Level.parse(stealth), stealthTimeout, stealthSite, stealthFallback);
+    }
+
     @Override
     public Integer call() throws Exception {
         AlknetHome h = home.resolve();
@@ -47,18 +94,30 @@ final class ServeCommand implements Callable<Integer> {
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
         System.err.println((hostKey.created() ? "created host key " : "host key ")
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
+        StealthOptions stealthOptions = stealthOptions();
         TransportSettings settings = transport.serverSettings(h);
+        if (stealthOptions.enabled()) {
+            settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).build();
+        }
+        TransportSettings listenerSettings = settings;
         if (addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()))) {
             System.err.println("TLS certificate pin " + settings.tlsServer().load().pin()
                     + " (clients may check it with --tls-pin)");
         }
         ServerOptions options = new ServerOptions(addresses, hostKey.pair(),
                 authorizedKeys != null ? authorizedKeys : h.authorizedKeys(),
-                a -> Transports.create(a.scheme(), settings), maxAuthAttempts);
+                a -> Transports.create(a.scheme(), listenerSettings), maxAuthAttempts)
+                .withAllowRemoteBind(allowRemoteBind)
+                .withClientAlive(clientAliveInterval, clientAliveCount)
+                .withStealth(stealthOptions);
         ShutdownSignal signal = new ShutdownSignal();
         try (AlknetServer server = AlknetServer.start(options)) {
             String why = signal.received().join();
-            System.err.println(why + ": shutting down");
+            System.err.println(why + ": draining (up to " + drainTimeout.toMillis() + " ms)");
+            if (!server.drain(drainTimeout)) {
+                System.err.println(server.openChannels() + " streams still open: closing them");
+            }
+            System.err.println("shutting down");
         }
         return 0;
     }

@@ -28,7 +28,9 @@ final class UserErrors implements IExecutionExceptionHandler, IParameterExceptio
             t = t.getCause();
         }
         if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
-            t = t.getCause();
+            // Keep a message that adds context (e.g. "SOCKS listener /127.0.0.1:1080: ... in use"), drop the default one.
+            String own = t.getMessage();
+            t = own == null || own.equals(t.getCause().toString()) ? t.getCause() : new IOException(own, t.getCause());
         }
         boolean userMistake = t instanceof IllegalArgumentException || t instanceof IOException;
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -22,7 +22,7 @@ final class Cli {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; these processes do little work
-        cmd.add("-Xshare:auto");
+        cmd.add("-XX:+UseSerialGC");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
@@ -48,6 +48,24 @@ final class Cli {
 
     static Result run(String... args) throws IOException, InterruptedException {
         return run(Map.of(), args);
+    }
+
+    /** Runs several {@code alknet} command lines at once (they are independent); results in the same order. */
+    static List<Result> runAll(List<String[]> commands) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Result>> futures = new ArrayList<>();
+            for (String[] args : commands) {
+                futures.add(pool.submit(() -> run(args)));
+            }
+            List<Result> results = new ArrayList<>();
+            for (java.util.concurrent.Future<Result> f : futures) {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static Result runCommand(List<String> cmd, Map<String, String> env, Duration limit)

@@ -1,40 +1,84 @@
 package dev.alknet.client;
 
+import dev.alknet.client.forward.ClientForwards;
+import dev.alknet.client.forward.Forwards;
+import dev.alknet.client.forward.RemoteForwardFilter;
 import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.client.socks.SocksServer;
+import dev.alknet.core.drain.DrainWait;
+import dev.alknet.core.drain.OpenChannels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A running client: the supervised SSH session plus its local SOCKS5h listener. The listener is up
- * before the first session, so programs can start at once; their streams wait for the tunnel.
+ * A running client: the supervised SSH session plus its local SOCKS5h listener and port forwards. The
+ * listeners are up before the first session, so programs can start at once; their streams wait for the tunnel.
  */
 public final class AlknetClient implements AutoCloseable {
 
     private final TunnelSupervisor supervisor;
     private final SocksServer socks;
+    private final ClientForwards forwards;
+    private final OpenChannels channels;
 
-    private AlknetClient(TunnelSupervisor supervisor, SocksServer socks) {
+    private AlknetClient(TunnelSupervisor supervisor, SocksServer socks, ClientForwards forwards,
+            OpenChannels channels) {
         this.supervisor = supervisor;
         this.socks = socks;
+        this.forwards = forwards;
+        this.channels = channels;
     }
 
     public static AlknetClient start(ClientOptions options, InetSocketAddress socksBind) throws IOException {
-        TunnelSupervisor supervisor = new TunnelSupervisor(new TunnelConnector(options), options.connectWait());
+        return start(options, socksBind, Forwards.NONE);
+    }
+
+    /** As {@link #start(ClientOptions, InetSocketAddress)}, with {@code -L} and {@code -R} forwards. */
+    public static AlknetClient start(ClientOptions options, InetSocketAddress socksBind, Forwards fwd)
+            throws IOException {
+        return start(options, socksBind, fwd, SocksOptions.defaults());
+    }
+
+    /** As {@link #start(ClientOptions, InetSocketAddress, Forwards)}, with these proxy settings (credentials). */
+    public static AlknetClient start(ClientOptions options, InetSocketAddress socksBind, Forwards fwd,
+            SocksOptions socksOptions) throws IOException {
+        TunnelConnector connector = new TunnelConnector(options);
+        // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
+        connector.client().setForwardingFilter(RemoteForwardFilter.allowing(fwd.remote()));
+        OpenChannels channels = new OpenChannels();
+        connector.client().addChannelListener(channels);
+        TunnelSupervisor supervisor = new TunnelSupervisor(connector, options.connectWait());
         SocksServer socks;
+        ClientForwards forwards;
         try {
-            socks = SocksServer.start(socksBind, supervisor, SocksOptions.defaults());
+            socks = SocksServer.start(socksBind, supervisor, socksOptions);
         } catch (RuntimeException e) {
             supervisor.close();
             throw e;
         }
+        try {
+            forwards = ClientForwards.start(fwd, supervisor,
+                    options.connectWait().plus(SocksOptions.DEFAULT_OPEN_TIMEOUT));
+        } catch (RuntimeException e) {
+            socks.closeAll();
+            supervisor.close();
+            throw e;
+        }
+        supervisor.addListener(forwards.remote());
         supervisor.start();
-        return new AlknetClient(supervisor, socks);
+        return new AlknetClient(supervisor, socks, forwards, channels);
     }
 
     public InetSocketAddress socksAddress() {
         return socks.localAddress();
+    }
+
+    /** Where the {@code -L} forwards listen, in the order they were given. */
+    public List<InetSocketAddress> localForwardAddresses() {
+        return forwards.localAddresses();
     }
 
     public SessionProvider sessions() {
@@ -51,9 +95,27 @@ public final class AlknetClient implements AutoCloseable {
         return supervisor.fatal();
     }
 
+    /**
+     * Graceful stop, first half: stops accepting (SOCKS, {@code -L}, and the server's {@code -R} listeners),
+     * then waits up to {@code bound} for open streams to finish. {@link #close()} ends whatever is left.
+     *
+     * @return true if every stream finished in time
+     */
+    public boolean drain(Duration bound) {
+        socks.close();
+        forwards.stopAccepting();
+        return DrainWait.await(this::openStreams, bound);
+    }
+
+    /** Streams still open: SOCKS and {@code -L} connections, and SSH channels (including {@code -R} ones). */
+    public int openStreams() {
+        return socks.openConnections() + forwards.openConnections() + channels.count();
+    }
+
     @Override
     public void close() {
         socks.closeAll();
+        forwards.close();
         supervisor.close();
     }
 }

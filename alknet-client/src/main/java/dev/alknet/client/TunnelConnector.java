@@ -25,6 +25,7 @@ public final class TunnelConnector implements AutoCloseable {
 
     private final ClientOptions options;
     private final SshClient client;
+    private final KnownHostsVerifier verifier;
 
     public TunnelConnector(ClientOptions options) {
         this.options = options;
@@ -32,8 +33,8 @@ public final class TunnelConnector implements AutoCloseable {
                 .factory(() -> new TransportSshClient(options.transport()))
                 .build();
         SshDefaults.apply(c);
-        c.setServerKeyVerifier(new KnownHostsVerifier(options.knownHosts(), options.hostKeyPolicy(),
-                options.hostKeyPin()));
+        this.verifier = new KnownHostsVerifier(options.knownHosts(), options.hostKeyPolicy(), options.hostKeyPin());
+        c.setServerKeyVerifier(verifier);
         // Never pick up ~/.ssh/config or ~/.ssh/id_*: only alknet's own identity is offered.
         c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
@@ -77,7 +78,7 @@ public final class TunnelConnector implements AutoCloseable {
 
     private ConnectFailure explain(ClientSession session, Exception e) {
         String target = options.server().toString();
-        String rejection = session == null ? null : session.getAttribute(KnownHostsVerifier.REJECTION);
+        String rejection = session == null ? null : verifier.rejection(session);
         if (rejection != null) {
             return new ConnectFailure(rejection, true, e);
         }

@@ -39,6 +39,8 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
     private volatile CompletableFuture<ClientSession> current = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile String lastError;
+    private static final long REPEAT_WARN_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private volatile long lastWarnNanos;
     private volatile long upSinceNanos;
     private volatile long downSinceNanos = System.nanoTime();
 
@@ -68,7 +70,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
     @Override
     public CompletableFuture<ClientSession> session() {
         CompletableFuture<ClientSession> c = current;
-        ClientSession now = c.getNow(null);
+        ClientSession now = upOrNull(c);
         if (now != null && now.isOpen()) {
             return CompletableFuture.completedFuture(now);
         }
@@ -91,6 +93,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         try {
             session = connector.connect();
         } catch (ConnectFailure f) {
+            String previous = lastError;
             lastError = f.getMessage();
             if (f.permanent()) {
                 LOG.error("{}", f.getMessage());
@@ -99,7 +102,14 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
                 return;
             }
             Duration delay = delays.afterFailure(f);
-            LOG.warn("{}; retrying in {} ms", f.getMessage(), delay.toMillis());
+            // While a server is down the same line would repeat every 1-2 s: say it once a minute.
+            long now = System.nanoTime();
+            if (!f.getMessage().equals(previous) || now - lastWarnNanos > REPEAT_WARN_NANOS) {
+                lastWarnNanos = now;
+                LOG.warn("{}; retrying in {} ms", f.getMessage(), delay.toMillis());
+            } else {
+                LOG.debug("{}; retrying in {} ms", f.getMessage(), delay.toMillis());
+            }
             scheduler.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
@@ -130,7 +140,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
     }
 
     private void onClosed(ClientSession session) {
-        if (closed || current.getNow(null) != session) {
+        if (closed || upOrNull(current) != session) {
             return;
         }
         current = new CompletableFuture<>();
@@ -140,15 +150,24 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         scheduler.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The session a future holds, or null if it is pending or failed (getNow would throw after a fatal failure). */
+    private static ClientSession upOrNull(CompletableFuture<ClientSession> f) {
+        return f.isDone() && !f.isCompletedExceptionally() ? f.getNow(null) : null;
+    }
+
     @Override
     public void close() {
         closed = true;
         scheduler.shutdownNow();
-        ClientSession s = current.getNow(null);
+        ClientSession s = upOrNull(current);
         current.completeExceptionally(new TunnelDownException("tunnel is shut down"));
         if (s != null) {
             try {
-                s.close(false).await(2, TimeUnit.SECONDS);
+                // Bounded, then forced: a channel whose peer still has data queued for it can hold a graceful
+                // close open, and shutting down must not take long (SIGTERM: exit within 5 s).
+                if (!s.close(false).await(1, TimeUnit.SECONDS)) {
+                    s.close(true);
+                }
             } catch (java.io.IOException e) {
                 s.close(true);
             }

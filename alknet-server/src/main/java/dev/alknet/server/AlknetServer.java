@@ -2,16 +2,27 @@ package dev.alknet.server;
 
 import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.config.SshDefaults;
+import dev.alknet.core.drain.DrainWait;
+import dev.alknet.core.drain.OpenChannels;
 import dev.alknet.core.ssh.TransportSshServer;
 import dev.alknet.server.dial.DirectDialer;
 import dev.alknet.server.dial.DirectTcpipChannelFactory;
+import dev.alknet.server.forward.RemoteListeners;
+import dev.alknet.server.forward.ServerForwardingFilter;
+import dev.alknet.server.keepalive.ClientAliveChecker;
+import dev.alknet.server.stealth.StealthFront;
+import dev.alknet.server.udp.UdpChannelFactory;
+import dev.alknet.transport.StreamAcceptor;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportListener;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import io.netty.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -28,9 +39,17 @@ public final class AlknetServer implements AutoCloseable {
 
     private final TransportSshServer sshd;
     private final List<TransportListener> listeners = new ArrayList<>();
+    private StealthFront stealth;
+    private final ServerForwardingFilter forwarding;
+    private final OpenChannels channels;
+    private final RemoteListeners remoteListeners;
 
-    private AlknetServer(TransportSshServer sshd) {
+    private AlknetServer(TransportSshServer sshd, ServerForwardingFilter forwarding, OpenChannels channels,
+            RemoteListeners remoteListeners) {
         this.sshd = sshd;
+        this.forwarding = forwarding;
+        this.channels = channels;
+        this.remoteListeners = remoteListeners;
     }
 
     /** Builds the SSH server with the default dialer, binds every listener; fails with one clear line. */
@@ -57,11 +76,22 @@ public final class AlknetServer implements AutoCloseable {
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
         sshd.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(options.authorizedKeys()));
-        ForwardOnlyPolicy.apply(sshd, directTcpip);
+        ServerForwardingFilter forwarding = new ServerForwardingFilter(options.allowRemoteBind());
+        ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding);
+        new UdpChannelFactory().installOn(sshd); // SOCKS UDP ASSOCIATE, docs/adr/0008
+        ClientAliveChecker.install(sshd, options.clientAliveInterval(), options.clientAliveMax());
+        OpenChannels channels = new OpenChannels();
+        sshd.addChannelListener(channels);
+        RemoteListeners remoteListeners = new RemoteListeners();
+        sshd.addPortForwardingEventListener(remoteListeners);
+        sshd.addSessionListener(remoteListeners);
         sshd.startUnbound();
 
-        AlknetServer server = new AlknetServer(sshd);
+        AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners);
         try {
+            if (options.stealth().enabled()) {
+                server.stealth = new StealthFront(options.stealth());
+            }
             for (ServerAddress address : options.listen()) {
                 server.listen(address, options.transports().apply(address));
             }
@@ -73,16 +103,19 @@ public final class AlknetServer implements AutoCloseable {
     }
 
     private void listen(ServerAddress address, Transport transport) throws TransportException {
-        TransportListener l = transport.listen(address.endpoint(), stream -> {
+        Consumer<Channel> ssh = stream -> {
             try {
                 sshd.attach(stream);
             } catch (Exception e) {
                 LOG.debug("cannot start SSH on {}", stream, e);
                 stream.close();
             }
-        });
+        };
+        // Stealth: SSH is attached only once the peer's first bytes were SSH-2.0-; the rest meets a web server.
+        StreamAcceptor acceptor = stealth == null ? ssh::accept : stealth.acceptor(address.scheme(), ssh);
+        TransportListener l = transport.listen(address.endpoint(), acceptor);
         listeners.add(l);
-        LOG.info("listening on {}://{}", address.scheme(), hostPort(l));
+        LOG.info("listening on {}://{}{}", address.scheme(), hostPort(l), stealth == null ? "" : " (stealth)");
     }
 
     private static String hostPort(TransportListener l) {
@@ -97,6 +130,24 @@ public final class AlknetServer implements AutoCloseable {
 
     public int sessionCount() {
         return sshd.sessionCount();
+    }
+
+    /** SSH channels not closed yet: the streams a drain waits for. */
+    public int openChannels() {
+        return channels.count();
+    }
+
+    /**
+     * Graceful stop, first half: stops accepting (listeners, new channels and {@code -R} listeners on open
+     * sessions), then waits up to {@code bound} for open channels to finish. {@link #close()} ends the rest.
+     *
+     * @return true if every channel finished in time
+     */
+    public boolean drain(Duration bound) {
+        listeners.forEach(TransportListener::close);
+        forwarding.stopAccepting();
+        remoteListeners.closeAll();
+        return DrainWait.await(channels::count, bound);
     }
 
     /** Stops accepting, then closes every session. */

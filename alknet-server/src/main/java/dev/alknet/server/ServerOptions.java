@@ -1,8 +1,11 @@
 package dev.alknet.server;
 
 import dev.alknet.core.config.ServerAddress;
+import dev.alknet.server.keepalive.ClientAliveChecker;
+import dev.alknet.server.stealth.StealthOptions;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -10,17 +13,52 @@ import java.util.function.Function;
 /**
  * What a server needs: its listeners, its host key and who may log in.
  *
- * @param transports makes the transport for a listen address (tcp, tls, quic)
+ * @param transports          makes the transport for a listen address (tcp, tls, quic)
+ * @param allowRemoteBind     whether {@code -R} forwards may listen on addresses other than loopback
+ * @param clientAliveInterval how often a client is asked whether it is alive; zero turns the check off
+ * @param clientAliveMax      unanswered asks in a row after which the session is closed
+ * @param stealth             stealth mode (web front for non-SSH peers), {@link StealthOptions#OFF} by default
  */
 public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
-        Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts) {
+        Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
+        boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth) {
 
     public ServerOptions {
         Objects.requireNonNull(hostKey, "hostKey");
         Objects.requireNonNull(authorizedKeys, "authorizedKeys");
+        Objects.requireNonNull(clientAliveInterval, "clientAliveInterval");
+        Objects.requireNonNull(stealth, "stealth");
         listen = List.copyOf(listen);
         if (listen.isEmpty()) {
             throw new IllegalArgumentException("no --listen address");
         }
+        if (clientAliveInterval.isNegative()) {
+            throw new IllegalArgumentException("client-alive interval: " + clientAliveInterval + " (expected: >= 0)");
+        }
+        if (clientAliveMax < 1) {
+            throw new IllegalArgumentException("client-alive count: " + clientAliveMax + " (expected: >= 1)");
+        }
+    }
+
+    /** Loopback-only remote forwards and the default client-alive check. */
+    public ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
+            Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts) {
+        this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, false,
+                ClientAliveChecker.DEFAULT_INTERVAL, ClientAliveChecker.DEFAULT_MAX_UNANSWERED, StealthOptions.OFF);
+    }
+
+    public ServerOptions withAllowRemoteBind(boolean allow) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allow,
+                clientAliveInterval, clientAliveMax, stealth);
+    }
+
+    public ServerOptions withClientAlive(Duration interval, int max) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
+                interval, max, stealth);
+    }
+
+    public ServerOptions withStealth(StealthOptions s) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
+                clientAliveInterval, clientAliveMax, s);
     }
 }

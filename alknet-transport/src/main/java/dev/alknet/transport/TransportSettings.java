@@ -3,6 +3,7 @@ package dev.alknet.transport;
 import dev.alknet.transport.proxy.ViaProxy;
 import dev.alknet.transport.tls.TlsClientOptions;
 import dev.alknet.transport.tls.TlsServerMaterial;
+import dev.alknet.transport.tls.TlsTransport;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,9 +17,14 @@ import java.util.Objects;
  * @param tlsServer       where tls/quic listeners get their certificate, or null (client-only use)
  * @param quicIdleTimeout QUIC max_idle_timeout (60 s)
  * @param quicKeepAlive   interval of the QUIC client's keep-alive PING, {@link Duration#ZERO} for none (15 s)
+ * @param stealthTimeout  server, stealth mode: null for off (the default). When set, a tls listener also
+ *                        completes handshakes that look like a browser's (ALPN http/1.1 or none, TLS 1.2),
+ *                        hands over plaintext first bytes (marked {@link TlsTransport#PLAINTEXT}) instead of
+ *                        failing them, and lets a silent peer wait this long before closing quietly; the
+ *                        acceptor then decides between SSH and the web front
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
-        TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive) {
+        TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -39,6 +45,10 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
             throw new IllegalArgumentException("QUIC keep-alive (" + quicKeepAlive
                     + ") must be zero or shorter than the idle timeout (" + quicIdleTimeout + ")");
         }
+        if (stealthTimeout != null && (stealthTimeout.isNegative() || stealthTimeout.isZero()
+                || stealthTimeout.toMillis() > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("stealth timeout must be positive: " + stealthTimeout);
+        }
     }
 
     public static TransportSettings defaults() {
@@ -51,7 +61,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
 
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
-                .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive);
+                .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout);
     }
 
     public static final class Builder {
@@ -61,6 +71,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private TlsServerMaterial tlsServer;
         private Duration quicIdleTimeout = DEFAULT_QUIC_IDLE_TIMEOUT;
         private Duration quicKeepAlive = DEFAULT_QUIC_KEEPALIVE;
+        private Duration stealthTimeout;
 
         private Builder() {
         }
@@ -95,8 +106,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
             return this;
         }
 
+        /** Server stealth mode (see the record's doc); null turns it off. */
+        public Builder stealthTimeout(Duration v) {
+            stealthTimeout = v;
+            return this;
+        }
+
         public TransportSettings build() {
-            return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive);
+            return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
+                    stealthTimeout);
         }
     }
 }

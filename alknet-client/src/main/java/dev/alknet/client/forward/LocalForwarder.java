@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -68,9 +69,12 @@ public final class LocalForwarder implements AutoCloseable {
                 });
         ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
         if (!bound.isSuccess()) {
+            // The message is on the cause: the CLI prints the cause of an UncheckedIOException.
             Throwable cause = bound.cause();
-            IOException io = cause instanceof IOException e ? e : new IOException(String.valueOf(cause), cause);
-            throw new UncheckedIOException("-L " + spec + ": cannot listen on " + bind + ": " + io.getMessage(), io);
+            BindException e = new BindException("-L " + spec + ": cannot listen on " + hostPort(bind) + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+            e.initCause(cause);
+            throw new UncheckedIOException(e);
         }
         LocalForwarder forwarder = new LocalForwarder(spec, bound.channel(), connections);
         log.debug("-L {} listening on {}", spec, forwarder.localAddress());
@@ -91,6 +95,10 @@ public final class LocalForwarder implements AutoCloseable {
                     + spec.bindHost() + "'"));
         }
         return a;
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return ForwardSpec.bracket(a.getAddress().getHostAddress()) + ":" + a.getPort();
     }
 
     public ForwardSpec spec() {

@@ -87,7 +87,7 @@ public final class DirectTcpipOpener {
         }
         ChannelDirectTcpip channel;
         try {
-            channel = session.createDirectTcpipChannel(originator, target);
+            channel = RelayDirectTcpip.create(session, originator, target); // see RelayDirectTcpip for why
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(e); // session closing or closed
             return;

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.client.socks.udp.UdpAssociateHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SOCKS5 request stage (RFC 1928 §4-6): validates the request, opens the SSH channel and replies only
- * once the server has answered. On success it hands the connection to {@link SshChannelRelay}, together with
+ * once the server has answered. UDP ASSOCIATE is handed to {@link UdpAssociateHandler}. On success it hands the connection to {@link SshChannelRelay}, together with
  * any payload the client pipelined behind its request.
  */
 final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
@@ -101,6 +102,10 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
             Throwable cause = request.decoderResult().cause();
             log.debug("{} malformed SOCKS5 request: {}", ctx.channel(), cause.getMessage());
             replyAndClose(ctx, statusForMalformed(cause));
+            return;
+        }
+        if (Socks5CommandType.UDP_ASSOCIATE.equals(request.type())) {
+            ctx.pipeline().replace(this, SocksServerInitializer.HANDLER, new UdpAssociateHandler(context, request));
             return;
         }
         if (!Socks5CommandType.CONNECT.equals(request.type())) {

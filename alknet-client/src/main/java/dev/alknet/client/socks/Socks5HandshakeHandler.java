@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.client.socks.auth.PasswordAuthRequestDecoder;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,15 +11,17 @@ import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialResponse;
 import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
 import io.netty.handler.codec.socksx.v5.Socks5CommandRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5InitialRequest;
+import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
+import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SOCKS5 method negotiation (RFC 1928 §3). Only NO_AUTH for now; RFC 1929 username/password would add a
- * {@code PASSWORD} branch in {@link #chooseMethod} that installs {@code Socks5PasswordAuthRequestDecoder} via
- * {@link #swapDecoder} and answers the auth request here before handing over to the connect stage.
+ * SOCKS5 method negotiation (RFC 1928 §3). Without credentials the method is NO_AUTH; with credentials it is
+ * USERNAME/PASSWORD (RFC 1929, answered by {@link Socks5PasswordAuthHandler}) and a client that does not offer
+ * it gets 0xFF: there is no way in without the password.
  */
 final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
 
@@ -30,10 +33,11 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
         this.context = context;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read(); // autoRead is off
-        ctx.fireChannelActive();
+    /** Appends the SOCKS5 handlers; the first bytes follow (see {@link SocksVersionSniffer}). */
+    static void install(ChannelPipeline p, SocksContext context) {
+        p.addLast(SocksServerInitializer.ENCODER, Socks5ServerEncoder.DEFAULT)
+                .addLast(SocksServerInitializer.GREETING_DECODER, new Socks5InitialRequestDecoder())
+                .addLast(SocksServerInitializer.HANDLER, new Socks5HandshakeHandler(context));
     }
 
     @Override
@@ -47,7 +51,7 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        Socks5AuthMethod method = chooseMethod(greeting.authMethods());
+        Socks5AuthMethod method = chooseMethod(greeting.authMethods(), context.options().requiresAuth());
         if (method == Socks5AuthMethod.UNACCEPTED) {
             log.debug("{} no acceptable SOCKS5 method in {}", ctx.channel(), greeting.authMethods());
             ctx.writeAndFlush(new DefaultSocks5InitialResponse(Socks5AuthMethod.UNACCEPTED))
@@ -55,6 +59,13 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(new DefaultSocks5InitialResponse(method));
+        if (method == Socks5AuthMethod.PASSWORD) {
+            swapDecoder(ctx.pipeline(), SocksServerInitializer.GREETING_DECODER, SocksServerInitializer.AUTH_DECODER,
+                    new PasswordAuthRequestDecoder());
+            ctx.pipeline().replace(this, SocksServerInitializer.HANDLER, new Socks5PasswordAuthHandler(context));
+            ctx.channel().read();
+            return;
+        }
         swapDecoder(ctx.pipeline(), SocksServerInitializer.GREETING_DECODER, SocksServerInitializer.REQUEST_DECODER,
                 new Socks5CommandRequestDecoder(KnownAddressDecoder.INSTANCE));
         ctx.pipeline().replace(this, SocksServerInitializer.HANDLER, new Socks5ConnectHandler(context));
@@ -78,8 +89,9 @@ final class Socks5HandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private static Socks5AuthMethod chooseMethod(List<Socks5AuthMethod> offered) {
-        return offered.contains(Socks5AuthMethod.NO_AUTH) ? Socks5AuthMethod.NO_AUTH : Socks5AuthMethod.UNACCEPTED;
+    static Socks5AuthMethod chooseMethod(List<Socks5AuthMethod> offered, boolean passwordRequired) {
+        Socks5AuthMethod wanted = passwordRequired ? Socks5AuthMethod.PASSWORD : Socks5AuthMethod.NO_AUTH;
+        return offered.contains(wanted) ? wanted : Socks5AuthMethod.UNACCEPTED;
     }
 
     /**

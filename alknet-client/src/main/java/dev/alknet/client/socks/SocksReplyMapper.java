@@ -18,7 +18,7 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
  * ("UnresolvedAddressException while opening channel: ..."). Stock MINA replaces every other description
  * with "Generic error while opening channel: N", which maps to 0x01.
  */
-final class SocksReplyMapper {
+public final class SocksReplyMapper {
 
     // Checked first: a description naming the host ("unknown host refused.example") must not match below.
     private static final String[] HOST_UNREACHABLE = {
@@ -33,7 +33,7 @@ final class SocksReplyMapper {
     }
 
     /** The reply for a failure of the open, whatever its type. */
-    static Socks5CommandStatus forFailure(Throwable failure) {
+    public static Socks5CommandStatus forFailure(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();

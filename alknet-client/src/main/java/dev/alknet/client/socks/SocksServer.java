@@ -1,6 +1,7 @@
 package dev.alknet.client.socks;
 
 import dev.alknet.client.SessionProvider;
+import dev.alknet.client.socks.udp.UdpCounters;
 import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -18,8 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local SOCKS5h server (RFC 1928, NO_AUTH, CONNECT only) that carries every connection over its own SSH
- * {@code direct-tcpip} channel of the session handed out by a {@link SessionProvider}.
+ * Local proxy server that carries every connection over its own SSH {@code direct-tcpip} channel of the session
+ * handed out by a {@link SessionProvider}. One port answers SOCKS5 (RFC 1928, with RFC 1929 username/password
+ * when {@link SocksOptions#credentials()} are set; CONNECT and UDP ASSOCIATE), SOCKS4/4a and HTTP proxy requests
+ * (CONNECT and plain {@code GET http://...}); {@link SocksVersionSniffer} tells them apart by the first byte.
  *
  * <p>The reply to a CONNECT is sent only after the server confirmed the channel, i.e. after it dialled the
  * destination, so the reply code tells the truth (see {@link SocksReplyMapper}). Bytes are relayed with
@@ -32,11 +35,13 @@ public final class SocksServer implements AutoCloseable {
     private final Channel listener;
     private final ChannelGroup connections;
     private final AtomicInteger openRelays;
+    private final UdpCounters udp;
 
-    private SocksServer(Channel listener, ChannelGroup connections, AtomicInteger openRelays) {
+    private SocksServer(Channel listener, ChannelGroup connections, AtomicInteger openRelays, UdpCounters udp) {
         this.listener = listener;
         this.connections = connections;
         this.openRelays = openRelays;
+        this.udp = udp;
     }
 
     /**
@@ -50,6 +55,7 @@ public final class SocksServer implements AutoCloseable {
         Objects.requireNonNull(opts, "opts");
         ChannelGroup connections = new DefaultChannelGroup("socks", GlobalEventExecutor.INSTANCE);
         AtomicInteger openRelays = new AtomicInteger();
+        UdpCounters udp = new UdpCounters();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(EventLoops.group())
                 .channel(EventLoops.serverSocketChannel())
@@ -58,7 +64,8 @@ public final class SocksServer implements AutoCloseable {
                 // A client's FIN must become an SSH EOF, not a close: the answer may still be coming.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new SocksServerInitializer(new SocksContext(sessions, opts, openRelays), connections));
+                .childHandler(new SocksServerInitializer(new SocksContext(sessions, opts, openRelays, udp),
+                        connections));
         ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
@@ -67,7 +74,7 @@ public final class SocksServer implements AutoCloseable {
             }
             throw new IllegalStateException("SOCKS listener " + bind + ": " + cause, cause);
         }
-        SocksServer server = new SocksServer(bound.channel(), connections, openRelays);
+        SocksServer server = new SocksServer(bound.channel(), connections, openRelays, udp);
         log.debug("SOCKS listener bound to {}", server.localAddress());
         return server;
     }
@@ -84,6 +91,11 @@ public final class SocksServer implements AutoCloseable {
     /** SSH channels opened for SOCKS requests (opening or relaying) that are not closed yet. */
     public int openRelays() {
         return openRelays.get();
+    }
+
+    /** What the UDP associations did so far (open ones, datagrams relayed and dropped). */
+    public UdpCounters udpCounters() {
+        return udp;
     }
 
     /** Stops accepting new connections; connections already accepted carry on. */

@@ -1,7 +1,8 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.client.socks.http.HttpProxyHandler;
+import dev.alknet.client.socks.v4.Socks4Handler;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.socksx.SocksVersion;
@@ -10,15 +11,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks at the first byte: SOCKS5 goes on to the SOCKS5 decoder, SOCKS4 gets a "request rejected" (0x5B)
- * reply, anything else is closed without a word. This is where SOCKS4 support would plug in.
+ * Port unification: the first byte tells the dialect. 0x05 is SOCKS5, 0x04 SOCKS4/4a, an upper-case ASCII
+ * letter the method of an HTTP proxy request ({@code CONNECT host:port}, {@code GET http://...}); anything else
+ * is closed without a word. The dialect's handlers take this one's place and get the bytes read so far.
  */
 final class SocksVersionSniffer extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SocksVersionSniffer.class);
 
-    /** SOCKS4 reply: VN=0, CD=0x5B (rejected or failed), DSTPORT and DSTIP ignored. */
-    private static final byte[] SOCKS4_REJECTED = {0, 0x5B, 0, 0, 0, 0, 0, 0};
+    private final SocksContext context;
+
+    SocksVersionSniffer(SocksContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read(); // autoRead is off
+        ctx.fireChannelActive();
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -27,19 +38,20 @@ final class SocksVersionSniffer extends ChannelInboundHandlerAdapter {
             ctx.read();
             return;
         }
-        byte version = buf.getByte(buf.readerIndex());
-        if (version == SocksVersion.SOCKS5.byteValue()) {
-            ctx.pipeline().remove(this);
-            ctx.fireChannelRead(buf);
+        byte first = buf.getByte(buf.readerIndex());
+        if (first == SocksVersion.SOCKS5.byteValue()) {
+            Socks5HandshakeHandler.install(ctx.pipeline(), context);
+        } else if (first == SocksVersion.SOCKS4a.byteValue()) {
+            Socks4Handler.install(ctx.pipeline(), context);
+        } else if (first >= 'A' && first <= 'Z') {
+            HttpProxyHandler.install(ctx.pipeline(), context);
+        } else {
+            buf.release();
+            log.debug("{} no proxy dialect starts with byte {}, closing", ctx.channel(), first & 0xFF);
+            ctx.close();
             return;
         }
-        buf.release();
-        log.debug("{} not SOCKS5 (first byte {}), closing", ctx.channel(), version & 0xFF);
-        if (version == SocksVersion.SOCKS4a.byteValue()) {
-            ctx.writeAndFlush(ctx.alloc().buffer(8).writeBytes(SOCKS4_REJECTED))
-                    .addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.close();
-        }
+        ctx.pipeline().remove(this);
+        ctx.fireChannelRead(buf);
     }
 }

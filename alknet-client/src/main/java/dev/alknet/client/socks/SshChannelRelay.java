@@ -1,26 +1,28 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.channel.ChannelDataWriter;
+import dev.alknet.core.channel.RelayTuning;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
-import org.apache.sshd.common.io.IoOutputStream;
-import org.apache.sshd.common.io.IoWriteFuture;
-import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Relays one SOCKS connection over its SSH channel; last handler of the pipeline once the request succeeded.
  *
- * <p>SOCKS client → SSH is done here: autoRead stays off, and the socket is read again only when the single
- * write MINA allows in flight has completed, so the remote window throttles the client. The client's FIN
- * becomes {@code asyncIn.close(false)}, which sends {@code SSH_MSG_CHANNEL_EOF} after the last data and
- * leaves the channel open for the answer. SSH → client is {@link SshToNettyPump}.
+ * <p>SOCKS client → SSH is done here, pipelined but bounded: autoRead stays off; while one write to SSH is in
+ * flight the socket is read on until {@link RelayTuning#MAX_PENDING} bytes wait, and when the write completes all
+ * of them go out as the next write ({@link ChannelDataWriter}: its packets are in flight together). Reading stops at
+ * the bound, and a write completes only when the transport took it, which needs remote window: so the remote window
+ * still throttles the client, and a stream holds at most about twice the bound in this direction. The client's FIN
+ * becomes {@code asyncIn.close(false)} after the last write, which sends {@code SSH_MSG_CHANNEL_EOF} and leaves the
+ * channel open for the answer. SSH → client is {@link SshToNettyPump}.
  *
  * <p>Closing: when both directions have ended, or the SSH channel closed and its last bytes were delivered,
  * both sides are closed; an error or reset on either side closes both at once.
@@ -31,39 +33,44 @@ public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SshChannelRelay.class);
 
-    private final ChannelDirectTcpip ssh;
-    private final IoOutputStream toSsh;
-    /** Client bytes not yet written; holds the pipelined payload, then at most one read. */
+    private final RelayDirectTcpip ssh;
+    /** Client bytes not yet handed to the writer: the pipelined payload, then what was read meanwhile. */
     private final ArrayDeque<ByteBuf> pending;
-    private final int maxChunk;
+    private int pendingBytes;
     private ChannelHandlerContext ctx;
+    private ChannelDataWriter toSsh;
     private SshToNettyPump pump;
     private boolean inputEnded;   // the client sent FIN
-    private boolean writing;      // one asyncIn write in flight
     private boolean eofRequested; // asyncIn.close(false) called
     private boolean upstreamDone; // EOF delivered to SSH, or the SSH side can take no more
     private boolean downstreamDone; // everything from SSH delivered and our output shut down
     private boolean closed;
 
+    /** {@code ssh} must come from {@link DirectTcpipOpener} (a {@link RelayDirectTcpip}). */
     public SshChannelRelay(ChannelDirectTcpip ssh, ArrayDeque<ByteBuf> pipelined, boolean inputEnded) {
-        this.ssh = ssh;
-        this.toSsh = ssh.getAsyncIn();
+        if (!(ssh instanceof RelayDirectTcpip relayChannel)) {
+            throw new IllegalArgumentException("not opened by DirectTcpipOpener: " + ssh);
+        }
+        this.ssh = relayChannel;
         this.pending = pipelined;
+        for (ByteBuf b : pipelined) {
+            pendingBytes += b.readableBytes();
+        }
         this.inputEnded = inputEnded;
-        // Chunks no larger than a packet: MINA copies whatever does not fit into the current packet.
-        this.maxChunk = (int) Math.max(1024, Math.min(Integer.MAX_VALUE, ssh.getRemoteWindow().getPacketSize()));
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        RelayTuning.applyReadAllocator(ctx.channel());
+        toSsh = new ChannelDataWriter(ssh, ctx.executor());
         ssh.addCloseFutureListener(f -> ctx.executor().execute(this::onSshClosed));
         pump = new SshToNettyPump(ssh, ctx.channel(), this::onDownstreamDone, this::abort);
         if (!ctx.channel().isActive()) {
             abort(null);
             return;
         }
-        pump.start();
+        ssh.attach(pump, toSsh);
         writeNext();
     }
 
@@ -85,7 +92,12 @@ public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
             ctx.read();
             return;
         }
-        pending.add(buf);
+        if (!buf.isReadable()) {
+            buf.release();
+        } else {
+            pending.add(buf);
+            pendingBytes += buf.readableBytes();
+        }
         writeNext();
     }
 
@@ -109,58 +121,48 @@ public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
         abort(cause);
     }
 
+    /** Starts the next write if none is in flight, and reads on while below the bound. */
     private void writeNext() {
-        if (closed || writing || eofRequested || upstreamDone) {
+        if (closed || eofRequested || upstreamDone) {
             return;
         }
-        ByteBuf head = pending.peek();
-        while (head != null && !head.isReadable()) {
-            pending.poll().release();
-            head = pending.peek();
+        if (!toSsh.busy() && pendingBytes > 0) {
+            ByteBuf batch = drainPending();
+            toSsh.write(batch, this::onWritten);
         }
-        if (head == null) {
-            if (inputEnded) {
+        if (inputEnded) {
+            if (!toSsh.busy() && pendingBytes == 0) {
                 sendEof();
-            } else {
-                ctx.read();
             }
-            return;
+        } else if (pendingBytes < RelayTuning.MAX_PENDING) {
+            ctx.read(); // a read already requested is not requested twice
         }
-        ByteBuf current = head;
-        int n = Math.min(current.readableBytes(), maxChunk);
-        IoWriteFuture f;
-        try {
-            f = toSsh.writeBuffer(chunk(current, n));
-        } catch (Exception e) {
-            onWriteFailed(e);
-            return;
-        }
-        writing = true;
-        f.addListener(done -> ctx.executor().execute(() -> onWritten(done, current, n)));
     }
 
-    /** A heap buffer is handed over as is (MINA copies it into the packet); a direct one is copied once. */
-    private static Buffer chunk(ByteBuf head, int n) {
-        if (head.hasArray()) {
-            return new ByteArrayBuffer(head.array(), head.arrayOffset() + head.readerIndex(), n);
+    /** All pending buffers as one, without copying. */
+    private ByteBuf drainPending() {
+        ByteBuf batch;
+        if (pending.size() == 1) {
+            batch = pending.poll();
+        } else {
+            CompositeByteBuf c = ctx.alloc().compositeBuffer(pending.size());
+            ByteBuf b;
+            while ((b = pending.poll()) != null) {
+                c.addComponent(true, b);
+            }
+            batch = c;
         }
-        byte[] bytes = new byte[n];
-        head.getBytes(head.readerIndex(), bytes);
-        return new ByteArrayBuffer(bytes);
+        pendingBytes = 0;
+        return batch;
     }
 
-    private void onWritten(IoWriteFuture f, ByteBuf head, int n) {
-        writing = false;
+    private void onWritten(Throwable failure) {
         if (closed) {
-            return; // 'pending' was released already
-        }
-        if (!f.isWritten()) {
-            onWriteFailed(f.getException());
             return;
         }
-        head.skipBytes(n);
-        if (!head.isReadable() && pending.peek() == head) {
-            pending.poll().release();
+        if (failure != null) {
+            onWriteFailed(failure);
+            return;
         }
         writeNext();
     }
@@ -175,7 +177,7 @@ public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
 
     private void sendEof() {
         eofRequested = true;
-        toSsh.close(false).addListener(f -> ctx.executor().execute(() -> {
+        ssh.getAsyncIn().close(false).addListener(f -> ctx.executor().execute(() -> {
             upstreamDone = true;
             checkDone();
         }));
@@ -196,6 +198,8 @@ public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
     }
 
     private void onSshClosed() {
+        toSsh.close(true); // a write waiting for window would wait forever
+        pump.closed();
         stopUpstream();
     }
 
@@ -227,6 +231,9 @@ public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
         if (pump != null) {
             pump.stop();
         }
+        if (toSsh != null) {
+            toSsh.close(true);
+        }
         releasePending();
         closeSshNow(ssh);
         ctx.close();
@@ -248,5 +255,6 @@ public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
         while ((b = pending.poll()) != null) {
             b.release();
         }
+        pendingBytes = 0;
     }
 }

@@ -1,177 +1,105 @@
 package dev.alknet.client.socks;
 
-import io.netty.buffer.Unpooled;
+import dev.alknet.core.channel.BatchedOutbound;
+import dev.alknet.core.channel.WindowReleaser;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.EventExecutor;
-import java.io.EOFException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.apache.sshd.client.channel.ChannelDirectTcpip;
-import org.apache.sshd.common.channel.ChannelListener;
-import org.apache.sshd.common.io.IoInputStream;
-import org.apache.sshd.common.io.IoReadFuture;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
- * SSH → SOCKS client: one {@code asyncOut.read} at a time, and the next one only after the previous bytes
- * were written to the socket. MINA releases the channel's local window only for bytes read, so a client
- * that reads slowly throttles the server instead of filling this JVM.
+ * SSH → SOCKS client. {@link RelayDirectTcpip} hands over each packet on the SSH session's reader thread; it is
+ * copied into the socket's outbound buffer at once (no waiting for the previous write: the socket drains while the
+ * next packets arrive) and its window credit goes back only once the socket took it. So a client that reads slowly
+ * stops the credit and with it the server; what waits here is bounded by the channel window.
  *
- * <p>Remote EOF: MINA 2.20's client-side {@code ChannelAsyncInputStream} is not told about
- * {@code SSH_MSG_CHANNEL_EOF}; a read stays pending until the channel <em>closes</em>. So the EOF is watched
- * for as a channel state change. MINA handles a channel's messages in order on one thread, so once EOF is
- * signalled every byte before it is in the stream's buffer: a read that does not complete at once after
- * that means the end. Everything here runs on the Netty channel's event loop.
+ * <p>The remote EOF, or the channel's close, arrives after every packet before it: the output is shut down once
+ * the last write completed ({@code shutdownOutput()} fails writes still queued in Netty).
  */
-final class SshToNettyPump {
+final class SshToNettyPump implements RelayDirectTcpip.Inbound {
 
-    /** Bounds of the read buffer, which is sized to the packets the server sends us. */
-    private static final int MIN_READ = 16 * 1024;
-    private static final int MAX_READ = 64 * 1024;
-
-    private final ChannelDirectTcpip ssh;
-    private final IoInputStream in;
     private final Channel out;
     private final EventExecutor loop;
+    private final BatchedOutbound outbound;
     private final Runnable onEnd;
     private final Consumer<Throwable> onError;
-    private final ByteArrayBuffer buf;
-    private final AtomicBoolean eofNoticed = new AtomicBoolean();
-    private final ChannelListener eofListener = new ChannelListener() {
-        @Override
-        public void channelStateChanged(org.apache.sshd.common.channel.Channel channel, String hint) {
-            noticeEof();
-        }
-    };
-    private IoReadFuture reading;
-    private ChannelFuture lastWrite;
-    private boolean remoteEof;
-    private boolean done;
+    private final ChannelFutureListener writeFailed;
+    private volatile boolean done;
 
     /**
-     * @param onEnd   called once all bytes and the EOF were delivered and our output is shut down
-     * @param onError called once if reading or writing fails
+     * @param onEnd   called once, on the channel's event loop, when all bytes and the EOF were delivered and the
+     *                output is shut down
+     * @param onError called once, on the event loop, if writing fails
      */
-    SshToNettyPump(ChannelDirectTcpip ssh, Channel out, Runnable onEnd, Consumer<Throwable> onError) {
-        this.ssh = ssh;
-        this.in = ssh.getAsyncOut();
+    SshToNettyPump(RelayDirectTcpip ssh, Channel out, Runnable onEnd, Consumer<Throwable> onError) {
         this.out = out;
         this.loop = out.eventLoop();
+        this.outbound = new BatchedOutbound(out, new WindowReleaser(ssh));
         this.onEnd = onEnd;
         this.onError = onError;
-        long packet = ssh.getLocalWindow().getPacketSize();
-        this.buf = new ByteArrayBuffer((int) Math.max(MIN_READ, Math.min(MAX_READ, packet)), false);
+        this.writeFailed = f -> loop.execute(() -> fail(f.cause()));
     }
 
-    void start() {
-        if (!ssh.isClosing()) { // a closing channel ends its stream by itself (and MINA warns on registration)
-            ssh.addChannelListener(eofListener);
+    @Override
+    public void data(byte[] data, int off, int len) {
+        if (!done && len > 0) {
+            outbound.write(data, off, len, writeFailed);
         }
-        noticeEof(); // the EOF may have come before the listener
-        readNext();
+    }
+
+    @Override
+    public void eof() {
+        end();
+    }
+
+    /** The SSH channel closed: whatever it delivered is the whole stream. */
+    void closed() {
+        end();
     }
 
     /** Stops without further callbacks; the caller closes the channels. */
     void stop() {
-        if (!done) {
-            done = true;
-            ssh.removeChannelListener(eofListener);
-        }
-    }
-
-    private void noticeEof() {
-        if (ssh.isEofSignalled() && eofNoticed.compareAndSet(false, true)) {
-            loop.execute(this::onRemoteEof);
-        }
-    }
-
-    private void onRemoteEof() {
-        remoteEof = true;
-        if (reading != null && !reading.isDone()) {
-            end(); // the pending read can only be completed by the channel's close
-        }
-    }
-
-    private void readNext() {
-        if (done) {
-            return;
-        }
-        buf.clear();
-        IoReadFuture f;
-        try {
-            f = in.read(buf);
-        } catch (RuntimeException e) {
-            fail(e);
-            return;
-        }
-        reading = f;
-        if (remoteEof && !f.isDone()) {
-            end();
-            return;
-        }
-        // Always through the queue: keeps the stack flat and the order of MINA's callbacks.
-        f.addListener(r -> loop.execute(() -> onRead(r)));
-    }
-
-    private void onRead(IoReadFuture f) {
-        if (done || f != reading) {
-            return;
-        }
-        reading = null;
-        Throwable e = f.getException();
-        if (e instanceof EOFException) {
-            end();
-            return;
-        }
-        if (e != null) {
-            fail(e);
-            return;
-        }
-        int n = f.getRead();
-        if (n <= 0) {
-            readNext();
-            return;
-        }
-        // Wrapping is safe: the array is reused only after this write completed.
-        lastWrite = out.writeAndFlush(Unpooled.wrappedBuffer(buf.array(), buf.rpos(), n));
-        lastWrite.addListener(w -> {
-            if (w.isSuccess()) {
-                readNext();
-            } else {
-                fail(w.cause());
-            }
-        });
+        done = true;
     }
 
     private void end() {
         if (done) {
             return;
         }
-        stop();
-        // shutdownOutput() fails writes still queued in Netty, so it must follow the last one.
-        ChannelFuture last = lastWrite != null ? lastWrite : out.newSucceededFuture();
-        last.addListener(w -> {
-            if (!w.isSuccess()) {
-                onError.accept(w.cause());
-            } else if (out instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput().addListener(s -> {
-                    if (s.isSuccess()) {
-                        onEnd.run();
-                    } else {
-                        onError.accept(s.cause());
-                    }
-                });
-            } else {
-                onEnd.run();
-            }
-        });
+        done = true;
+        ChannelFuture last = outbound.lastWrite();
+        if (last == null) {
+            loop.execute(this::shutdown);
+        } else {
+            last.addListener(w -> {
+                if (w.isSuccess()) {
+                    shutdown();
+                } else {
+                    onError.accept(w.cause());
+                }
+            });
+        }
+    }
+
+    private void shutdown() {
+        if (out instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput().addListener(s -> {
+                if (s.isSuccess()) {
+                    onEnd.run();
+                } else {
+                    onError.accept(s.cause());
+                }
+            });
+        } else {
+            onEnd.run();
+        }
     }
 
     private void fail(Throwable e) {
         if (!done) {
-            stop();
+            done = true;
             onError.accept(e);
         }
     }

@@ -3,7 +3,9 @@ package dev.alknet.core.bridge;
 import dev.alknet.transport.StreamAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -42,6 +44,8 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
     private static final Logger LOG = LoggerFactory.getLogger(ChannelIoSession.class);
     private static final AtomicLong IDS = new AtomicLong();
     private static final Object SHUTDOWN_OUTPUT = new Object();
+    /** Largest socket read of an SSH stream; 0 keeps Netty's default allocator. See docs/performance.md. */
+    private static final int READ_MAX = Integer.getInteger("alknet.bridge.readMax", 256 * 1024);
 
     private final long id = IDS.incrementAndGet();
     private final Channel channel;
@@ -70,6 +74,11 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
             SocketAddress acceptanceAddress) throws Exception {
         ChannelIoSession session = new ChannelIoSession(stream, handler, service, acceptanceAddress);
         stream.pipeline().addLast("ssh", session.new Inbound());
+        if (READ_MAX > 0) {
+            // Netty's default grows its read buffer to 64 KiB at most: bigger reads hand MINA several packets at once.
+            stream.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+                    new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, Math.max(64 * 1024, READ_MAX)));
+        }
         service.register(session);
         try {
             handler.sessionCreated(session);

@@ -12,6 +12,8 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -34,6 +36,8 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
     private final Path file;
     private final HostKeyPolicy policy;
     private final String pinnedFingerprint;
+    /** Also kept here: MINA clears session attributes on close, which can happen before the caller asks why. */
+    private final Map<ClientSession, String> rejections = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** @param pinnedFingerprint {@code SHA256:...} to require, or null to use known_hosts */
     public KnownHostsVerifier(Path file, HostKeyPolicy policy, String pinnedFingerprint) {
@@ -121,8 +125,15 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
         return KnownHostsLine.hostPattern(host, port);
     }
 
-    private static boolean reject(ClientSession session, String why) {
+    /** Why this verifier refused the host key of {@code session}, or null; still known after the session closed. */
+    public String rejection(ClientSession session) {
+        String why = session.getAttribute(REJECTION);
+        return why != null ? why : rejections.get(session);
+    }
+
+    private boolean reject(ClientSession session, String why) {
         LOG.debug("host key rejected: {}", why);
+        rejections.put(session, why);
         session.setAttribute(REJECTION, why);
         return false;
     }

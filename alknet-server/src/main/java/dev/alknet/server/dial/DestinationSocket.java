@@ -1,8 +1,10 @@
 package dev.alknet.server.dial;
 
-import io.netty.buffer.ByteBuf;
+import dev.alknet.core.channel.BatchedOutbound;
+import dev.alknet.core.channel.WindowReleaser;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -23,23 +25,25 @@ final class DestinationSocket extends AbstractCloseable {
     static final Duration LINGER = Duration.ofSeconds(30);
 
     private final Channel channel;
-    private volatile ChannelFuture lastWrite;
+    private final BatchedOutbound outbound;
 
-    DestinationSocket(Channel channel) {
+    /** {@code window} gets each write's credit once the destination took the bytes. */
+    DestinationSocket(Channel channel, WindowReleaser window) {
         super("destination");
         this.channel = channel;
+        this.outbound = new BatchedOutbound(channel, window);
     }
 
     Channel channel() {
         return channel;
     }
 
-    /** Copies the bytes (MINA reuses its packet buffer) and queues them; the future completes once written. */
-    ChannelFuture write(byte[] data, int off, int len) {
-        ByteBuf buf = channel.alloc().ioBuffer(len).writeBytes(data, off, len);
-        ChannelFuture f = channel.writeAndFlush(buf);
-        lastWrite = f;
-        return f;
+    /**
+     * Copies the bytes (MINA reuses its packet buffer) and queues them, one flush per burst; their window credit is
+     * released once written, {@code onFailure} runs if they cannot be.
+     */
+    ChannelFuture write(byte[] data, int off, int len, ChannelFutureListener onFailure) {
+        return outbound.write(data, off, len, onFailure);
     }
 
     /** Sends FIN once every write issued so far has been handed to the kernel. */
@@ -56,7 +60,7 @@ final class DestinationSocket extends AbstractCloseable {
     }
 
     private void afterWrites(Runnable action) {
-        ChannelFuture last = lastWrite;
+        ChannelFuture last = outbound.lastWrite();
         if (last == null) {
             channel.eventLoop().execute(action);
         } else {

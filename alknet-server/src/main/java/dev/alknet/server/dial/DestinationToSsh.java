@@ -1,22 +1,21 @@
 package dev.alknet.server.dial;
 
+import dev.alknet.core.channel.ChannelDataWriter;
+import dev.alknet.core.channel.RelayTuning;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.util.ArrayDeque;
-import org.apache.sshd.common.io.IoOutputStream;
-import org.apache.sshd.common.io.IoWriteFuture;
-import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
-import org.apache.sshd.common.util.threads.ThreadUtils;
 
 /**
- * The destination→SSH half of a relay: reads the destination socket only when the previous SSH write has completed,
- * so the SSH channel's remote window throttles the destination and nothing piles up in memory. All state is confined
- * to the destination channel's event loop.
+ * The destination→SSH half of a relay, pipelined but bounded: while one write to SSH is in flight the destination is
+ * read on until {@link RelayTuning#MAX_PENDING} bytes wait; when the write completes they all go out as the next one
+ * ({@link ChannelDataWriter}, whose packets are in flight together). A write completes only once the transport took
+ * it, which needs remote window, so the SSH channel's window still throttles the destination and a stream holds at
+ * most about twice the bound. All state is confined to the destination channel's event loop.
  */
 final class DestinationToSsh extends ChannelInboundHandlerAdapter {
 
@@ -32,16 +31,17 @@ final class DestinationToSsh extends ChannelInboundHandlerAdapter {
         void closed();
     }
 
-    private final IoOutputStream out;
+    private final ChannelDataWriter out;
     private final Events events;
-    // With AUTO_READ off Netty delivers one buffer per read(); the queue only guards against a transport that does not.
-    private final ArrayDeque<Buffer> pending = new ArrayDeque<>(2);
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(4);
+    private int pendingBytes;
     private ChannelHandlerContext ctx;
-    private boolean writing;
+    private boolean started;
     private boolean inputEnded;
     private boolean endReported;
+    private boolean inactive;
 
-    DestinationToSsh(IoOutputStream out, Events events) {
+    DestinationToSsh(ChannelDataWriter out, Events events) {
         this.out = out;
         this.events = events;
     }
@@ -49,11 +49,20 @@ final class DestinationToSsh extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        RelayTuning.applyReadAllocator(ctx.channel());
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
     }
 
     /** Starts reading; call only after SSH_MSG_CHANNEL_OPEN_CONFIRMATION has been queued. */
     void start() {
-        ctx.executor().execute(this::pump);
+        ctx.executor().execute(() -> {
+            started = true;
+            pump();
+        });
     }
 
     @Override
@@ -63,12 +72,11 @@ final class DestinationToSsh extends ChannelInboundHandlerAdapter {
             ctx.read(); // not ours (e.g. a proxy handler's leftover); keep the stream moving
             return;
         }
-        try {
-            byte[] bytes = new byte[buf.readableBytes()];
-            buf.readBytes(bytes);
-            pending.add(new ByteArrayBuffer(bytes));
-        } finally {
+        if (inactive || !buf.isReadable()) {
             buf.release();
+        } else {
+            pending.add(buf);
+            pendingBytes += buf.readableBytes();
         }
         pump();
     }
@@ -84,7 +92,8 @@ final class DestinationToSsh extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        pending.clear();
+        inactive = true;
+        releasePending();
         events.closed();
     }
 
@@ -94,43 +103,52 @@ final class DestinationToSsh extends ChannelInboundHandlerAdapter {
     }
 
     private void pump() {
-        if (writing || (!ctx.channel().isActive() && pending.isEmpty() && !inputEnded)) {
+        if (!started || inactive) {
             return;
         }
-        Buffer next = pending.poll();
-        if (next != null) {
-            writing = true;
-            write(next);
-        } else if (inputEnded) {
-            if (!endReported) {
+        if (!out.busy() && pendingBytes > 0) {
+            out.write(drainPending(), this::onWritten);
+        }
+        if (inputEnded) {
+            if (!out.busy() && pendingBytes == 0 && !endReported) {
                 endReported = true;
                 events.inputEnded();
             }
-        } else {
+        } else if (pendingBytes < RelayTuning.MAX_PENDING) {
             ctx.read();
         }
     }
 
-    private void write(Buffer buf) {
-        IoWriteFuture written;
-        try {
-            // Marked internal so MINA queues the packet during a key exchange instead of parking this event loop
-            // (KeyExchangeMessageHandler blocks non-internal threads that write channel data during KEX).
-            written = ThreadUtils.runAsInternal(buf, out::writeBuffer);
-        } catch (IOException | RuntimeException e) {
-            writing = false;
-            events.failed(e);
-            return;
-        }
-        // Completion may arrive on a MINA thread; hop back so the state stays confined to the event loop.
-        written.addListener(f -> ctx.executor().execute(() -> {
-            writing = false;
-            if (f.isWritten()) {
-                pump();
-            } else {
-                pending.clear();
-                events.failed(f.getException());
+    private ByteBuf drainPending() {
+        ByteBuf batch;
+        if (pending.size() == 1) {
+            batch = pending.poll();
+        } else {
+            CompositeByteBuf c = ctx.alloc().compositeBuffer(pending.size());
+            ByteBuf b;
+            while ((b = pending.poll()) != null) {
+                c.addComponent(true, b);
             }
-        }));
+            batch = c;
+        }
+        pendingBytes = 0;
+        return batch;
+    }
+
+    private void onWritten(Throwable failure) {
+        if (failure != null) {
+            releasePending();
+            events.failed(failure);
+        } else {
+            pump();
+        }
+    }
+
+    private void releasePending() {
+        ByteBuf b;
+        while ((b = pending.poll()) != null) {
+            b.release();
+        }
+        pendingBytes = 0;
     }
 }

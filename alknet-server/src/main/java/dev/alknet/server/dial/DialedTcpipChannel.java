@@ -1,5 +1,7 @@
 package dev.alknet.server.dial;
 
+import dev.alknet.core.channel.ChannelDataWriter;
+import dev.alknet.core.channel.WindowReleaser;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.Collections;
@@ -11,7 +13,6 @@ import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.forward.ForwardingTunnelEndpointsProvider;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
@@ -43,7 +44,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     private final AtomicInteger directionsDone = new AtomicInteger();
     private volatile SshdSocketAddress destination;
     private volatile SshdSocketAddress originator;
-    private volatile ChannelAsyncOutputStream toClient;
+    private volatile ChannelDataWriter toClient;
     private volatile DestinationSocket socket;
     private volatile CompletableFuture<Channel> dial;
 
@@ -87,7 +88,6 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
             refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, FORBIDDEN, null);
             return opened;
         }
-        toClient = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
         CompletableFuture<Channel> pending;
         try {
             pending = dialer.dial(host, (int) port);
@@ -135,7 +135,8 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
             }
             return;
         }
-        DestinationSocket dest = new DestinationSocket(ch);
+        DestinationSocket dest = new DestinationSocket(ch, new WindowReleaser(this));
+        toClient = new ChannelDataWriter(this, ch.eventLoop());
         socket = dest;
         if (isClosing()) { // a close that started before socket was visible would not close it
             ch.close();
@@ -182,14 +183,11 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         if (dest == null) {
             throw new IOException("data before channel open");
         }
-        // Release the window only once the destination took the bytes: a slow destination throttles the client.
-        dest.write(data, off, (int) len).addListener(f -> {
-            if (f.isSuccess()) {
-                releaseWindow(len);
-            } else {
-                LOG.debug("{} write to destination failed: {}", this, f.cause().toString());
-                close(false);
-            }
+        // The window is released only once the destination took the bytes (in batches, see WindowReleaser):
+        // a slow destination throttles the client.
+        dest.write(data, off, (int) len, f -> {
+            LOG.debug("{} write to destination failed: {}", this, f.cause().toString());
+            close(false);
         });
     }
 
@@ -220,7 +218,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     @Override
     public void handleWindowAdjust(Buffer buffer) throws IOException {
         super.handleWindowAdjust(buffer);
-        ChannelAsyncOutputStream out = toClient;
+        ChannelDataWriter out = toClient;
         if (out != null) {
             out.onWindowExpanded();
         }
@@ -229,7 +227,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     @Override
     public void handleClose() throws IOException {
         // The peer will accept nothing more: abandon a write waiting for window space instead of waiting forever.
-        ChannelAsyncOutputStream out = toClient;
+        ChannelDataWriter out = toClient;
         if (out != null) {
             out.close(true);
         }

@@ -25,9 +25,9 @@ class DestinationSocketTest {
         try (TestTarget target = new TestTarget(s -> receive(s, startReading, received), 64 * 1024)) {
             Channel ch = new DirectDialer(ExecutorHostResolver.shared(), Duration.ofSeconds(5))
                     .dial("127.0.0.1", target.port()).get(5, TimeUnit.SECONDS);
-            DestinationSocket socket = new DestinationSocket(ch);
+            DestinationSocket socket = new DestinationSocket(ch, null);
             for (int off = 0; off < data.length; off += 32 * 1024) {
-                socket.write(data, off, 32 * 1024);
+                socket.write(data, off, 32 * 1024, f -> { });
             }
             var shutdown = socket.shutdownOutputAfterWrites();
             Thread.sleep(200);

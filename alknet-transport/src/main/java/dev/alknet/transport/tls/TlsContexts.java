@@ -23,6 +23,9 @@ public final class TlsContexts {
     /** The one application protocol both tls and quic speak. */
     public static final String ALPN = "alknet-ssh";
     public static final String TLS13 = "TLSv1.3";
+    static final String TLS12 = "TLSv1.2";
+    /** The ALPN a stealth listener also accepts, so that browsers and probes see a web server. */
+    public static final String HTTP11 = "http/1.1";
 
     private TlsContexts() {
     }
@@ -33,12 +36,24 @@ public final class TlsContexts {
     }
 
     public static SslContext server(TlsKeyMaterial km) throws TransportException {
+        return server(km, false);
+    }
+
+    /**
+     * The server context; {@code stealth} also completes what a browser or scanner offers (TLS 1.2, ALPN
+     * {@value #HTTP11} or none) the way a web server without HTTP/2 does, while an offer of only other
+     * protocols (e.g. {@code h2}) still gets the fatal {@code no_application_protocol} alert, as from nginx.
+     * Our own clients keep TLS 1.3 and {@value #ALPN}.
+     */
+    public static SslContext server(TlsKeyMaterial km, boolean stealth) throws TransportException {
         try {
             return SslContextBuilder.forServer(km.key(), km.chain())
                     .sslProvider(SslProvider.JDK)
-                    .protocols(TLS13)
+                    .protocols(stealth ? new String[] {TLS13, TLS12} : new String[] {TLS13})
                     .clientAuth(ClientAuth.NONE)
-                    .applicationProtocolConfig(alpn())
+                    .applicationProtocolConfig(stealth ? new ApplicationProtocolConfig(Protocol.ALPN,
+                            SelectorFailureBehavior.FATAL_ALERT, SelectedListenerFailureBehavior.FATAL_ALERT,
+                            ALPN, HTTP11) : alpn())
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new TransportException("cannot set up TLS with this certificate: " + e.getMessage(), e);

@@ -18,9 +18,16 @@ final class TlsServerHandover extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(TlsServerHandover.class);
 
     private final StreamAcceptor acceptor;
+    private final boolean anyAlpn;
 
     TlsServerHandover(StreamAcceptor acceptor) {
+        this(acceptor, false);
+    }
+
+    /** {@code anyAlpn}: stealth mode, hand over whatever the context let through (browsers too). */
+    TlsServerHandover(StreamAcceptor acceptor, boolean anyAlpn) {
         this.acceptor = acceptor;
+        this.anyAlpn = anyAlpn;
     }
 
     @Override
@@ -41,7 +48,7 @@ final class TlsServerHandover extends ChannelInboundHandlerAdapter {
             return;
         }
         String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
-        if (!TlsContexts.ALPN.equals(alpn)) {
+        if (!anyAlpn && !TlsContexts.ALPN.equals(alpn)) {
             log.debug("{}: client did not ask for ALPN {} (got {}), closing", ctx.channel().remoteAddress(),
                     TlsContexts.ALPN, alpn);
             ctx.close();

@@ -11,6 +11,9 @@ import dev.alknet.transport.tcp.TcpDialer;
 import dev.alknet.transport.tcp.TcpTransport;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,6 +21,12 @@ import java.util.concurrent.CompletableFuture;
  * handed out only after the handshake (and the proxy's) finished; anything read past it is held back.
  */
 public final class TlsTransport implements Transport {
+
+    /**
+     * Set (true) on a stealth listener's stream whose peer did not start TLS but spoke plaintext on the
+     * TLS port; the stream then has no TLS at all.
+     */
+    public static final AttributeKey<Boolean> PLAINTEXT = AttributeKey.valueOf("alknet.tls.plaintext");
 
     private final TransportSettings settings;
     private final TcpDialer dialer;
@@ -47,7 +56,19 @@ public final class TlsTransport implements Transport {
 
     @Override
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
-        SslContext ctx = TlsContexts.server(serverIdentity());
+        Duration stealth = settings.stealthTimeout();
+        SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null);
+        if (stealth != null) {
+            return TcpTransport.bind(endpoint, ch -> {
+                SslHandler tls = ctx.newHandler(ch.alloc());
+                tls.setHandshakeTimeoutMillis(stealth.toMillis());
+                ch.pipeline()
+                        .addLast(new PlaintextSniff(acceptor, stealth))
+                        .addLast("alknet-tls", tls)
+                        .addLast(new TlsServerHandover(acceptor, true))
+                        .addLast(ReadGate.NAME, new ReadGate());
+            });
+        }
         return TcpTransport.bind(endpoint, ch -> ch.pipeline()
                 .addLast("alknet-tls", ctx.newHandler(ch.alloc()))
                 .addLast(new TlsServerHandover(acceptor))

@@ -1,0 +1,158 @@
+package dev.alknet.client.socks;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CONNECT of any dialect but SOCKS5 (SOCKS4/4a, HTTP CONNECT, plain HTTP): opens the {@code direct-tcpip}
+ * channel, lets the {@link Dialect} answer once the server has, and hands the connection to
+ * {@link SshChannelRelay} with whatever the client sent meanwhile. Put it in the pipeline in place of the
+ * dialect's request handler; it starts the open when added.
+ */
+public final class ConnectStage extends ChannelInboundHandlerAdapter {
+
+    /** How a dialect answers. Both run on the connection's event loop. */
+    public interface Dialect {
+        /**
+         * The channel is open: write the success reply, if the dialect has one, and remove the dialect's codecs
+         * (a decoder's leftover bytes reach this stage on removal and go to the destination first).
+         */
+        void succeeded(ChannelHandlerContext ctx);
+
+        /** The open failed; {@code status} is what SOCKS5 would answer. Reply and close. */
+        void failed(ChannelHandlerContext ctx, Socks5CommandStatus status, Throwable cause);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectStage.class);
+    /** Payload accepted while the channel opens; past this, reading waits for the relay. */
+    private static final int MAX_EARLY_BYTES = 64 * 1024;
+
+    private final SocksContext context;
+    private final SshdSocketAddress target;
+    private final Dialect dialect;
+    private ArrayDeque<ByteBuf> early = new ArrayDeque<>();
+    private int earlyBytes;
+    private boolean inputEnded;
+    private DirectTcpipOpener opener;
+
+    /**
+     * @param prefix bytes to send to the destination before anything the client sends (a rewritten HTTP
+     *               request head), or null; ownership passes here
+     */
+    public ConnectStage(SocksContext context, SshdSocketAddress target, Dialect dialect, ByteBuf prefix) {
+        this.context = context;
+        this.target = target;
+        this.dialect = dialect;
+        if (prefix != null) {
+            early.add(prefix);
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.pipeline().get(SocksServerInitializer.TIMEOUT) != null) {
+            ctx.pipeline().remove(SocksServerInitializer.TIMEOUT); // the open timeout takes over
+        }
+        log.debug("{} CONNECT {}:{}", ctx.channel(), target.getHostName(), target.getPort());
+        opener = DirectTcpipOpener.open(context.sessions(), originator(ctx.channel().remoteAddress()), target,
+                context.options().openTimeout(), ctx.executor(), context.openRelays());
+        opener.result().whenComplete((channel, err) -> {
+            if (ctx.executor().inEventLoop()) {
+                onOpened(ctx, channel, err);
+            } else {
+                ctx.executor().execute(() -> onOpened(ctx, channel, err));
+            }
+        });
+        readWhileOpening(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf && opener != null) {
+            early.add(buf);
+            earlyBytes += buf.readableBytes();
+            readWhileOpening(ctx);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded = true; // the EOF goes over SSH after the payload
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (opener != null) {
+            opener.cancel();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseEarly();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{} connect stage failed", ctx.channel(), cause);
+        ctx.close();
+    }
+
+    private void readWhileOpening(ChannelHandlerContext ctx) {
+        if (opener != null && !opener.result().isDone() && !inputEnded && earlyBytes < MAX_EARLY_BYTES) {
+            ctx.read();
+        }
+    }
+
+    private void onOpened(ChannelHandlerContext ctx, ChannelDirectTcpip channel, Throwable err) {
+        if (ctx.isRemoved() || !ctx.channel().isActive()) {
+            if (channel != null) {
+                SshChannelRelay.closeSshNow(channel); // the client left while the server was dialling
+            }
+            return;
+        }
+        if (err != null) {
+            Socks5CommandStatus status = SocksReplyMapper.forFailure(err);
+            log.debug("{} channel open failed ({}): {}", ctx.channel(), status, err.toString());
+            releaseEarly();
+            dialect.failed(ctx, status, err);
+            return;
+        }
+        dialect.succeeded(ctx); // removing the dialect's decoder may add to 'early'
+        ArrayDeque<ByteBuf> payload = early;
+        early = new ArrayDeque<>();
+        ctx.pipeline().replace(this, SocksServerInitializer.HANDLER, new SshChannelRelay(channel, payload, inputEnded));
+    }
+
+    private static SshdSocketAddress originator(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return new SshdSocketAddress(inet.getAddress().getHostAddress(), inet.getPort());
+        }
+        return new SshdSocketAddress("0.0.0.0", 0);
+    }
+
+    private void releaseEarly() {
+        ByteBuf b;
+        while ((b = early.poll()) != null) {
+            b.release();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.alknet.server.forward;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's TCP forwarding rules. {@code direct-tcpip} (SOCKS, {@code -L}) may go anywhere the
+ * {@code DestinationPolicy} allows; {@code tcpip-forward} ({@code -R}) may listen on loopback only, unless the
+ * server runs with {@code --allow-remote-bind}, like OpenSSH's {@code GatewayPorts no} except that a wider
+ * bind is refused rather than silently narrowed, so the client can say so. While the server drains,
+ * neither new channels nor new listeners are accepted.
+ */
+public final class ServerForwardingFilter implements TcpForwardingFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerForwardingFilter.class);
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
+
+    private final boolean allowRemoteBind;
+    private volatile boolean draining;
+
+    public ServerForwardingFilter(boolean allowRemoteBind) {
+        this.allowRemoteBind = allowRemoteBind;
+    }
+
+    /** From now on refuse new channels and listeners (graceful shutdown). */
+    public void stopAccepting() {
+        draining = true;
+    }
+
+    @Override
+    public boolean canListen(SshdSocketAddress address, Session session) {
+        if (draining) {
+            log.debug("{}: refused tcpip-forward on {}: draining", session, address);
+            return false;
+        }
+        if (allowRemoteBind || isLoopback(address.getHostName())) {
+            return true;
+        }
+        log.warn("{}: refused tcpip-forward on '{}' port {}: only loopback (start with --allow-remote-bind to allow)",
+                who(session), address.getHostName(), address.getPort());
+        return false;
+    }
+
+    @Override
+    public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
+        if (draining) {
+            log.debug("{}: refused {} to {}: draining", session, type.getName(), address);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * "localhost" or a loopback literal. Other names are not looked up: the answer could change between this
+     * check and the bind, and a policy check must not block on DNS.
+     */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.equals("localhost.")) {
+            return true;
+        }
+        if (!IPV4.matcher(h).matches() && !(h.indexOf(':') >= 0 && IPV6.matcher(h).matches())) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: parsed, never resolved
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String who(Session session) {
+        return session.getUsername() + "@" + session.getIoSession().getRemoteAddress();
+    }
+}

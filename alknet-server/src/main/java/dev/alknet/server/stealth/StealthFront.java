@@ -1,0 +1,67 @@
+package dev.alknet.server.stealth;
+
+import dev.alknet.transport.StreamAcceptor;
+import dev.alknet.transport.tls.TlsTransport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Stealth mode for every listener of a server: each accepted stream first goes through a
+ * {@link FirstBytesGate}; {@code SSH-2.0-} goes to SSH, everything else to the web front (the static
+ * site emulating nginx, or the pipe to {@code --stealth-fallback}). No SSH byte is sent before the
+ * decision, because SSH is attached only then.
+ */
+public final class StealthFront {
+
+    private static final Duration FALLBACK_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final StealthOptions options;
+    private final StaticSite site;
+    private final InetSocketAddress fallback;
+
+    /** Checks the site directory and resolves the fallback host once, at start. */
+    public StealthFront(StealthOptions options) throws IOException {
+        if (!options.enabled()) {
+            throw new IllegalArgumentException("stealth is off");
+        }
+        this.options = options;
+        this.site = options.fallback() == null ? new StaticSite(options.site()) : null;
+        this.fallback = options.fallback() == null ? null
+                : new InetSocketAddress(options.fallback().getHost(), options.fallbackPort());
+        if (fallback != null && fallback.isUnresolved()) {
+            throw new IOException("--stealth-fallback: cannot resolve " + options.fallback().getHost());
+        }
+    }
+
+    public StealthOptions options() {
+        return options;
+    }
+
+    /**
+     * The acceptor for one listener. {@code ssh} attaches SSH to a stream (it is called on the stream's
+     * event loop, with autoRead off and the peer's first bytes held back, and must add its handler last).
+     *
+     * @param scheme tcp, tls or quic: redirects from a TLS or QUIC listener say https://
+     */
+    public StreamAcceptor acceptor(String scheme, Consumer<Channel> ssh) {
+        boolean secure = !"tcp".equals(scheme);
+        return stream -> {
+            long deadline = System.nanoTime() + options.timeout().toNanos();
+            boolean plain = Boolean.TRUE.equals(stream.attr(TlsTransport.PLAINTEXT).get());
+            stream.pipeline().addLast("alknet-stealth", new FirstBytesGate(ssh,
+                    () -> web(secure && !plain, plain, deadline), deadline));
+            stream.read();
+        };
+    }
+
+    private ChannelHandler web(boolean https, boolean plainOnTls, long deadline) {
+        if (fallback != null) {
+            return new FallbackPipe(fallback, FALLBACK_CONNECT_TIMEOUT);
+        }
+        return new NginxFront(site, https, plainOnTls, options.timeout(), deadline);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.alknet.server.stealth;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How a stealth server answers peers that are not SSH clients.
+ *
+ * @param level    {@link Level#OFF} or {@link Level#COMPATIBLE}; strict is designed (ADR 0010), not built
+ * @param timeout  how long a peer may take to send its first bytes and its request header before the
+ *                 connection is closed without an answer: nginx's {@code client_header_timeout} (60 s)
+ * @param site     directory served as static files, or null for an empty site (nginx's error pages only)
+ * @param fallback {@code http://host[:port]} every non-SSH connection is piped to instead, or null
+ */
+public record StealthOptions(Level level, Duration timeout, Path site, URI fallback) {
+
+    /** nginx's default {@code client_header_timeout}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    public static final StealthOptions OFF = new StealthOptions(Level.OFF, DEFAULT_TIMEOUT, null, null);
+
+    public enum Level {
+        OFF, COMPATIBLE, STRICT;
+
+        /** {@code compatible} (also the value of a bare {@code --stealth}), {@code strict} or {@code off}. */
+        public static Level parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--stealth: '" + s + "' (expected compatible or strict)");
+            }
+        }
+    }
+
+    public StealthOptions {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--stealth-timeout must be positive: " + timeout);
+        }
+        if (level == Level.STRICT) {
+            throw new IllegalArgumentException("--stealth=strict is not implemented yet (see docs/adr/0010-stealth.md);"
+                    + " use --stealth (compatible)");
+        }
+        if (site != null && fallback != null) {
+            throw new IllegalArgumentException("--stealth-site and --stealth-fallback exclude each other");
+        }
+        if (site != null && !Files.isDirectory(site)) {
+            throw new IllegalArgumentException("--stealth-site: not a directory: " + site);
+        }
+        if (fallback != null) {
+            if (!"http".equalsIgnoreCase(fallback.getScheme()) || fallback.getHost() == null) {
+                throw new IllegalArgumentException("--stealth-fallback: '" + fallback
+                        + "' (expected http://host[:port], the plain-HTTP site behind)");
+            }
+        }
+    }
+
+    public static StealthOptions compatible(Duration timeout, Path site, URI fallback) {
+        return new StealthOptions(Level.COMPATIBLE, timeout, site, fallback);
+    }
+
+    public boolean enabled() {
+        return level != Level.OFF;
+    }
+
+    /** The fallback's port, 80 if the URL names none. */
+    int fallbackPort() {
+        return fallback.getPort() < 0 ? 80 : fallback.getPort();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.alknet.server.udp;
+
+import dev.alknet.core.udp.UdpFrames;
+import dev.alknet.server.dial.DestinationPolicy;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the datagram of one client frame from the association's UDP socket: checks the destination against the
+ * server's policy, resolves a name (off the calling thread, see {@link NameCache}), sends, and records the
+ * destination as a peer that may answer. Anything that cannot be sent is dropped with a debug line; UDP has
+ * no error channel back to the sender.
+ */
+final class DatagramSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatagramSender.class);
+    /** Datagrams waiting for a name lookup, per association; more are dropped. */
+    private static final int MAX_WAITING = 256;
+
+    private final Channel socket;
+    private final Session session;
+    private final DestinationPolicy policy;
+    private final NameCache names;
+    private final RecentPeers peers;
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    DatagramSender(Channel socket, Session session, DestinationPolicy policy, NameCache names, RecentPeers peers) {
+        this.socket = socket;
+        this.session = session;
+        this.policy = policy;
+        this.names = names;
+        this.peers = peers;
+    }
+
+    /** One frame body from the client. Runs on the SSH session's thread; never blocks. */
+    void send(byte[] body) {
+        UdpFrames.Address a = UdpFrames.decodeAddress(body);
+        if (a == null) {
+            LOG.debug("{} dropping a frame with a malformed address", socket);
+            return;
+        }
+        if (a.port() == 0 || !allowed(a)) {
+            LOG.debug("{} dropping a datagram to {} port {}: not allowed", socket, a.host(), a.port());
+            return;
+        }
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(a.host()); // also a literal sent as a name
+        if (literal != null) {
+            sendTo(body, a, addressOf(literal));
+            return;
+        }
+        if (waiting.incrementAndGet() > MAX_WAITING) {
+            waiting.decrementAndGet();
+            LOG.debug("{} dropping a datagram to {}: too many waiting for name lookups", socket, a.host());
+            return;
+        }
+        names.resolve(a.host()).whenComplete((ip, err) -> {
+            waiting.decrementAndGet();
+            if (err != null) {
+                LOG.debug("{} dropping a datagram to {}: {}", socket, a.host(), err.toString());
+            } else {
+                sendTo(body, a, ip);
+            }
+        });
+    }
+
+    private boolean allowed(UdpFrames.Address a) {
+        try {
+            return policy.allowed(a.host(), a.port(), session);
+        } catch (RuntimeException e) {
+            LOG.debug("{} policy failed, denying", socket, e);
+            return false;
+        }
+    }
+
+    private static InetAddress addressOf(byte[] literal) {
+        try {
+            return InetAddress.getByAddress(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // NetUtil returns only 4 or 16 bytes
+        }
+    }
+
+    private void sendTo(byte[] body, UdpFrames.Address a, InetAddress ip) {
+        InetSocketAddress to = new InetSocketAddress(ip, a.port());
+        int len = body.length - a.length();
+        if (len > UdpFrames.maxPayload(to)) {
+            LOG.debug("{} dropping a datagram of {} bytes to {}: larger than UDP allows", socket, len, to);
+            return;
+        }
+        if (!socket.isActive() || !socket.isWritable()) {
+            LOG.debug("{} dropping a datagram to {}: socket closed or busy", socket, to);
+            return;
+        }
+        peers.sentTo(to);
+        socket.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(body, a.length(), len), to))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        LOG.debug("{} sending {} bytes to {} failed: {}", socket, len, to, f.cause().toString());
+                    }
+                });
+    }
+}

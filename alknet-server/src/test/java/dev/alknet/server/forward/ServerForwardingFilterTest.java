@@ -1,0 +1,41 @@
+package dev.alknet.server.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.forward.TcpForwardingFilter.Type;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ServerForwardingFilterTest {
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"localhost, true", "LOCALHOST, true", "127.0.0.1, true", "127.9.8.7, true", "::1, true",
+        "0:0:0:0:0:0:0:1, true", "'', false", "0.0.0.0, false", "::, false", "192.168.1.1, false",
+        "example.com, false", "localhost.example.com, false", "127.0.0.1.nip.io, false", "*, false"})
+    void onlyLoopbackIsLoopback(String host, boolean loopback) {
+        assertEquals(loopback, ServerForwardingFilter.isLoopback(host));
+    }
+
+    @Test
+    void remoteForwardsListenOnLoopbackUnlessAllowed() {
+        ServerForwardingFilter strict = new ServerForwardingFilter(false);
+        ServerForwardingFilter open = new ServerForwardingFilter(true);
+        assertTrue(strict.canListen(new SshdSocketAddress("localhost", 8080), null));
+        assertTrue(strict.canListen(new SshdSocketAddress("::1", 8080), null));
+        assertTrue(open.canListen(new SshdSocketAddress("", 8080), null));
+        assertTrue(open.canListen(new SshdSocketAddress("0.0.0.0", 8080), null));
+    }
+
+    @Test
+    void drainingRefusesNewChannelsAndListeners() {
+        ServerForwardingFilter f = new ServerForwardingFilter(true);
+        assertTrue(f.canConnect(Type.Direct, new SshdSocketAddress("example.com", 80), null));
+        f.stopAccepting();
+        assertFalse(f.canConnect(Type.Direct, new SshdSocketAddress("example.com", 80), null));
+        assertFalse(f.canListen(new SshdSocketAddress("localhost", 8080), null));
+    }
+}

@@ -1,0 +1,431 @@
+package dev.alknet.tun;
+
+import dev.alknet.tun.Nat.Flow;
+import dev.alknet.tun.Nat.Key;
+import dev.alknet.tun.Nat.State;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The packet side of alknet-tun. One thread reads the TUN and, per packet:
+ *
+ * <ul>
+ *   <li>TCP from an application: the first SYN is held while a SOCKS5 CONNECT is made (a name for a fake IP, else
+ *       the IP); on success the SYN, rewritten to {@code PEER:natPort -> TUN:listenPort}, goes back into the TUN and the
+ *       kernel's own TCP accepts it on the listener; on failure the application gets a reset. Later segments are just
+ *       rewritten.</li>
+ *   <li>TCP from the listener: rewritten back to {@code destination -> application}.</li>
+ *   <li>UDP to port 53: answered by the fake-IP DNS responder.</li>
+ *   <li>Other UDP: ICMP port unreachable (counted). Everything else is dropped.</li>
+ * </ul>
+ *
+ * <p>Threads that open SOCKS connections must live in the namespace where the SOCKS port is, so {@link #start()}
+ * must be called from such a thread: every thread of the engine is created from it.
+ */
+final class Engine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final TunDevice tun;
+    private final InetSocketAddress socks;
+    private final boolean ipv6;
+    private final int connectTimeoutMillis;
+    private final ServerSocketChannel listener4;
+    private final ServerSocketChannel listener6;
+    private final int lport4;
+    private final int lport6;
+    final FakeIpPool pool;
+    final Nat nat = new Nat();
+    final Stats stats = new Stats();
+    private ThreadPoolExecutor connector;
+    private ScheduledThreadPoolExecutor timer;
+    private volatile boolean stopped;
+    private final byte[] tun6 = Net.TUN6;
+    private final byte[] peer6 = Net.PEER6;
+
+    /**
+     * @param listener4 bound to {@link Net#TUN4} in the TUN's namespace
+     * @param listener6 bound to {@link Net#TUN6}, or null when IPv6 is not captured
+     */
+    Engine(TunDevice tun, InetSocketAddress socks, ServerSocketChannel listener4, ServerSocketChannel listener6,
+            FakeIpPool pool, int connectTimeoutMillis) throws IOException {
+        this.tun = tun;
+        this.socks = socks;
+        this.listener4 = listener4;
+        this.listener6 = listener6;
+        this.ipv6 = listener6 != null;
+        this.lport4 = ((InetSocketAddress) listener4.getLocalAddress()).getPort();
+        this.lport6 = ipv6 ? ((InetSocketAddress) listener6.getLocalAddress()).getPort() : -1;
+        this.pool = pool;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    void start() {
+        connector = new ThreadPoolExecutor(0, 1024, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(null, r, "socks-connect", 256 * 1024);
+            t.setDaemon(true);
+            return t;
+        });
+        timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "tun-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long s = TimeUnit.SECONDS.toNanos(1);
+        timer.scheduleWithFixedDelay(() -> {
+            int n = nat.sweep(System.nanoTime(), 3 * s, 20 * s, 30 * s);
+            if (n > 0) {
+                LOG.debug("swept {} flows, {} left", n, nat.size());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        daemon("tun-reader", this::readLoop);
+        daemon("tun-accept4", () -> acceptLoop(listener4));
+        if (ipv6) {
+            daemon("tun-accept6", () -> acceptLoop(listener6));
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        closeQuietly(listener4);
+        if (listener6 != null) {
+            closeQuietly(listener6);
+        }
+        if (connector != null) {
+            connector.shutdownNow();
+            timer.shutdownNow();
+        }
+    }
+
+    private static void daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    // ---- the TUN reader ----
+
+    private void readLoop() {
+        ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+        while (!stopped) {
+            buf.clear();
+            int n;
+            try {
+                n = tun.read(buf);
+            } catch (IOException e) {
+                if (!stopped) {
+                    LOG.debug("TUN read ended: {}", e.toString());
+                }
+                return;
+            }
+            if (n <= 0) {
+                continue;
+            }
+            stats.packetsIn.increment();
+            try {
+                handle(buf, n);
+            } catch (IOException e) {
+                LOG.debug("TUN write failed: {}", e.toString());
+            } catch (RuntimeException e) {
+                stats.dropped.increment();
+                LOG.debug("bad packet", e);
+            }
+        }
+    }
+
+    /** Handles one packet read from the TUN ({@code p[0..n)}); writes replies or the rewritten packet. */
+    void handle(ByteBuffer p, int n) throws IOException {
+        int version = (p.get(0) & 0xff) >>> 4;
+        if (version == 4 && n >= 20) {
+            int ihl = (p.get(0) & 0x0f) * 4;
+            int total = Packets.u16(p, 2);
+            if (ihl < 20 || total > n || total < ihl) {
+                stats.dropped.increment();
+                return;
+            }
+            if ((Packets.u16(p, 6) & 0x3fff) != 0) {
+                stats.dropped.increment(); // fragments: TCP never sends them here (DF, local MSS)
+                return;
+            }
+            int proto = p.get(9) & 0xff;
+            if (proto == Packets.TCP) {
+                tcp(p, total, false, ihl);
+            } else if (proto == Packets.UDP) {
+                udp(p, total, false, ihl);
+            } else {
+                stats.dropped.increment();
+            }
+        } else if (version == 6 && n >= 40) {
+            int total = Math.min(n, 40 + Packets.u16(p, 4));
+            int next = p.get(6) & 0xff;
+            if (next == Packets.TCP && ipv6) {
+                tcp(p, total, true, 40);
+            } else if (next == Packets.UDP) {
+                udp(p, total, true, 40);
+            } else {
+                stats.dropped.increment(); // router solicitations, MLD, echo, extension headers
+            }
+        } else {
+            stats.dropped.increment();
+        }
+    }
+
+    private void write(ByteBuffer p, int n) throws IOException {
+        p.limit(n).position(0);
+        tun.write(p);
+    }
+
+    private void write(ByteBuffer p) throws IOException {
+        p.position(0);
+        tun.write(p);
+    }
+
+    private boolean fromListener(ByteBuffer p, boolean v6, int sport) {
+        if (!v6) {
+            return sport == lport4 && p.getInt(12) == Net.TUN4 && p.getInt(16) == Net.PEER4;
+        }
+        if (sport != lport6) {
+            return false;
+        }
+        for (int i = 0; i < 16; i++) {
+            if (p.get(8 + i) != tun6[i] || p.get(24 + i) != peer6[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void tcp(ByteBuffer p, int n, boolean v6, int l4) throws IOException {
+        if (n < l4 + 20) {
+            stats.dropped.increment();
+            return;
+        }
+        int sport = Packets.u16(p, l4);
+        int dport = Packets.u16(p, l4 + 2);
+        int flags = p.get(l4 + 13) & 0xff;
+        boolean rst = (flags & Packets.RST) != 0;
+        if (fromListener(p, v6, sport)) {
+            Flow f = nat.byPort(dport);
+            if (f == null || f.v6 != v6 || f.state == State.CONNECTING || f.state == State.FAILED) {
+                if (!rst) {
+                    write(Packets.tcpReset(p, v6, l4, n));
+                }
+                return;
+            }
+            if (v6) {
+                Packets.rewrite6(p, l4, f.dst6, f.dstPort, f.src6, f.srcPort);
+            } else {
+                Packets.rewrite4(p, l4, f.dst4, f.dstPort, f.src4, f.srcPort);
+            }
+            write(p, n);
+            return;
+        }
+        byte[] src6 = null;
+        byte[] dst6 = null;
+        int src4 = 0;
+        int dst4 = 0;
+        Key key;
+        if (v6) {
+            src6 = Packets.addr6(p, 8);
+            dst6 = Packets.addr6(p, 24);
+            key = Key.v6(src6, sport, dst6, dport);
+        } else {
+            src4 = p.getInt(12);
+            dst4 = p.getInt(16);
+            key = Key.v4(src4, sport, dst4, dport);
+        }
+        boolean syn = (flags & (Packets.SYN | Packets.ACK | Packets.RST)) == Packets.SYN;
+        Flow f = nat.get(key);
+        if (f != null && syn && f.state == State.CLOSED) {
+            nat.remove(f); // the application reuses the port of a finished flow
+            f = null;
+        }
+        if (f == null) {
+            if (!syn) {
+                if (!rst) {
+                    write(Packets.tcpReset(p, v6, l4, n)); // not ours (e.g. from before a restart)
+                }
+                return;
+            }
+            String host = v6 ? destination6(dst6) : destination4(dst4);
+            Flow created = host == null ? null : nat.create(key, v6, src4, dst4, src6, dst6, sport, dport, host);
+            if (created == null) {
+                stats.tcpRefused.increment();
+                write(Packets.tcpReset(p, v6, l4, n));
+                return;
+            }
+            stats.tcpFlows.increment();
+            created.holdSyn(copy(p, n));
+            try {
+                connector.execute(() -> connect(created));
+            } catch (RejectedExecutionException e) {
+                fail(created, "too many connects at once");
+            }
+            return;
+        }
+        switch (f.state) {
+            case CONNECTING -> {
+                if (syn) {
+                    f.holdSyn(copy(p, n)); // a retransmitted SYN: keep the newest, send it on success
+                }
+            }
+            case FAILED -> {
+                if (!rst) {
+                    write(Packets.tcpReset(p, v6, l4, n));
+                }
+            }
+            default -> {
+                toListener(p, v6, l4, f);
+                write(p, n);
+            }
+        }
+    }
+
+    private void toListener(ByteBuffer p, boolean v6, int l4, Flow f) {
+        if (v6) {
+            Packets.rewrite6(p, l4, peer6, f.natPort, tun6, lport6);
+        } else {
+            Packets.rewrite4(p, l4, Net.PEER4, f.natPort, Net.TUN4, lport4);
+        }
+    }
+
+    /** What to ask the SOCKS server for; null when nothing may be asked (our own addresses, a stale fake IP). */
+    private String destination4(int dst) {
+        if (Net.inNet4(dst)) {
+            return pool.nameOf4(dst);
+        }
+        return Net.text4(dst);
+    }
+
+    private String destination6(byte[] dst) {
+        if (Net.inNet6(dst)) {
+            return pool.nameOf6(dst);
+        }
+        return Net.text(dst);
+    }
+
+    private static byte[] copy(ByteBuffer p, int n) {
+        byte[] b = new byte[n];
+        p.get(0, b);
+        return b;
+    }
+
+    /** On a connector thread: the SOCKS CONNECT for a held SYN. */
+    private void connect(Flow f) {
+        SocketChannel ch;
+        try {
+            ch = Socks.connect(socks, f.host, f.dstPort, connectTimeoutMillis);
+        } catch (IOException e) {
+            fail(f, e.toString());
+            return;
+        }
+        f.socks = ch;
+        byte[] syn = f.leaveConnecting(State.READY);
+        if (syn == null) {
+            Relay.quietClose(ch);
+            return;
+        }
+        ByteBuffer p = ByteBuffer.wrap(syn);
+        int l4 = f.v6 ? 40 : (p.get(0) & 0x0f) * 4;
+        toListener(p, f.v6, l4, f);
+        try {
+            write(p);
+        } catch (IOException e) {
+            LOG.debug("TUN write failed: {}", e.toString());
+        }
+        LOG.debug("connected {}", f);
+    }
+
+    private void fail(Flow f, String why) {
+        stats.tcpRefused.increment();
+        byte[] syn = f.leaveConnecting(State.FAILED);
+        LOG.debug("refused {}: {}", f, why);
+        if (syn == null) {
+            return;
+        }
+        ByteBuffer p = ByteBuffer.wrap(syn);
+        int l4 = f.v6 ? 40 : (p.get(0) & 0x0f) * 4;
+        try {
+            write(Packets.tcpReset(p, f.v6, l4, syn.length));
+        } catch (IOException e) {
+            LOG.debug("TUN write failed: {}", e.toString());
+        }
+    }
+
+    // ---- UDP ----
+
+    private void udp(ByteBuffer p, int n, boolean v6, int l4) throws IOException {
+        if (n < l4 + 8) {
+            stats.dropped.increment();
+            return;
+        }
+        int dport = Packets.u16(p, l4 + 2);
+        int udpLength = Math.min(Packets.u16(p, l4 + 4), n - l4);
+        if (dport == 53) {
+            byte[] answer = Dns.respond(p, l4 + 8, udpLength - 8, pool, ipv6);
+            if (answer != null) {
+                stats.dnsAnswers.increment();
+                write(Packets.udpReply(p, v6, l4, answer));
+            } else {
+                stats.dropped.increment();
+            }
+            return;
+        }
+        boolean multicast = v6 ? p.get(24) == (byte) 0xff
+                : (p.get(16) & 0xf0) == 0xe0 || p.getInt(16) == 0xffffffff;
+        if (multicast) {
+            stats.dropped.increment();
+            return;
+        }
+        stats.udpRefused.increment();
+        write(Packets.portUnreachable(p, v6, n));
+    }
+
+    // ---- the kernel listener ----
+
+    private void acceptLoop(ServerSocketChannel listener) {
+        while (!stopped) {
+            SocketChannel c;
+            try {
+                c = listener.accept();
+            } catch (IOException e) {
+                if (!stopped) {
+                    LOG.debug("accept ended: {}", e.toString());
+                }
+                return;
+            }
+            Flow f;
+            try {
+                f = nat.byPort(((InetSocketAddress) c.getRemoteAddress()).getPort());
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                Relay.abort(c);
+                continue;
+            }
+            if (f == null || f.socks == null || !f.open()) {
+                Relay.abort(c);
+                continue;
+            }
+            Relay.start(c, f.socks, "relay " + f.natPort, f::close);
+        }
+    }
+}

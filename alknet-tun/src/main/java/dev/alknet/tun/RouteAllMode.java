@@ -1,0 +1,282 @@
+package dev.alknet.tun;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code alknet-tun --route-all}: the whole host (its current network namespace) goes through the TUN.
+ *
+ * <p>Nothing of the main table is touched. A private table T holds {@code default dev TUN} and, as the kill switch,
+ * {@code unreachable default} with the highest metric; rules with priorities T..T+99 (claimed) send traffic there:
+ *
+ * <pre>
+ *   T+0  uidrange U-U lookup main            --exclude-uid (e.g. the user alknet runs as)
+ *   T+1  ipproto udp|tcp dport 53 lookup T   every DNS query, to any server, even on an excluded network
+ *   T+2  to ADDR lookup main                 --server addresses, --exclude ranges, a non-loopback SOCKS
+ *                                            address (and fe80::/10)
+ *   T+3  lookup T                            everything else
+ * </pre>
+ *
+ * <p>Loopback (the SOCKS port) is matched by the {@code local} table at priority 0, before any of these. When the
+ * helper dies, the TUN and its route vanish with it but the rules and the unreachable route stay: nothing leaks
+ * until the next start (or {@code --cleanup}) removes them, using the state file. IPv6 is captured the same way, or
+ * with {@code --no-ipv6} only the unreachable route is installed (blocked, never leaked).
+ */
+final class RouteAllMode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteAllMode.class);
+    private static final String MAX_METRIC = "4294967295";
+
+    private final Options o;
+
+    RouteAllMode(Options o) {
+        this.o = o;
+    }
+
+    /** What the state file records: enough to undo a run whose process is gone. */
+    record State(long pid, String dev, int table) {
+
+        static State read(Path file) throws IOException {
+            Properties p = new Properties();
+            try (var in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+            try {
+                return new State(Long.parseLong(p.getProperty("pid", "0")), p.getProperty("dev", "alktun0"),
+                        Integer.parseInt(p.getProperty("table", "5210")));
+            } catch (NumberFormatException e) {
+                throw new TunException("state file " + file + " is damaged: " + e.getMessage());
+            }
+        }
+
+        void write(Path file) throws IOException {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(file.getFileName() + ".tmp");
+            String text = "# alknet-tun --route-all: what to undo if this process dies (alknet-tun --cleanup)\n"
+                    + "pid=" + pid + "\ndev=" + dev + "\ntable=" + table + "\n";
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        boolean running() {
+            if (pid == ProcessHandle.current().pid()) {
+                return false;
+            }
+            try {
+                byte[] cmdline = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
+                return new String(cmdline, StandardCharsets.ISO_8859_1).contains("dev.alknet.tun.Main");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    int run() throws Exception {
+        recover(false);
+        Preflight.socksListening(o.socks);
+        List<String> bypass4 = new ArrayList<>();
+        List<String> bypass6 = new ArrayList<>();
+        for (String cidr : bypasses()) {
+            (cidr.contains(":") ? bypass6 : bypass4).add(cidr);
+        }
+        if (o.servers.isEmpty() && o.excludeUids.isEmpty()) {
+            LOG.warn("neither --server nor --exclude-uid: if alknet's own connection to its server is not excluded,"
+                    + " it will be routed into the tunnel");
+        }
+        State state = new State(ProcessHandle.current().pid(), o.dev, o.table);
+        state.write(o.state); // before the first change: a crash from here on is undone at the next start
+
+        TunDevice tun;
+        Engine engine;
+        CountDownLatch forever = new CountDownLatch(1);
+        try {
+            tun = TunDevice.open(o.dev);
+            String dev = tun.name;
+            Ip.run("addr", "add", Net.TUN4_TEXT + "/" + Net.PREFIX4, "dev", dev);
+            Ip.run("link", "set", "dev", dev, "mtu", String.valueOf(o.mtu), "up");
+            looseReversePath(dev);
+            ServerSocketChannel l4 = ServerSocketChannel.open();
+            l4.bind(new InetSocketAddress(InetAddress.getByAddress(Net.bytes4(Net.TUN4)), 0), 4096);
+            ServerSocketChannel l6 = null;
+            boolean v6Stack = Ip.exec("-6", "rule", "show").exit() == 0;
+            if (o.ipv6 && v6Stack && Ip.attempt("-6", "addr", "add", Net.TUN6_TEXT + "/" + Net.PREFIX6, "dev", dev,
+                    "nodad")) {
+                l6 = ServerSocketChannel.open();
+                l6.bind(new InetSocketAddress(InetAddress.getByAddress(Net.TUN6), 0), 4096);
+            }
+            String t = String.valueOf(o.table);
+            Ip.run("-4", "route", "add", "unreachable", "default", "metric", MAX_METRIC, "table", t);
+            Ip.run("-4", "route", "add", "default", "dev", dev, "table", t);
+            if (v6Stack) {
+                Ip.run("-6", "route", "add", "unreachable", "default", "metric", MAX_METRIC, "table", t);
+                if (l6 != null) {
+                    Ip.run("-6", "route", "add", "default", "dev", dev, "table", t);
+                }
+                bypass6.add("fe80::/10");
+            }
+            rules("-4", bypass4);
+            if (v6Stack) {
+                rules("-6", bypass6);
+            }
+            engine = new Engine(tun, o.socks, l4, l6, new FakeIpPool(), o.connectTimeoutSeconds * 1000);
+            engine.start();
+            Engine e = engine;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                teardown(state, true);
+                e.stop();
+                if (o.verbose > 0) {
+                    System.err.println("alknet-tun: " + e.stats.line());
+                }
+                System.err.println("alknet-tun: routes restored");
+                forever.countDown();
+            }, "alknet-tun-shutdown"));
+            System.err.println("alknet-tun: routing all traffic through " + dev + " to SOCKS "
+                    + Preflight.hostPort(o.socks) + " (IPv6 " + (l6 != null ? "captured" : "blocked")
+                    + "); stop with SIGTERM or Ctrl-C");
+        } catch (Exception | Error e) {
+            teardown(state, true);
+            throw e;
+        }
+        forever.await();
+        return 0;
+    }
+
+    /** {@code --cleanup}. */
+    int cleanup() throws IOException {
+        if (!recover(true)) {
+            teardown(new State(0, o.dev, o.table), false);
+            System.err.println("alknet-tun: no state file at " + o.state + "; removed rules " + o.table + ".."
+                    + (o.table + 99) + " and table " + o.table + " if there were any");
+        }
+        return 0;
+    }
+
+    /** Undoes what a dead earlier run left (state file); fails if that run is still alive. */
+    private boolean recover(boolean verbose) throws IOException {
+        if (!Files.exists(o.state)) {
+            return false;
+        }
+        State old = State.read(o.state);
+        if (old.running()) {
+            throw new TunException("already running as pid " + old.pid() + " (state file " + o.state
+                    + "); stop it with SIGTERM");
+        }
+        teardown(old, false);
+        System.err.println("alknet-tun: " + (verbose ? "cleaned up" : "recovered from")
+                + " a run that did not exit cleanly (pid " + old.pid() + "): rules and routes restored");
+        return true;
+    }
+
+    private Set<String> bypasses() {
+        Set<String> out = new LinkedHashSet<>();
+        for (String server : o.servers) {
+            String host = server;
+            if (host.startsWith("[") && host.contains("]")) {
+                host = host.substring(1, host.indexOf(']'));
+            } else if (host.chars().filter(ch -> ch == ':').count() == 1) {
+                host = host.substring(0, host.indexOf(':'));
+            }
+            try {
+                for (InetAddress a : InetAddress.getAllByName(host)) {
+                    out.add(a.getHostAddress() + (a.getAddress().length == 4 ? "/32" : "/128"));
+                }
+            } catch (UnknownHostException e) {
+                throw new TunException("--server " + server + ": cannot resolve " + host);
+            }
+        }
+        out.addAll(o.excludes);
+        InetAddress socks = o.socks.getAddress();
+        if (!socks.isLoopbackAddress()) {
+            out.add(socks.getHostAddress() + (socks.getAddress().length == 4 ? "/32" : "/128"));
+        }
+        return out;
+    }
+
+    private void rules(String family, List<String> bypass) throws IOException {
+        int b = o.table;
+        String t = String.valueOf(o.table);
+        for (String range : o.excludeUids) {
+            Ip.run(family, "rule", "add", "pref", String.valueOf(b), "uidrange", range, "lookup", "main");
+        }
+        Ip.run(family, "rule", "add", "pref", String.valueOf(b + 1), "ipproto", "udp", "dport", "53", "lookup", t);
+        Ip.run(family, "rule", "add", "pref", String.valueOf(b + 1), "ipproto", "tcp", "dport", "53", "lookup", t);
+        for (String cidr : bypass) {
+            Ip.run(family, "rule", "add", "pref", String.valueOf(b + 2), "to", cidr, "lookup", "main");
+        }
+        Ip.run(family, "rule", "add", "pref", String.valueOf(b + 3), "lookup", t);
+    }
+
+    private static void looseReversePath(String dev) {
+        Path p = Path.of("/proc/sys/net/ipv4/conf", dev, "rp_filter");
+        try {
+            Files.writeString(p, "2\n");
+        } catch (IOException e) {
+            LOG.debug("cannot set {}: {}", p, e.toString());
+        }
+    }
+
+    /**
+     * Removes every rule in the claimed priority range, flushes the table, and (for our own run) deletes the device,
+     * which also wakes the TUN reader. Best effort, bounded; then the state file goes.
+     */
+    void teardown(State s, boolean own) {
+        for (String family : List.of("-4", "-6")) {
+            for (int guard = 0; guard < 1000; guard++) {
+                Integer pref = claimedRule(family, s.table());
+                if (pref == null || !Ip.attempt(family, "rule", "del", "pref", String.valueOf(pref))) {
+                    break;
+                }
+            }
+            Ip.attempt(family, "route", "flush", "table", String.valueOf(s.table()));
+        }
+        if (own) {
+            Ip.attempt("link", "del", "dev", s.dev());
+        }
+        try {
+            Files.deleteIfExists(o.state);
+        } catch (IOException e) {
+            LOG.warn("cannot remove the state file {}: {}", o.state, e.toString());
+        }
+    }
+
+    private static Integer claimedRule(String family, int base) {
+        try {
+            Ip.Result r = Ip.exec(family, "rule", "show");
+            if (r.exit() != 0) {
+                return null;
+            }
+            for (String line : r.output().split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    try {
+                        int pref = Integer.parseInt(line.substring(0, colon).trim());
+                        if (pref >= base && pref < base + 100) {
+                            return pref;
+                        }
+                    } catch (NumberFormatException e) {
+                        // not a rule line
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+}

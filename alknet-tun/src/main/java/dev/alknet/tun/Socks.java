@@ -1,0 +1,118 @@
+package dev.alknet.tun;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/** A SOCKS5 client for CONNECT without authentication (RFC 1928), which is all the alknet SOCKS port speaks. */
+final class Socks {
+
+    private Socks() {
+    }
+
+    /** The proxy answered the CONNECT with a failure code (RFC 1928 REP). */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int reply;
+
+        Refused(int reply) {
+            super("SOCKS reply " + reply);
+            this.reply = reply;
+        }
+    }
+
+    /**
+     * Connects through {@code proxy} to {@code host} (a name: ATYP 3, so it is resolved by the proxy; or an IP
+     * literal: ATYP 1/4) and returns the connected, blocking channel after the success reply.
+     */
+    static SocketChannel connect(InetSocketAddress proxy, String host, int port, int timeoutMillis) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        boolean ok = false;
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.socket().connect(proxy, timeoutMillis);
+            ch.socket().setSoTimeout(timeoutMillis);
+            OutputStream out = ch.socket().getOutputStream();
+            DataInputStream in = new DataInputStream(ch.socket().getInputStream());
+            out.write(new byte[] {5, 1, 0});
+            out.flush();
+            int ver = in.readUnsignedByte();
+            int method = in.readUnsignedByte();
+            if (ver != 5 || method != 0) {
+                throw new IOException("SOCKS server at " + proxy + " wants method " + method + " (only no-auth)");
+            }
+            out.write(request(host, port));
+            out.flush();
+            if (in.readUnsignedByte() != 5) {
+                throw new IOException("not a SOCKS5 reply");
+            }
+            int rep = in.readUnsignedByte();
+            in.readUnsignedByte();
+            skipAddress(in);
+            if (rep != 0) {
+                throw new Refused(rep);
+            }
+            ch.socket().setSoTimeout(0);
+            ok = true;
+            return ch;
+        } finally {
+            if (!ok) {
+                ch.close();
+            }
+        }
+    }
+
+    static byte[] request(String host, int port) {
+        byte[] addr;
+        int atyp;
+        if (isLiteral(host)) {
+            try {
+                addr = InetAddress.getByName(host).getAddress();
+            } catch (IOException e) {
+                throw new IllegalArgumentException(host, e);
+            }
+            atyp = addr.length == 4 ? 1 : 4;
+        } else {
+            byte[] name = host.getBytes(StandardCharsets.ISO_8859_1);
+            if (name.length > 255) {
+                throw new IllegalArgumentException("name too long");
+            }
+            addr = new byte[name.length + 1];
+            addr[0] = (byte) name.length;
+            System.arraycopy(name, 0, addr, 1, name.length);
+            atyp = 3;
+        }
+        byte[] r = new byte[4 + addr.length + 2];
+        r[0] = 5;
+        r[1] = 1;
+        r[2] = 0;
+        r[3] = (byte) atyp;
+        System.arraycopy(addr, 0, r, 4, addr.length);
+        r[r.length - 2] = (byte) (port >>> 8);
+        r[r.length - 1] = (byte) port;
+        return r;
+    }
+
+    /** IP literals as this class writes them: dotted IPv4 or IPv6 with a colon (never a name lookup). */
+    static boolean isLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    private static void skipAddress(InputStream input) throws IOException {
+        DataInputStream in = new DataInputStream(input);
+        int atyp = in.readUnsignedByte();
+        int len = switch (atyp) {
+            case 1 -> 4;
+            case 4 -> 16;
+            case 3 -> in.readUnsignedByte();
+            default -> throw new IOException("bad ATYP " + atyp + " in SOCKS reply");
+        };
+        in.readFully(new byte[len + 2]);
+    }
+}

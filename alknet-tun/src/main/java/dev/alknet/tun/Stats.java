@@ -1,0 +1,19 @@
+package dev.alknet.tun;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters, printed on exit with -v. */
+final class Stats {
+    final LongAdder tcpFlows = new LongAdder();
+    final LongAdder tcpRefused = new LongAdder();
+    final LongAdder dnsAnswers = new LongAdder();
+    final LongAdder udpRefused = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    final LongAdder packetsIn = new LongAdder();
+
+    String line() {
+        return "tcp flows " + tcpFlows.sum() + " (" + tcpRefused.sum() + " refused), dns answers " + dnsAnswers.sum()
+                + ", udp refused " + udpRefused.sum() + " (ICMP unreachable), dropped " + dropped.sum() + ", packets "
+                + packetsIn.sum();
+    }
+}

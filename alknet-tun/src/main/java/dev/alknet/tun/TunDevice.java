@@ -1,0 +1,121 @@
+package dev.alknet.tun;
+
+import com.sun.jna.LastErrorException;
+import java.io.Closeable;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A TUN device ({@code IFF_TUN | IFF_NO_PI}): one IP packet per read and per write. The fd is opened by the JDK and
+ * attached with one JNA {@code ioctl(TUNSETIFF)}; it is not persistent, so the device (and its routes) disappear when
+ * the fd is closed or the process dies, however it dies.
+ *
+ * <p>Reads and writes go through two different {@link FileChannel}s over the same fd: one channel's read and write
+ * share a lock, so a reader blocked in {@code read} would stall every writer.
+ */
+final class TunDevice implements Closeable {
+
+    static final Path DEVICE = Path.of("/dev/net/tun");
+
+    private final RandomAccessFile file;
+    private final FileChannel in;
+    private final FileChannel out;
+    final String name;
+
+    private TunDevice(RandomAccessFile file, String name) throws IOException {
+        this.file = file;
+        this.name = name;
+        this.in = new FileInputStream(file.getFD()).getChannel();
+        this.out = new FileOutputStream(file.getFD()).getChannel();
+    }
+
+    /** Creates the device in the network namespace of the calling thread. */
+    static TunDevice open(String wanted) throws IOException {
+        if (!Files.exists(DEVICE)) {
+            throw new TunException(DEVICE + " does not exist (load the tun module: modprobe tun)");
+        }
+        byte[] nameBytes = wanted.getBytes(StandardCharsets.US_ASCII);
+        if (nameBytes.length == 0 || nameBytes.length > 15) {
+            throw new TunException("device name '" + wanted + "': 1 to 15 characters");
+        }
+        Set<Integer> before = tunFds();
+        RandomAccessFile raf;
+        try {
+            raf = new RandomAccessFile(DEVICE.toFile(), "rw");
+        } catch (IOException e) {
+            throw new TunException("cannot open " + DEVICE + ": " + e.getMessage());
+        }
+        try {
+            Set<Integer> after = tunFds();
+            after.removeAll(before);
+            if (after.size() != 1) {
+                throw new IOException("cannot find the fd of " + DEVICE + " in /proc/self/fd (" + after + ")");
+            }
+            int fd = after.iterator().next();
+            byte[] ifr = new byte[40];
+            System.arraycopy(nameBytes, 0, ifr, 0, nameBytes.length);
+            ByteBuffer.wrap(ifr, 16, 2).order(ByteOrder.nativeOrder()).putShort((short) (LibC.IFF_TUN | LibC.IFF_NO_PI));
+            try {
+                LibC.get().ioctl(fd, LibC.TUNSETIFF, ifr);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == LibC.EPERM) {
+                    throw new TunException("creating a TUN device needs CAP_NET_ADMIN (run as root)");
+                }
+                if (e.getErrorCode() == LibC.EBUSY) {
+                    throw new TunException("device " + wanted + " exists and is in use");
+                }
+                throw new TunException("ioctl(TUNSETIFF, " + wanted + ") failed: errno " + e.getErrorCode());
+            }
+            int len = 0;
+            while (len < 16 && ifr[len] != 0) {
+                len++;
+            }
+            return new TunDevice(raf, new String(ifr, 0, len, StandardCharsets.US_ASCII));
+        } catch (IOException | RuntimeException e) {
+            raf.close();
+            throw e;
+        }
+    }
+
+    private static Set<Integer> tunFds() throws IOException {
+        Set<Integer> fds = new HashSet<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path p : dir) {
+                try {
+                    if (Files.readSymbolicLink(p).equals(DEVICE)) {
+                        fds.add(Integer.parseInt(p.getFileName().toString()));
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // the directory stream's own fd, or one that closed meanwhile
+                }
+            }
+        }
+        return fds;
+    }
+
+    /** Blocks for the next packet; returns its length. */
+    int read(ByteBuffer into) throws IOException {
+        return in.read(into);
+    }
+
+    /** Writes one packet (position to limit); safe from any thread. */
+    void write(ByteBuffer packet) throws IOException {
+        out.write(packet);
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
+    }
+}
