@@ -78,7 +78,7 @@ final class ConnectCommand implements Callable<Integer> {
                     + "repeatable.")
     List<ForwardSpec> remoteForwards = new ArrayList<>();
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "3s",
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "2s",
             description = "On SIGTERM/SIGINT, how long open streams may take to finish before they are closed "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;

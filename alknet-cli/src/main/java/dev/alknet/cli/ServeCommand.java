@@ -51,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Close a session after this many unanswered asks (default: ${DEFAULT-VALUE}).")
     int clientAliveCount;
 
-    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "3s",
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "2s",
             description = "On SIGTERM/SIGINT, how long open streams may take to finish before they are closed "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;

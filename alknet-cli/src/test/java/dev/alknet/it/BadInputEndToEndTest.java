@@ -205,8 +205,19 @@ class BadInputEndToEndTest {
             if (when.equals("after a valid identification")) {
                 out.write("SSH-2.0-junk\r\n".getBytes(StandardCharsets.US_ASCII));
             }
-            out.write(random(when.hashCode(), 8192));
-            out.flush();
+            // Keep the junk coming: after a bad packet length MINA deliberately reads a random number of further
+            // bytes before it disconnects (CVE-2008-5161 mitigation), so a single burst may leave it waiting.
+            E2e.daemon("ssh-junk", () -> {
+                try {
+                    for (int i = 0; i < 200 && !s.isClosed(); i++) {
+                        out.write(random(when.hashCode() + i, 1024));
+                        out.flush();
+                        Thread.sleep(25);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the server closed the connection: what this test wants
+                }
+            });
             E2e.Outcome o = E2e.drain(s, CLOSE_WITHIN);
             assertTrue(o.closed(), o.toString());
         }

@@ -24,10 +24,59 @@ final class Cli {
         cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; these processes do little work
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath());
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    private static String snapshot;
+
+    /**
+     * This test's class path, with the project's own entries (class directories, alknet jars) copied once to a
+     * scratch directory: other builds in the same tree rewrite them while child processes start, which shows up as
+     * spurious NoClassDefFoundErrors. Third-party jars are used in place.
+     */
+    static synchronized String classPath() {
+        if (snapshot == null) {
+            try {
+                Path dir = Files.createTempDirectory("alknet-cp-");
+                List<String> entries = new ArrayList<>();
+                int n = 0;
+                for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                    Path p = Path.of(entry);
+                    boolean ours = Files.isDirectory(p) || entry.contains("/dev/alknet/");
+                    if (!ours || !Files.exists(p)) {
+                        entries.add(entry);
+                        continue;
+                    }
+                    Path copy = dir.resolve((n++) + "-" + p.getFileName());
+                    copyTree(p, copy);
+                    entries.add(copy.toString());
+                }
+                snapshot = String.join(java.io.File.pathSeparator, entries);
+            } catch (IOException e) {
+                snapshot = System.getProperty("java.class.path");
+            }
+        }
+        return snapshot;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            Files.copy(from, to);
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     record Result(int exit, String stdout, String stderr) {

@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,10 +35,12 @@ class ReconnectEndToEndTest {
         int remotePort = E2e.freePort();
         try (WebServer web = new WebServer();
                 Cli.Running client = Cli.Running.alknet("connect", "tcp://127.0.0.1:" + serverPort, "--home", home,
-                        "--socks", "127.0.0.1:0", "--connect-wait", "3s", "-R", remotePort + ":127.0.0.1:" + web.port())) {
+                        "--socks", "127.0.0.1:0", "--connect-wait", "3s", "-R", remotePort + ":127.0.0.1:" + web.port(),
+                        "-L", "0:127.0.0.1:" + web.port())) {
             Cli.Running server = serve(home, serverPort);
             try {
                 int socks = Integer.parseInt(ForwardFixtures.awaitGroup(client, "SOCKS5h proxy on /127\\.0\\.0\\.1:(\\d+)"));
+                int local = Integer.parseInt(ForwardFixtures.awaitGroup(client, "-L .* listening on /127\\.0\\.0\\.1:(\\d+)"));
                 client.awaitLine(l -> l.contains("-R " + remotePort + ":") && l.contains("server listening"),
                         Duration.ofSeconds(20));
                 fetch(web, remotePort, keys.dir(), 1);
@@ -44,10 +51,20 @@ class ReconnectEndToEndTest {
                 client.awaitLine(l -> l.contains("tunnel lost"), Duration.ofSeconds(10));
 
                 long asked = System.nanoTime();
+                CompletableFuture<E2e.Outcome> viaLocal = CompletableFuture.supplyAsync(() -> {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), local)) {
+                        return E2e.drain(s, Duration.ofSeconds(10));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
                 int rep = E2e.connect(socks, "127.0.0.1", web.port());
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
                 assertEquals(E2e.GENERAL_FAILURE, rep, "reply while the tunnel is down");
                 assertTrue(waited >= 2_800 && waited < 6_000, "waited --connect-wait (3 s) first: " + waited + " ms");
+                E2e.Outcome local1 = viaLocal.get(10, TimeUnit.SECONDS);
+                assertTrue(local1.closed() && local1.received().length == 0 && local1.millis() >= 2_500,
+                        "-L connection while down waits, then is closed: " + local1);
 
                 Thread.sleep(3_000); // long enough for a plain backoff to have grown past 5 s
                 server = serve(home, serverPort);
@@ -62,6 +79,7 @@ class ReconnectEndToEndTest {
                 assertTrue(backMillis < 5_000, "tunnel back after " + backMillis + " ms");
                 assertTrue(forwardMillis < 5_000, "-R back after " + forwardMillis + " ms");
                 assertEquals(E2e.SUCCEEDED, E2e.connect(socks, "127.0.0.1", web.port()), "SOCKS after the reconnect");
+                fetch(web, local, keys.dir(), 3); // the -L listener stayed up too
             } finally {
                 server.close();
             }

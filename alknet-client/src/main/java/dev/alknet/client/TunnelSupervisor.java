@@ -165,7 +165,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
             try {
                 // Bounded, then forced: a channel whose peer still has data queued for it can hold a graceful
                 // close open, and shutting down must not take long (SIGTERM: exit within 5 s).
-                if (!s.close(false).await(1, TimeUnit.SECONDS)) {
+                if (!s.close(false).await(500, TimeUnit.MILLISECONDS)) {
                     s.close(true);
                 }
             } catch (java.io.IOException e) {

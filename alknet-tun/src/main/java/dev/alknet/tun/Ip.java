@@ -36,9 +36,6 @@ final class Ip {
         }
         return b;
     }
-        }
-        return null;
-    }
 
     static Result exec(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(args.length + 1);

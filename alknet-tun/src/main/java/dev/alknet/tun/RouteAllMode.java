@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 final class RouteAllMode {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteAllMode.class);
-    private static final String MAX_METRIC = "4294967295";
+    /** Below 2^32-1: iproute2 treats an IPv6 "unreachable default metric 4294967295" as the kernel's null route. */
+    private static final String LAST_METRIC = "4000000000";
 
     private final Options o;
 
@@ -121,10 +122,10 @@ final class RouteAllMode {
                 l6.bind(new InetSocketAddress(InetAddress.getByAddress(Net.TUN6), 0), 4096);
             }
             String t = String.valueOf(o.table);
-            Ip.run("-4", "route", "add", "unreachable", "default", "metric", MAX_METRIC, "table", t);
+            Ip.run("-4", "route", "add", "unreachable", "default", "metric", LAST_METRIC, "table", t);
             Ip.run("-4", "route", "add", "default", "dev", dev, "table", t);
             if (v6Stack) {
-                Ip.run("-6", "route", "add", "unreachable", "default", "metric", MAX_METRIC, "table", t);
+                Ip.run("-6", "route", "add", "unreachable", "default", "metric", LAST_METRIC, "table", t);
                 if (l6 != null) {
                     Ip.run("-6", "route", "add", "default", "dev", dev, "table", t);
                 }
@@ -243,7 +244,12 @@ final class RouteAllMode {
                     break;
                 }
             }
-            Ip.attempt(family, "route", "flush", "table", String.valueOf(s.table()));
+            String t = String.valueOf(s.table());
+            Ip.attempt(family, "route", "flush", "table", t);
+            for (int guard = 0; guard < 4 && Ip.attempt(family, "route", "del", "unreachable", "default", "table", t);
+                    guard++) {
+                // flush may skip unreachable routes
+            }
         }
         if (own) {
             Ip.attempt("link", "del", "dev", s.dev());

@@ -116,10 +116,12 @@ class SocksServerProtocolTest {
     }
 
     @Test
-    void nonSocksBytesAreClosedWithoutReply() throws IOException {
+    void bytesOfNoProxyDialectAreClosedWithoutReply() throws IOException {
         byte[] random = Socks5Probe.random(300, 42);
-        random[0] = 0x47; // neither 4 nor 5
-        for (byte[] junk : List.of("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), random)) {
+        random[0] = 0x47 - 0x40; // not 4, not 5, not an HTTP method's first letter
+        byte[] tls = Socks5Probe.random(300, 43);
+        tls[0] = 0x16; // a TLS ClientHello
+        for (byte[] junk : List.of(random, tls)) {
             try (Socket s = open(socks.localAddress())) {
                 s.getOutputStream().write(junk);
                 assertTrue(closedWithoutBytes(s));
@@ -128,9 +130,9 @@ class SocksServerProtocolTest {
     }
 
     @Test
-    void socks4IsRejectedWith0x5B() throws IOException {
+    void socks4BindIsRejectedWith0x5B() throws IOException {
         try (Socket s = open(socks.localAddress())) {
-            s.getOutputStream().write(new byte[] {4, 1, 0, 80, 127, 0, 0, 1, 'u', 0});
+            s.getOutputStream().write(new byte[] {4, 2, 0, 80, 127, 0, 0, 1, 'u', 0});
             byte[] reply = new byte[8];
             new DataInputStream(s.getInputStream()).readFully(reply);
             assertEquals(0, reply[0]);
@@ -181,6 +183,7 @@ class SocksServerProtocolTest {
 
     private static final byte[] GREETING_AND_HALF_A_REQUEST = {5, 1, 0, 5, 1, 0, 3, 20, 'a', 'b', 'c', 'd', 'e', 'f'};
 
+    /** UDP ASSOCIATE is 0x07 here because stock MINA does not know the udp@alknet.dev channel type. */
     @Test
     void bindAndUdpAssociateAreNotSupported() throws IOException {
         for (byte cmd : new byte[] {Socks5Probe.BIND, Socks5Probe.UDP_ASSOCIATE, 9}) {

@@ -1,6 +1,6 @@
 package dev.alknet.server.stealth;
 
-import dev.alknet.transport.tcp.TcpTransport;
+import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -42,8 +43,13 @@ final class FallbackPipe extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         Channel client = ctx.channel();
-        Bootstrap b = TcpTransport.configure(new Bootstrap(), connectTimeout)
-                .group(client.eventLoop())
+        // the client's event loop, so that both halves of the pipe run on one thread
+        Bootstrap b = new Bootstrap().group(client.eventLoop())
+                .channel(EventLoops.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .handler(new Backend(client));
         b.connect(target).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {

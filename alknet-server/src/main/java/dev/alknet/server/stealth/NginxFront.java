@@ -59,6 +59,7 @@ final class NginxFront extends ChannelInboundHandlerAdapter {
     private long bodyLeft;
     private ChunkedBody chunked;
     private long lingerEnd;
+    private boolean discardThenClose;
 
     /**
      * @param https         the stream is TLS (redirects say https://)
@@ -149,15 +150,21 @@ final class NginxFront extends ChannelInboundHandlerAdapter {
     private void process(ChannelHandlerContext ctx) {
         while (phase == Phase.HEAD || phase == Phase.BODY) {
             if (phase == Phase.BODY) {
-                if (timer == null) {
+                if (discardThenClose) {
+                    schedule(ctx, LINGERING_TIMEOUT.toNanos());
+                } else if (timer == null) {
                     schedule(ctx, headerTimeout.toNanos());
                 }
                 if (!skipBody()) {
                     needMore(ctx);
                     return;
                 }
-                phase = Phase.HEAD;
                 cancelTimer();
+                if (discardThenClose) {
+                    linger(ctx);
+                    return;
+                }
+                phase = Phase.HEAD;
             }
             if (!in.isReadable()) {
                 if (served > 0 && !idle) {
@@ -233,7 +240,9 @@ final class NginxFront extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (bodyLeft > MAX_BODY) {
-                respond(ctx, h, 413, false, true);
+                // nginx answers at once, then reads and drops the body (no FIN yet), 5 s per read at most
+                discardThenClose = true;
+                respond(ctx, h, 413, false, false);
                 return;
             }
         }
@@ -514,6 +523,12 @@ final class NginxFront extends ChannelInboundHandlerAdapter {
             return;
         }
         cancelTimer();
+        if (discardThenClose && !inputClosed) {
+            phase = Phase.BODY;
+            schedule(ctx, LINGERING_TIMEOUT.toNanos());
+            process(ctx);
+            return;
+        }
         if (keepAlive) {
             served++;
             phase = chunked != null || bodyLeft > 0 ? Phase.BODY : Phase.HEAD;

@@ -35,6 +35,29 @@ public final class StealthFront {
         if (fallback != null && fallback.isUnresolved()) {
             throw new IOException("--stealth-fallback: cannot resolve " + options.fallback().getHost());
         }
+        warmUp();
+    }
+
+    /**
+     * Loads and runs the web front's code paths once (buffer pools, date formatting, locale data, the MIME
+     * table, the parser): otherwise the first probe after a start waits a second or two for its answer.
+     */
+    private static void warmUp() {
+        // Netty 4.2's adaptive allocator registers a JFR event type on its first chunk: ~1 s, once per JVM.
+        io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(64).release();
+        io.netty.buffer.ByteBufAllocator.DEFAULT.heapBuffer(64).release();
+        NginxPages.date(System.currentTimeMillis());
+        NginxPages.parseDate(NginxPages.date(0));
+        NginxPages.page(404);
+        StaticSite.type("index.html");
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.copiedBuffer(
+                "GET /a/../b?c HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n", java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            HttpHead.parse(b);
+        } finally {
+            b.release();
+        }
+        new NginxFront.ChunkedBody();
     }
 
     public StealthOptions options() {

@@ -1,0 +1,49 @@
+package dev.alknet.client.socks.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ProxyTargetTest {
+
+    @ParameterizedTest
+    @CsvSource({"example.test:443, example.test, 443", "127.0.0.1:8080, 127.0.0.1, 8080", "'[::1]:22', ::1, 22",
+        "'[2001:db8::5]:65535', 2001:db8::5, 65535"})
+    void connectAuthorities(String authority, String host, int port) throws Exception {
+        ProxyTarget t = ProxyTarget.authority(authority);
+        assertEquals(host, t.host());
+        assertEquals(port, t.port());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"example.test", "example.test:", "example.test:0", "example.test:65536", ":80",
+        "::1:80", "[::1", "[::1]80", "[nonsense]:80", "host:8x"})
+    void badConnectAuthoritiesAre400(String authority) {
+        assertEquals(400, assertThrows(HttpProxyException.class, () -> ProxyTarget.authority(authority)).status());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "http://example.test/a/b?c=d, example.test, 80, /a/b?c=d, example.test",
+        "HTTP://example.test, example.test, 80, /, example.test",
+        "http://example.test:8080?q, example.test, 8080, /?q, example.test:8080",
+        "http://[::1]:9000/x#frag, ::1, 9000, /x, '[::1]:9000'",
+        "http://127.0.0.1/, 127.0.0.1, 80, /, 127.0.0.1"})
+    void absoluteUris(String uri, String host, int port, String path, String hostHeader) throws Exception {
+        ProxyTarget t = ProxyTarget.absolute(uri);
+        assertEquals(host, t.host());
+        assertEquals(port, t.port());
+        assertEquals(path, t.pathAndQuery());
+        assertEquals(hostHeader, t.hostHeader());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/index.html", "https://example.test/", "ftp://example.test/",
+        "http://user:pw@example.test/", "http:///path", "http://example.test:99999/"})
+    void nonProxyTargetsAre400(String uri) {
+        assertEquals(400, assertThrows(HttpProxyException.class, () -> ProxyTarget.absolute(uri)).status());
+    }
+}
