@@ -18,7 +18,6 @@ while (($#)); do case "$1" in
   --rounds) rounds=$2; shift 2;; --warmup) warmup=$2; shift 2;; --mib) mib=$2; shift 2;;
   --transports) transports=$2; shift 2;; --conns) conns=$2; shift 2;; --cases) cases=$2; shift 2;;
   --variant) variants+=("$2"); shift 2;; *) echo "unknown option $1" >&2; exit 2;; esac; done
-((${#variants[@]})) || variants=("|$root/alknet|")
 [[ -f $bench ]] || { echo "SocksBench.java not found at $bench (set SOCKSBENCH)" >&2; exit 1; }
 
 work=$(mktemp -d); pids=()
@@ -27,7 +26,9 @@ trap cleanup EXIT
 port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 up() { for ((i = 0; i < 300; i++)); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 
-"$root/alknet" --version >/dev/null   # builds once if needed
+((${#variants[@]})) || variants=("|$root/alknet|")
+IFS='|' read -r _ alknet _ <<<"${variants[0]}"   # runs keygen; ./alknet builds once if needed
+"$alknet" --version >/dev/null
 mkdir -p "$work/bin"; javac -d "$work/bin" "$bench"
 sb() { java -cp "$work/bin" SocksBench "$@"; }
 
@@ -35,7 +36,7 @@ T=$(port); java -cp "$work/bin" SocksBench target --port "$T" 2>/dev/null & pids
 
 # stock OpenSSH: sshd on loopback with its own config, ssh -D with AES-GCM
 export ALKNET_HOME="$work/home"; mkdir -p "$ALKNET_HOME"
-"$root/alknet" keygen >/dev/null 2>&1
+"$alknet" keygen >/dev/null 2>&1
 cp "$ALKNET_HOME/id_ed25519.pub" "$ALKNET_HOME/authorized_keys"
 ssh-keygen -q -t ed25519 -N "" -f "$work/sshd_host"
 SP=$(port); mkdir -p /run/sshd

@@ -41,6 +41,7 @@ class DrainEndToEndTest {
             long term = System.nanoTime();
             p.process.process.destroy(); // SIGTERM
             assertRefused(p.serverPort);
+            assertRefused(p.remotePort); // the client's -R listener on the server is closed too
             assertEquals(SHORT, r.result.get(10, TimeUnit.SECONDS), "bytes through the draining server");
             assertTrue(p.process.process.waitFor(5, TimeUnit.SECONDS), "server exits within 5 s");
             long exitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - term);
@@ -79,6 +80,14 @@ class DrainEndToEndTest {
             assertTrue(got >= 0 && got < LONG, "the stream was cut at the bound: " + got);
             assertTrue(p.process.stderrText().contains("streams still open: closing them"), p.process.stderrText());
             System.out.printf("drain: 1 s bound, server exited %d ms after SIGTERM%n", exitMs);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -139,6 +148,7 @@ class DrainEndToEndTest {
         final int serverPort;
         final int localPort;
         final int socksPort;
+        int remotePort;
 
         private Pair(ForwardFixtures.TrickleServer trickle, Cli.Running process, AlknetServer server,
                 AlknetClient client, int serverPort, int localPort, int socksPort) {
@@ -160,11 +170,16 @@ class DrainEndToEndTest {
             serve.addAll(List.of(serverExtra));
             Cli.Running server = Cli.Running.alknet(serve.toArray(String[]::new));
             int serverPort = Integer.parseInt(ForwardFixtures.awaitGroup(server, "listening on tcp://127\\.0\\.0\\.1:(\\d+)"));
+            int remotePort = E2e.freePort();
             AlknetClient client = AlknetClient.start(E2e.clientOptions(keys, serverPort),
-                    new InetSocketAddress("127.0.0.1", 0), new Forwards(List.of(forward(trickle)), List.of()));
+                    new InetSocketAddress("127.0.0.1", 0), new Forwards(List.of(forward(trickle)),
+                            List.of(ForwardSpec.parse(remotePort + ":127.0.0.1:" + trickle.port()))));
             client.sessions().session().get(15, TimeUnit.SECONDS);
-            return new Pair(trickle, server, null, client, serverPort, client.localForwardAddresses().get(0).getPort(),
-                    client.socksAddress().getPort());
+            Pair p = new Pair(trickle, server, null, client, serverPort,
+                    client.localForwardAddresses().get(0).getPort(), client.socksAddress().getPort());
+            p.remotePort = remotePort;
+            E2e.await(() -> accepts(remotePort), Duration.ofSeconds(10), () -> "-R listener on the server");
+            return p;
         }
 
         /** {@code alknet connect} as a process, the server in this JVM. */

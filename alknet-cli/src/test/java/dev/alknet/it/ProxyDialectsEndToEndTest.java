@@ -79,8 +79,8 @@ class ProxyDialectsEndToEndTest {
                 "ALL_PROXY", "NO_PROXY")) {
             pb.environment().remove(v);
         }
-        Path out = Files.createTempFile(dir, "curl-out", "");
-        Path err = Files.createTempFile(dir, "curl-err", "");
+        Path out = Files.createTempFile("alknet-curl-out", "");
+        Path err = Files.createTempFile("alknet-curl-err", "");
         try {
             Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(40, TimeUnit.SECONDS)) {

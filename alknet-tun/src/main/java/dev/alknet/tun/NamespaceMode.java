@@ -104,9 +104,9 @@ final class NamespaceMode {
     private void userPrefix(List<String> command, Map<String, String> env) throws IOException {
         String user = o.user;
         String sudoUid = System.getenv("SUDO_UID");
-        if (user == null && sudoUid != null && !sudoUid.equals("0")) {
+        if (user == null && sudoUid != null && !sudoUid.isBlank() && !sudoUid.equals("0")) {
             String sudoGid = System.getenv("SUDO_GID");
-            user = sudoUid + (sudoGid != null ? ":" + sudoGid : "");
+            user = sudoUid + (sudoGid != null && !sudoGid.isBlank() ? ":" + sudoGid : "");
         }
         Path setpriv = Path.of("/usr/bin/setpriv");
         if (!Files.isExecutable(setpriv)) {

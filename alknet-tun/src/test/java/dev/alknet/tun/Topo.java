@@ -50,11 +50,11 @@ final class Topo implements AutoCloseable {
             near.ip("addr", "add", NEAR_IP + "/24", "dev", "h0");
             near.ip("-6", "addr", "add", NEAR_IP6 + "/64", "dev", "h0", "nodad");
             // no duplicate address detection: addresses (link-local too) are final before anything looks at them
-            Sh.ok(near.exec("sysctl", "-qw", "net.ipv6.conf.h0.accept_dad=0").toArray(String[]::new));
+            Sh.ok(near.exec("sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/h0/accept_dad").toArray(String[]::new));
             near.ip("link", "set", "h0", "up");
             far.ip("addr", "add", FAR_IP + "/24", "dev", "w0");
             far.ip("-6", "addr", "add", FAR_IP6 + "/64", "dev", "w0", "nodad");
-            Sh.ok(far.exec("sysctl", "-qw", "net.ipv6.conf.w0.accept_dad=0").toArray(String[]::new));
+            Sh.ok(far.exec("sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/w0/accept_dad").toArray(String[]::new));
             far.ip("link", "set", "w0", "up");
             far.ip("addr", "add", DEST + "/32", "dev", "lo");
             far.ip("-6", "addr", "add", DEST6 + "/128", "dev", "lo");

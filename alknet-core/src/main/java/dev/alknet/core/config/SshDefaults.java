@@ -20,8 +20,9 @@ public final class SshDefaults {
     /** Sent as {@code SSH-2.0-alknet}: neither library nor version (MINA would say SSH-2.0-APACHE-SSHD-2.20.0). */
     public static final String IDENTIFICATION = "alknet";
     /** Per-channel receive window: the most a channel can have in flight (throughput ≈ window / RTT). */
-    public static final long WINDOW_SIZE = 8L * 1024 * 1024;
-    public static final long MAX_PACKET_SIZE = 64L * 1024;
+    public static final long WINDOW_SIZE = Long.getLong("alknet.ssh.windowSize", 8L * 1024 * 1024);
+    /** Largest channel data packet we accept; see docs/performance.md for the measurement behind it. */
+    public static final long MAX_PACKET_SIZE = Long.getLong("alknet.ssh.packetSize", 64L * 1024);
 
     private SshDefaults() {
     }

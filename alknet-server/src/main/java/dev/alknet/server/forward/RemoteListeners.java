@@ -48,15 +48,12 @@ public final class RemoteListeners implements PortForwardingEventListener, Sessi
     /** Unbinds every {@code -R} listener; connections they accepted stay up. */
     public void closeAll() {
         bySession.forEach((session, addresses) -> {
-            ConnectionService service = session.getService(ConnectionService.class);
-            Forwarder forwarder = service == null ? null : service.getForwarder();
             for (SshdSocketAddress a : addresses) {
                 try {
-                    if (forwarder != null) {
-                        forwarder.localPortForwardingCancelled(a);
-                    }
+                    Forwarder forwarder = session.getService(ConnectionService.class).getForwarder();
+                    forwarder.localPortForwardingCancelled(a);
                 } catch (IOException | RuntimeException e) {
-                    log.debug("{}: closing -R listener {} failed", session, a, e);
+                    log.debug("{}: closing -R listener {} failed", session, a, e); // e.g. the session just closed
                 }
             }
             addresses.clear();

@@ -109,13 +109,22 @@ final class Probe {
     }
 
     static Result tcp(int port, byte[] send, Duration wait) throws IOException {
+        return tcp(port, send, wait, 0);
+    }
+
+    /** As above, but stops waiting once {@code enough} bytes came (0: wait the whole time). */
+    static Result tcp(int port, byte[] send, Duration wait, int enough) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        return exchange(s, send, wait, null, true);
+        return exchange(s, send, wait, null, true, enough);
     }
 
     /** {@code alpn}: the protocols offered, or null for no ALPN extension at all. */
     static Result tls(int port, String[] alpn, byte[] send, Duration wait) throws IOException {
+        return tls(port, alpn, send, wait, 0);
+    }
+
+    static Result tls(int port, String[] alpn, byte[] send, Duration wait, int enough) throws IOException {
         Socket raw = new Socket();
         raw.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         SSLSocket s;
@@ -141,7 +150,7 @@ final class Probe {
             return new Result(new byte[0], Ending.HANDSHAKE_FAILED, null, alert(e),
                     (System.nanoTime() - t0) / 1_000_000);
         }
-        return exchange(s, send, wait, s.getApplicationProtocol(), false);
+        return exchange(s, send, wait, s.getApplicationProtocol(), false, enough);
     }
 
     private static String alert(SSLException e) {
@@ -150,8 +159,8 @@ final class Probe {
         return i >= 0 ? m.substring(i + 7) : m;
     }
 
-    private static Result exchange(Socket s, byte[] send, Duration wait, String alpn, boolean lingerCheck)
-            throws IOException {
+    private static Result exchange(Socket s, byte[] send, Duration wait, String alpn, boolean lingerCheck,
+            int enough) throws IOException {
         long t0 = System.nanoTime();
         try (s) {
             OutputStream out = s.getOutputStream();
@@ -180,6 +189,9 @@ final class Probe {
                     break;
                 }
                 got.write(buf, 0, n);
+                if (enough > 0 && got.size() >= enough) {
+                    break;
+                }
             }
             long millis = (System.nanoTime() - t0) / 1_000_000;
             if (ending == Ending.CLOSED && lingerCheck) {
@@ -224,6 +236,42 @@ final class Probe {
             return new X509Certificate[0];
         }
     };
+
+    /** Runs {@code check} for each item on its own thread (the probes are independent); rethrows the first failure. */
+    static <T> void parallel(List<T> items, Check<T> check) throws Exception {
+        parallel(items, Math.min(items.size(), 12), check);
+    }
+
+    /** As above on {@code threads} threads: TLS handshakes are slow on a small machine with many at once. */
+    static <T> void parallel(List<T> items, int threads, Check<T> check) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+            for (T item : items) {
+                fs.add(pool.submit(() -> {
+                    check.run(item);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : fs) {
+                try {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw (Exception) e.getCause();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @FunctionalInterface
+    interface Check<T> {
+        void run(T item) throws Exception;
+    }
 
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);

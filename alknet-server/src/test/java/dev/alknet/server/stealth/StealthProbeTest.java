@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -46,7 +45,8 @@ import org.junit.jupiter.api.Timeout;
 class StealthProbeTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration WAIT = Duration.ofMillis(250);
+    /** How long a probe waits for more (keep-alive connections stay open): generous, the probes run in parallel. */
+    private static final Duration WAIT = Duration.ofMillis(1500);
     private static StealthServer server;
 
     @BeforeAll
@@ -62,7 +62,7 @@ class StealthProbeTest {
 
     @Test
     void noProbeGetsAnSshByte() throws Exception {
-        for (Map.Entry<String, byte[]> p : ProbeSet.plain().entrySet()) {
+        Probe.parallel(List.copyOf(ProbeSet.plain().entrySet()), p -> {
             Probe.Result tcp = Probe.tcp(server.port("tcp"), p.getValue(), WAIT);
             assertFalse(tcp.sentSsh(), "tcp " + p.getKey() + ": " + tcp);
             assertTrue(tcp.text().startsWith("HTTP/1.1 ") || p.getKey().equals("HTTP/0.9"), "tcp " + p.getKey() + ": " + tcp);
@@ -75,7 +75,7 @@ class StealthProbeTest {
             }
             String quic = quic(p.getValue(), WAIT);
             assertFalse(quic.contains("SSH-"), "quic " + p.getKey() + ": " + quic);
-        }
+        });
     }
 
     @Test
@@ -99,8 +99,16 @@ class StealthProbeTest {
     @Test
     void silenceAndHalfBannersAreDroppedWithoutAByte() throws Exception {
         Duration wait = TIMEOUT.plusSeconds(2);
+        List<String[]> cases = new java.util.ArrayList<>();
         for (String send : new String[] {"", "S", "SSH-2.0", "GET / HTTP/1.1\r\n"}) {
             for (String where : new String[] {"tcp", "tls-port plaintext", "tls"}) {
+                cases.add(new String[] {send, where});
+            }
+        }
+        Probe.parallel(cases, c -> {
+            String send = c[0];
+            String where = c[1];
+            {
                 Probe.Result r = where.equals("tls") ? Probe.tls(server.port("tls"), null, Probe.ascii(send), wait)
                         : Probe.tcp(server.port(where.equals("tcp") ? "tcp" : "tls"), Probe.ascii(send), wait);
                 assertEquals(0, r.bytes().length, where + " '" + send + "': " + r);
@@ -109,16 +117,19 @@ class StealthProbeTest {
                 assertTrue(r.millis() >= TIMEOUT.toMillis() - 100 && r.millis() < TIMEOUT.toMillis() + 1500,
                         where + " '" + send + "' closed after " + r.millis() + " ms");
             }
-        }
+        });
     }
 
     @Test
     void sshBannerGetsSshOnEveryListener() throws Exception {
         byte[] banner = Probe.ascii(ProbeSet.SSH_BANNER);
-        assertTrue(Probe.tcp(server.port("tcp"), banner, WAIT).text().startsWith("SSH-2.0-alknet\r\n"));
-        assertTrue(Probe.tcp(server.port("tls"), banner, WAIT).text().startsWith("SSH-2.0-alknet\r\n"), "plaintext ssh on the tls port");
-        assertTrue(Probe.tls(server.port("tls"), new String[] {"alknet-ssh"}, banner, WAIT).text().startsWith("SSH-2.0-alknet\r\n"));
-        assertTrue(quic(banner, WAIT).startsWith("SSH-2.0-alknet\r\n"));
+        Duration patience = Duration.ofSeconds(10);
+        assertTrue(Probe.tcp(server.port("tcp"), banner, patience, 16).text().startsWith("SSH-2.0-alknet\r\n"));
+        assertTrue(Probe.tcp(server.port("tls"), banner, patience, 16).text().startsWith("SSH-2.0-alknet\r\n"),
+                "plaintext ssh on the tls port");
+        assertTrue(Probe.tls(server.port("tls"), new String[] {"alknet-ssh"}, banner, patience, 16).text()
+                .startsWith("SSH-2.0-alknet\r\n"));
+        assertTrue(quic(banner, Duration.ofSeconds(2)).startsWith("SSH-2.0-alknet\r\n"));
         // a banner that arrives in pieces: nothing is sent until all of "SSH-2.0-" is there
         try (Socket s = new Socket("127.0.0.1", server.port("tcp"))) {
             s.setSoTimeout(300);
@@ -189,11 +200,12 @@ class StealthProbeTest {
                 Probe.Result r = Probe.tcp(s.port("tcp"), ProbeSet.plain().get("GET /missing"), Duration.ofSeconds(3));
                 assertEquals("HTTP/1.1 200 OK", r.statusLine(), r.toString());
                 assertEquals("behind saw: GET /missing HTTP/1.1", r.body());
-                assertEquals(Probe.Ending.CLOSED, r.ending());
+                // a byte pipe cannot tell the site's close from its half-close: either ending is fine
+                assertTrue(r.ending() == Probe.Ending.CLOSED || r.ending() == Probe.Ending.LINGER, r.toString());
                 Probe.Result viaTls = Probe.tls(s.port("tls"), new String[] {"http/1.1"}, ProbeSet.plain().get("GET /"),
                         Duration.ofSeconds(3));
                 assertEquals("behind saw: GET / HTTP/1.1", viaTls.body());
-                assertTrue(Probe.tcp(s.port("tcp"), Probe.ascii(ProbeSet.SSH_BANNER), WAIT).text()
+                assertTrue(Probe.tcp(s.port("tcp"), Probe.ascii(ProbeSet.SSH_BANNER), Duration.ofSeconds(10), 16).text()
                         .startsWith("SSH-2.0-alknet"));
             }
             int dead;
@@ -251,9 +263,5 @@ class StealthProbeTest {
         synchronized (got) {
             return got.toString(StandardCharsets.ISO_8859_1);
         }
-    }
-
-    static List<String> unused() {
-        return List.of(InetSocketAddress.class.getName());
     }
 }

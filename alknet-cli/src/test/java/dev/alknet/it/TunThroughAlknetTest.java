@@ -1,0 +1,166 @@
+package dev.alknet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.alknet.client.AlknetClient;
+import dev.alknet.core.config.ServerAddress;
+import dev.alknet.server.AlknetServer;
+import dev.alknet.server.ServerOptions;
+import dev.alknet.server.dial.DestinationPolicy;
+import dev.alknet.server.dial.DirectDialer;
+import dev.alknet.server.dial.DirectTcpipChannelFactory;
+import dev.alknet.server.dial.ExecutorHostResolver;
+import dev.alknet.server.dial.HostResolver;
+import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.Transports;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * curl that knows nothing of proxies, run under {@code alknet-tun -- curl ...} (namespace mode, so the machine's own
+ * network namespace is not changed), reaches a web server through a real alknet client and server. The server's
+ * resolver knows {@code web.test} (127.0.0.1) and {@code web6.test} (::1) and records every name it is asked for, so
+ * a passing test shows the name was resolved on the server, not by curl. Root only.
+ */
+@Timeout(value = 80, unit = TimeUnit.SECONDS)
+class TunThroughAlknetTest {
+
+    private static AlknetServer server;
+    private static AlknetClient client;
+    private static WebServer web;
+    private static Path dir;
+    private static final List<String> RESOLVED = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(new String(Files.readAllBytes(Path.of("/proc/self/status"))).matches("(?s).*\\nUid:\\s+0\\s.*"),
+                "needs root");
+        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
+        E2e.Keys keys = E2e.keys();
+        HostResolver names = host -> {
+            RESOLVED.add(host);
+            if (host.equalsIgnoreCase("web.test")) {
+                return CompletableFuture.completedFuture(List.of(InetAddress.getLoopbackAddress()));
+            }
+            if (host.equalsIgnoreCase("web6.test")) {
+                return CompletableFuture.completedFuture(List.of(loopback6()));
+            }
+            return ExecutorHostResolver.shared().resolve(host);
+        };
+        server = AlknetServer.start(new ServerOptions(List.of(ServerAddress.parse("tcp://127.0.0.1:0", true)),
+                keys.hostKey(), keys.home().authorizedKeys(),
+                a -> Transports.create(a.scheme(), TransportSettings.defaults()), 6),
+                new DirectTcpipChannelFactory(new DirectDialer(names, Duration.ofSeconds(10)), DestinationPolicy.ALLOW_ALL));
+        client = AlknetClient.start(E2e.clientOptions(keys, server.listeners().get(0).localAddress().getPort()),
+                new InetSocketAddress("127.0.0.1", 0));
+        web = new WebServer();
+        dir = Files.createTempDirectory("alknet-tun-it-");
+    }
+
+    private static InetAddress loopback6() {
+        try {
+            return InetAddress.getByName("::1");
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (web != null) {
+            web.close();
+        }
+    }
+
+    private static String socks() {
+        return "127.0.0.1:" + client.socksAddress().getPort();
+    }
+
+    private static String curl(String flags, String host, long size, long seed, String out) {
+        return "curl -gsS --max-time 60 " + flags + " -o " + dir.resolve(out) + " 'http://" + host + ":" + web.port()
+                + "/blob?size=" + size + "&seed=" + seed + "'";
+    }
+
+    /** {@code alknet-tun --socks SOCKS -- sh -c script}, from this test's class path. */
+    private static Cli.Result tun(String script) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.alknet.tun.Main", "--socks", socks(), "-v", "--",
+                "sh", "-c", script));
+        return Cli.runCommand(cmd, Map.of("SUDO_UID", "", "SUDO_GID", ""), Duration.ofSeconds(70));
+    }
+
+    private static void sameBlob(String name, long size, long seed) throws Exception {
+        Path p = dir.resolve(name);
+        assertEquals(size, Files.size(p), name);
+        assertEquals(WebServer.Blob.sha256(size, seed), Files2.sha256(p), name);
+        Files.delete(p);
+    }
+
+    @Test
+    void curlUnderAlknetTunIsByteExactAndNamesResolveOnTheServer() throws Exception {
+        long mib = 1 << 20;
+        long big = 256L << 20;
+        Cli.Result r = tun(String.join(" && ", "getent ahostsv4 web.test", curl("-4", "web.test", mib, 1, "a"),
+                curl("-6", "web.test", mib, 2, "b"), curl("", "web6.test", mib, 3, "c"),
+                curl("", "web.test", big, 4, "d")));
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdout().startsWith("198.18.") || r.stdout().startsWith("198.19."), r.stdout());
+        sameBlob("a", mib, 1);
+        sameBlob("b", mib, 2);
+        sameBlob("c", mib, 3);
+        sameBlob("d", big, 4);
+        assertTrue(RESOLVED.contains("web.test") && RESOLVED.contains("web6.test"), RESOLVED.toString());
+        assertFalse(RESOLVED.stream().anyMatch(h -> h.startsWith("198.1") || h.startsWith("fd18")), RESOLVED.toString());
+    }
+
+    @Test
+    void aRefusedPortIsARefusedConnectForTheApplication() throws Exception {
+        long start = System.nanoTime();
+        Cli.Result r = tun("curl -sS --max-time 20 http://web.test:1/; echo curl=$?");
+        assertTrue(r.stdout().contains("curl=7"), r.toString());
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 20, r.toString());
+    }
+
+    /** The measurement, same run: 256 MiB through the SOCKS port directly and through alknet-tun. */
+    @Test
+    void throughputThroughAlknetTunComparedWithTheSocksPort() throws Exception {
+        long size = 256L << 20;
+        double direct = 0;
+        double tunneled = 0;
+        for (int round = 0; round < 2; round++) {
+            Cli.Result d = Cli.runCommand(List.of("sh", "-c", curl("--socks5-hostname " + socks()
+                    + " -w '%{speed_download}'", "web.test", size, 9, "direct")), Map.of(), Duration.ofSeconds(60));
+            assertEquals(0, d.exit(), d.toString());
+            direct = Math.max(direct, Double.parseDouble(d.stdout().trim()));
+            Cli.Result t = tun(curl("-w '%{speed_download}'", "web.test", size, 9, "tunneled"));
+            assertEquals(0, t.exit(), t.toString());
+            tunneled = Math.max(tunneled, Double.parseDouble(t.stdout().trim()));
+        }
+        sameBlob("direct", size, 9);
+        sameBlob("tunneled", size, 9);
+        System.out.printf("alknet tcp, 256 MiB: SOCKS port %.0f MB/s, alknet-tun %.0f MB/s (%.2fx)%n", direct / 1e6,
+                tunneled / 1e6, tunneled / direct);
+    }
+}
