@@ -92,7 +92,7 @@ final class Cli {
 
     /** Runs {@code alknet ARGS} to completion (bounded); stdin is empty. */
     static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        return runCommand(command(List.of(), "dev.alknet.cli.Main", args), env, Duration.ofSeconds(30));
+        return runCommand(command(List.of(), "dev.alknet.cli.Main", args), env, Duration.ofSeconds(45));
     }
 
     static Result run(String... args) throws IOException, InterruptedException {

@@ -117,7 +117,7 @@ class CliContractTest {
         try {
             try (Cli.Running serve = Cli.Running.alknet("serve", "--home", home.toString(), "--listen",
                     "tcp://127.0.0.1:" + port)) {
-                String created = serve.awaitLine(l -> l.startsWith("created host key "), Duration.ofSeconds(20));
+                String created = serve.awaitLine(l -> l.startsWith("created host key "), Duration.ofSeconds(30));
                 assertTrue(created.matches(HOST_KEY_LINE), created);
                 hostFp = created.split(" ")[3];
                 // A second server on the same home, started now, must load that key rather than make another.
@@ -128,15 +128,15 @@ class CliContractTest {
                 if (Files.isExecutable(Path.of("/usr/bin/ssh-keygen"))) {
                     assertEquals(hostFp, sshKeygenFingerprint(home.resolve("host_ed25519.pub")));
                 }
-                serve.awaitLine(l -> l.contains("listening on tcp://127.0.0.1:" + port), Duration.ofSeconds(20));
+                serve.awaitLine(l -> l.contains("listening on tcp://127.0.0.1:" + port), Duration.ofSeconds(30));
 
                 int socks2 = E2e.freePort();
                 try (Cli.Running connect1 = Cli.Running.alknet("connect", "tcp://127.0.0.1:" + port, "--home",
                         home.toString(), "--socks", "127.0.0.1:" + socks1);
                         Cli.Running connect2 = Cli.Running.alknet("connect", "tcp://127.0.0.1:" + port, "--home",
                                 home.toString(), "--socks", "127.0.0.1:" + socks2)) {
-                    connect1.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(20));
-                    connect2.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(20));
+                    connect1.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(30));
+                    connect2.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(30));
                     // connect, with a stream open, exits 0 on SIGTERM within 5 s.
                     try (Socket open = openEchoStream(socks1)) {
                         assertExitsZeroOnSigterm(connect1);
@@ -149,9 +149,9 @@ class CliContractTest {
                     assertExitsZeroOnSigterm(connect2);
                 }
             }
-            String loaded = again.awaitLine(l -> l.contains("host key SHA256:"), Duration.ofSeconds(20));
+            String loaded = again.awaitLine(l -> l.contains("host key SHA256:"), Duration.ofSeconds(30));
             assertEquals("host key " + hostFp + " (" + home.resolve("host_ed25519") + ")", loaded);
-            again.awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(20));
+            again.awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(30));
             assertExitsZeroOnSigterm(again);
         } finally {
             if (again != null) {
@@ -188,7 +188,7 @@ class CliContractTest {
                 // A key the server does not know: exit 1 naming the key's fingerprint, at once (no retry loop).
                 assertFatal(r.get(2), "refused key " + strangerFp);
 
-                ok.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(20));
+                ok.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(30));
                 assertEquals(E2e.SUCCEEDED, E2e.connect(socks, "127.0.0.1", echo.port()));
                 assertExitsZeroOnSigterm(ok);
             }
@@ -354,7 +354,7 @@ class CliContractTest {
     }
 
     private static String run(String... cmd) throws Exception {
-        Cli.Result r = Cli.runCommand(List.of(cmd), Map.of(), Duration.ofSeconds(20));
+        Cli.Result r = Cli.runCommand(List.of(cmd), Map.of(), Duration.ofSeconds(30));
         if (r.exit() != 0) {
             throw new IOException(String.join(" ", cmd) + " failed: " + r);
         }

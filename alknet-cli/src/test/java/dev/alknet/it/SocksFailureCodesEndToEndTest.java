@@ -135,7 +135,7 @@ class SocksFailureCodesEndToEndTest {
         int socksPort = E2e.freePort();
         try (Cli.Running c = Cli.Running.alknet("connect", "tcp://127.0.0.1:" + E2e.freePort(), "--home",
                 k.dir().toString(), "--socks", "127.0.0.1:" + socksPort, "--connect-wait", "1s")) {
-            c.awaitLine(l -> l.startsWith("SOCKS5h proxy on"), Duration.ofSeconds(20));
+            c.awaitLine(l -> l.startsWith("SOCKS5h proxy on"), Duration.ofSeconds(30));
             long start = System.nanoTime();
             assertEquals(E2e.GENERAL_FAILURE, E2e.connect(socksPort, "127.0.0.1", echo.port()));
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -174,7 +174,7 @@ class SocksFailureCodesEndToEndTest {
         try (Cli.Running serve = Cli.Running.start(Cli.command(inA, "dev.alknet.cli.Main", "serve", "--home",
                 k.dir().toString(), "--listen", "tcp://127.0.0.1:2222"), Map.of());
                 Cli.Running connect = startConnectWhenListening(serve, inA, k)) {
-            connect.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(20));
+            connect.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(30));
             Cli.Result probe = Cli.runCommand(Cli.command(inA, NetnsProbe.class.getName(), "1080",
                     "192.0.2.1:80", "198.51.100.1:80", "203.0.113.1:80", "127.0.0.1:9"), Map.of(), Duration.ofSeconds(40));
             assertEquals(0, probe.exit(), probe.toString());
@@ -200,7 +200,7 @@ class SocksFailureCodesEndToEndTest {
 
     private static Cli.Running startConnectWhenListening(Cli.Running serve, List<String> inA, E2e.Keys k)
             throws IOException, InterruptedException {
-        serve.awaitLine(l -> l.contains("listening on tcp://127.0.0.1:2222"), Duration.ofSeconds(20));
+        serve.awaitLine(l -> l.contains("listening on tcp://127.0.0.1:2222"), Duration.ofSeconds(30));
         return Cli.Running.start(Cli.command(inA, "dev.alknet.cli.Main", "connect", "tcp://127.0.0.1:2222",
                 "--home", k.dir().toString(), "--socks", "127.0.0.1:1080"), Map.of());
     }

@@ -266,8 +266,10 @@ final class Engine {
                 }
                 return;
             }
+            boolean named = v6 ? Net.inNet6(dst6) : Net.inNet4(dst4);
             String host = v6 ? destination6(dst6) : destination4(dst4);
-            Flow created = host == null ? null : nat.create(key, v6, src4, dst4, src6, dst6, sport, dport, host);
+            Flow created = host == null ? null
+                    : nat.create(key, v6, src4, dst4, src6, dst6, sport, dport, host, named);
             if (created == null) {
                 stats.tcpRefused.increment();
                 write(Packets.tcpReset(p, v6, l4, n));
@@ -333,7 +335,7 @@ final class Engine {
     private void connect(Flow f) {
         SocketChannel ch;
         try {
-            ch = Socks.connect(socks, f.host, f.dstPort, connectTimeoutMillis);
+            ch = Socks.connect(socks, f.host, !f.named, f.dstPort, connectTimeoutMillis);
         } catch (IOException e) {
             fail(f, e.toString());
             return;

@@ -63,6 +63,8 @@ final class Nat {
         final int dstPort;
         /** What the SOCKS CONNECT asks for: a name (from a fake IP) or an IP literal. */
         final String host;
+        /** Whether {@link #host} is a name from the fake-IP pool (else an IP literal). */
+        final boolean named;
         volatile State state = State.CONNECTING;
         volatile long since = System.nanoTime();
         volatile SocketChannel socks;
@@ -70,7 +72,7 @@ final class Nat {
         private byte[] syn;
 
         Flow(Key key, boolean v6, int natPort, int src4, int dst4, byte[] src6, byte[] dst6, int srcPort, int dstPort,
-                String host) {
+                String host, boolean named) {
             this.key = key;
             this.v6 = v6;
             this.natPort = natPort;
@@ -81,6 +83,7 @@ final class Nat {
             this.srcPort = srcPort;
             this.dstPort = dstPort;
             this.host = host;
+            this.named = named;
         }
 
         synchronized void holdSyn(byte[] packet) {
@@ -137,13 +140,14 @@ final class Nat {
     }
 
     /** A new flow with a free NAT port, or null when all ports are taken. Called by the TUN reader only. */
-    Flow create(Key key, boolean v6, int src4, int dst4, byte[] src6, byte[] dst6, int sport, int dport, String host) {
+    Flow create(Key key, boolean v6, int src4, int dst4, byte[] src6, byte[] dst6, int sport, int dport, String host,
+            boolean named) {
         int span = LAST_PORT - FIRST_PORT + 1;
         for (int i = 0; i < span; i++) {
             int port = cursor;
             cursor = cursor == LAST_PORT ? FIRST_PORT : cursor + 1;
             if (byPort.get(port) == null) {
-                Flow f = new Flow(key, v6, port, src4, dst4, src6, dst6, sport, dport, host);
+                Flow f = new Flow(key, v6, port, src4, dst4, src6, dst6, sport, dport, host, named);
                 byPort.set(port, f);
                 byKey.put(key, f);
                 return f;

@@ -100,14 +100,21 @@ final class RouteAllMode {
             LOG.warn("neither --server nor --exclude-uid: if alknet's own connection to its server is not excluded,"
                     + " it will be routed into the tunnel");
         }
-        State state = new State(ProcessHandle.current().pid(), o.dev, o.table);
-        state.write(o.state); // before the first change: a crash from here on is undone at the next start
-
-        TunDevice tun;
+        for (String family : List.of("-4", "-6")) {
+            Integer taken = claimedRule(family, o.table);
+            if (taken != null) {
+                throw new TunException("rule priority " + taken + " is in the range " + o.table + ".." + (o.table + 99)
+                        + " that alknet-tun claims (another alknet-tun with another --state? then use --table;"
+                        + " a leftover? then --cleanup --table " + o.table + ")");
+            }
+        }
+        // The device first: if it is busy (another instance), nothing has been changed yet.
+        TunDevice tun = TunDevice.open(o.dev);
+        State state = new State(ProcessHandle.current().pid(), tun.name, o.table);
         Engine engine;
         CountDownLatch forever = new CountDownLatch(1);
         try {
-            tun = TunDevice.open(o.dev);
+            state.write(o.state); // before the first route: a crash from here on is undone at the next start
             String dev = tun.name;
             Ip.run("addr", "add", Net.TUN4_TEXT + "/" + Net.PREFIX4, "dev", dev);
             Ip.run("link", "set", "dev", dev, "mtu", String.valueOf(o.mtu), "up");
@@ -152,6 +159,7 @@ final class RouteAllMode {
                     + "); stop with SIGTERM or Ctrl-C");
         } catch (Exception | Error e) {
             teardown(state, true);
+            tun.close();
             throw e;
         }
         forever.await();

@@ -28,10 +28,11 @@ final class Socks {
     }
 
     /**
-     * Connects through {@code proxy} to {@code host} (a name: ATYP 3, so it is resolved by the proxy; or an IP
-     * literal: ATYP 1/4) and returns the connected, blocking channel after the success reply.
+     * Connects through {@code proxy} to {@code host} (a name: ATYP 3, so it is resolved by the proxy; or, when
+     * {@code literal}, an IP address: ATYP 1/4) and returns the connected, blocking channel after the success reply.
      */
-    static SocketChannel connect(InetSocketAddress proxy, String host, int port, int timeoutMillis) throws IOException {
+    static SocketChannel connect(InetSocketAddress proxy, String host, boolean literal, int port, int timeoutMillis)
+            throws IOException {
         SocketChannel ch = SocketChannel.open();
         boolean ok = false;
         try {
@@ -47,7 +48,7 @@ final class Socks {
             if (ver != 5 || method != 0) {
                 throw new IOException("SOCKS server at " + proxy + " wants method " + method + " (only no-auth)");
             }
-            out.write(request(host, port));
+            out.write(request(host, literal, port));
             out.flush();
             if (in.readUnsignedByte() != 5) {
                 throw new IOException("not a SOCKS5 reply");
@@ -68,10 +69,10 @@ final class Socks {
         }
     }
 
-    static byte[] request(String host, int port) {
+    static byte[] request(String host, boolean literal, int port) {
         byte[] addr;
         int atyp;
-        if (isLiteral(host)) {
+        if (literal) {
             try {
                 addr = InetAddress.getByName(host).getAddress();
             } catch (IOException e) {
@@ -97,11 +98,6 @@ final class Socks {
         r[r.length - 2] = (byte) (port >>> 8);
         r[r.length - 1] = (byte) port;
         return r;
-    }
-
-    /** IP literals as this class writes them: dotted IPv4 or IPv6 with a colon (never a name lookup). */
-    static boolean isLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     private static void skipAddress(InputStream input) throws IOException {

@@ -1,13 +1,18 @@
 /**
- * The client's local SOCKS5h listener (RFC 1928): every CONNECT becomes one SSH {@code direct-tcpip} channel
- * (RFC 4254 §7.2) on the current session, with names passed to the server unresolved.
+ * The client's local proxy listener: SOCKS5h (RFC 1928, RFC 1929 user/pass), SOCKS4/4a ({@code v4}) and HTTP
+ * proxy requests ({@code http}) on one port; every CONNECT becomes one SSH {@code direct-tcpip} channel
+ * (RFC 4254 §7.2) on the current session, with names passed to the server unresolved. UDP ASSOCIATE becomes one
+ * {@code udp@alknet.dev} channel ({@code udp}, docs/adr/0008-udp-over-ssh-channel.md).
  *
- * <p>Pipeline of an accepted connection, in order of the stages:
+ * <p>Pipeline of an accepted SOCKS5 connection, in order of the stages:
  * {@link dev.alknet.client.socks.HandshakeTimeoutHandler} →
- * {@link dev.alknet.client.socks.SocksVersionSniffer} →
+ * {@link dev.alknet.client.socks.SocksVersionSniffer} (installs the dialect) →
  * {@link dev.alknet.client.socks.Socks5HandshakeHandler} (method negotiation) →
- * {@link dev.alknet.client.socks.Socks5ConnectHandler} (request, channel open, reply) →
+ * [{@link dev.alknet.client.socks.Socks5PasswordAuthHandler}] →
+ * {@link dev.alknet.client.socks.Socks5ConnectHandler} (request, channel open, reply; or
+ * {@link dev.alknet.client.socks.udp.UdpAssociateHandler}) →
  * {@link dev.alknet.client.socks.SshChannelRelay} with {@link dev.alknet.client.socks.SshToNettyPump} (bytes).
- * All per-connection state is confined to the connection's event loop; MINA callbacks hop onto it.
+ * SOCKS4 and HTTP go through their request handler and {@link dev.alknet.client.socks.ConnectStage} to the same
+ * relay. All per-connection state is confined to the connection's event loop; MINA callbacks hop onto it.
  */
 package dev.alknet.client.socks;

@@ -10,13 +10,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends the datagram of one client frame from the association's UDP socket: checks the destination against the
- * server's policy, resolves a name (off the calling thread, see {@link NameCache}), sends, and records the
+ * server's policy and forwarding filter (while the server drains, nothing is sent), resolves a name (off the calling thread, see {@link NameCache}), sends, and records the
  * destination as a peer that may answer. Anything that cannot be sent is dropped with a debug line; UDP has
  * no error channel back to the sender.
  */
@@ -72,9 +75,16 @@ final class DatagramSender {
         });
     }
 
+    /** The {@link DestinationPolicy}, then the server's TCP forwarding filter as for {@code direct-tcpip}. */
     private boolean allowed(UdpFrames.Address a) {
         try {
-            return policy.allowed(a.host(), a.port(), session);
+            if (!policy.allowed(a.host(), a.port(), session)) {
+                return false;
+            }
+            FactoryManager manager = session.getFactoryManager();
+            TcpForwardingFilter filter = manager == null ? null : manager.getTcpForwardingFilter();
+            return filter == null || filter.canConnect(TcpForwardingFilter.Type.Direct,
+                    new SshdSocketAddress(a.host(), a.port()), session);
         } catch (RuntimeException e) {
             LOG.debug("{} policy failed, denying", socket, e);
             return false;

@@ -3,7 +3,6 @@ package dev.alknet.server.udp;
 import dev.alknet.core.udp.UdpFrameDecoder;
 import dev.alknet.core.udp.UdpFrameWriter;
 import dev.alknet.core.udp.UdpFrames;
-import dev.alknet.server.dial.DestinationPolicy;
 import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NginxReferenceTest {
 
-    private static final int HEADER_TIMEOUT_S = 2;
+    /** client_header_timeout of both (nginx also bounds its TLS handshake with it: not too short on a busy machine). */
+    private static final int HEADER_TIMEOUT_S = 4;
     /** How long a probe waits for more (keep-alive connections stay open); probes run in parallel. */
     private static final Duration WAIT = Duration.ofMillis(1500);
 
@@ -72,6 +73,15 @@ class NginxReferenceTest {
         assertFalse(ours.sentSsh(), name + ": alknet sent SSH bytes");
     }
 
+    /** One more try if the socket broke under the client's own handshake (a loaded machine), not a verdict. */
+    private static Probe.Result retried(java.util.concurrent.Callable<Probe.Result> probe) throws Exception {
+        try {
+            return probe.call();
+        } catch (java.net.SocketException e) {
+            return probe.call();
+        }
+    }
+
     @Test
     void plainPortProbes() throws Exception {
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -99,12 +109,12 @@ class NginxReferenceTest {
                 cases.add(new Object[] {alpn, name});
             }
         }
-        Probe.parallel(cases, c -> {
+        Probe.parallel(cases, 4, c -> {
             String[] alpn = (String[]) c[0];
             String name = (String) c[1];
             {
-                Probe.Result ref = Probe.tls(nginx.httpsPort, alpn, probes.get(name), WAIT);
-                Probe.Result ours = Probe.tls(alknet.port("tls"), alpn, probes.get(name), WAIT);
+                Probe.Result ref = retried(() -> Probe.tls(nginx.httpsPort, alpn, probes.get(name), WAIT));
+                Probe.Result ours = retried(() -> Probe.tls(alknet.port("tls"), alpn, probes.get(name), WAIT));
                 try {
                     same("tls alpn=" + (alpn == null ? "none" : String.join(",", alpn)) + " " + name, ref, ours);
                 } catch (AssertionError e) {
@@ -149,7 +159,7 @@ class NginxReferenceTest {
                 String what = (port == 0 ? "plain" : "tls") + " port, " + (send.length == 0 ? "silence" : "partial head");
                 assertEquals(r[0].shape(), r[1].shape(), what + "\n" + r[0] + "\n" + r[1]);
                 assertEquals(0, r[1].bytes().length, what);
-                assertTrue(Math.abs(r[0].millis() - r[1].millis()) < 700,
+                assertTrue(Math.abs(r[0].millis() - r[1].millis()) < 1500,
                         what + ": nginx closed after " + r[0].millis() + " ms, alknet after " + r[1].millis());
             }
         });
