@@ -34,6 +34,9 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         void failed(ChannelHandlerContext ctx, Socks5CommandStatus status, Throwable cause);
     }
 
+    /** The name of the pipeline's request handler, which every dialect uses and this stage replaces. */
+    public static final String HANDLER = SocksServerInitializer.HANDLER;
+
     private static final Logger log = LoggerFactory.getLogger(ConnectStage.class);
     /** Payload accepted while the channel opens; past this, reading waits for the relay. */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
@@ -139,7 +142,7 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         dialect.succeeded(ctx); // removing the dialect's decoder may add to 'early'
         ArrayDeque<ByteBuf> payload = early;
         early = new ArrayDeque<>();
-        ctx.pipeline().replace(this, SocksServerInitializer.HANDLER, new SshChannelRelay(channel, payload, inputEnded));
+        ctx.pipeline().replace(this, HANDLER, new SshChannelRelay(channel, payload, inputEnded));
     }
 
     private static SshdSocketAddress originator(SocketAddress remote) {

@@ -24,8 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     static final String DECODER = "http-head-decoder";
-    /** Same name as the SOCKS stages: {@link ConnectStage} replaces the handler of that name. */
-    static final String HANDLER = "socks5-handler";
+    static final String HANDLER = ConnectStage.HANDLER;
 
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 

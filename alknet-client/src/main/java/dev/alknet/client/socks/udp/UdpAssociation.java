@@ -31,6 +31,7 @@ final class UdpAssociation {
     private final int clientPort;
     private final UdpFrameWriter toServer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean oversizeReported = new AtomicBoolean();
     private volatile InetSocketAddress client;
     private volatile long lastActivity = System.nanoTime();
 
@@ -110,8 +111,13 @@ final class UdpAssociation {
         int size = SocksDatagrams.datagramSize(body);
         if (size > UdpFrames.maxPayload(to)) {
             counters.oversized.incrementAndGet();
-            log.debug("{} dropping a reply of {} bytes: with the SOCKS header it exceeds the {} a UDP datagram to {}"
-                    + " can carry", control, body.length, UdpFrames.maxPayload(to), to);
+            String why = "dropping a reply of {} bytes: with the SOCKS header it exceeds the {} bytes a UDP datagram"
+                    + " to {} can carry";
+            if (oversizeReported.compareAndSet(false, true)) {
+                log.info("{} " + why + " (said once per association)", control, size, UdpFrames.maxPayload(to), to);
+            } else {
+                log.debug("{} " + why, control, size, UdpFrames.maxPayload(to), to);
+            }
             return;
         }
         if (!relay.isWritable()) {

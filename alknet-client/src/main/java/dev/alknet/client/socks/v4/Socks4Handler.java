@@ -28,8 +28,7 @@ public final class Socks4Handler extends ChannelInboundHandlerAdapter {
 
     static final String DECODER = "socks4-decoder";
     static final String ENCODER = "socks4-encoder";
-    /** Same name as the SOCKS5 stages: {@link ConnectStage} replaces the handler of that name. */
-    static final String HANDLER = "socks5-handler";
+    static final String HANDLER = ConnectStage.HANDLER;
 
     private static final Logger log = LoggerFactory.getLogger(Socks4Handler.class);
 
