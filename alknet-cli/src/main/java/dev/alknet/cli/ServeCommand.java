@@ -86,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StealthOptions stealthOptions = stealthOptions();
         AlknetHome h = home.resolve();
         List<ServerAddress> addresses = new ArrayList<>();
         for (String l : listen) {
@@ -94,7 +95,6 @@ final class ServeCommand implements Callable<Integer> {
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
         System.err.println((hostKey.created() ? "created host key " : "host key ")
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
-        StealthOptions stealthOptions = stealthOptions();
         TransportSettings settings = transport.serverSettings(h);
         if (stealthOptions.enabled()) {
             settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).build();
