@@ -46,6 +46,18 @@ final class Checksum {
         return finish(sum);
     }
 
+    /**
+     * The same change for a field that holds a partial (pseudo-header) sum, as offloaded packets carry: that sum is
+     * stored uncomplemented, so the delta is added straight in.
+     */
+    static int adjustPartial(int field, long delta) {
+        long sum = (field & 0xffff) + delta;
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+
     /** {@code ~old + new} for one 16-bit word, to accumulate into a delta. */
     static long delta(int oldWord, int newWord) {
         return (~oldWord & 0xffff) + (newWord & 0xffff);

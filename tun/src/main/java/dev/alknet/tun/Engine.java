@@ -126,11 +126,12 @@ final class Engine {
 
     private void readLoop() {
         ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+        VnetHeader header = new VnetHeader();
         while (!stopped) {
             buf.clear();
             int n;
             try {
-                n = tun.read(buf);
+                n = tun.read(header, buf);
             } catch (IOException e) {
                 if (!stopped) {
                     LOG.debug("TUN read ended: {}", e.toString());
@@ -141,8 +142,9 @@ final class Engine {
                 continue;
             }
             stats.packetsIn.increment();
+            stats.bytesIn.add(n);
             try {
-                handle(buf, n);
+                handle(buf, n, header);
             } catch (IOException e) {
                 LOG.debug("TUN write failed: {}", e.toString());
             } catch (RuntimeException e) {
@@ -152,8 +154,13 @@ final class Engine {
         }
     }
 
-    /** Handles one packet read from the TUN ({@code p[0..n)}); writes replies or the rewritten packet. */
+    /** Handles one complete packet read from the TUN ({@code p[0..n)}); writes replies or the rewritten packet. */
     void handle(ByteBuffer p, int n) throws IOException {
+        handle(p, n, VnetHeader.none());
+    }
+
+    /** As above, for a packet that came with {@code header} (offload metadata, written back with the packet). */
+    void handle(ByteBuffer p, int n, VnetHeader header) throws IOException {
         int version = (p.get(0) & 0xff) >>> 4;
         if (version == 4 && n >= 20) {
             int ihl = (p.get(0) & 0x0f) * 4;
@@ -168,7 +175,7 @@ final class Engine {
             }
             int proto = p.get(9) & 0xff;
             if (proto == Packets.TCP) {
-                tcp(p, total, false, ihl);
+                tcp(p, total, false, ihl, header);
             } else if (proto == Packets.UDP) {
                 udp(p, total, false, ihl);
             } else {
@@ -178,7 +185,7 @@ final class Engine {
             int total = Math.min(n, 40 + Packets.u16(p, 4));
             int next = p.get(6) & 0xff;
             if (next == Packets.TCP && ipv6) {
-                tcp(p, total, true, 40);
+                tcp(p, total, true, 40, header);
             } else if (next == Packets.UDP) {
                 udp(p, total, true, 40);
             } else {
@@ -189,9 +196,9 @@ final class Engine {
         }
     }
 
-    private void write(ByteBuffer p, int n) throws IOException {
+    private void write(ByteBuffer p, int n, VnetHeader header) throws IOException {
         p.limit(n).position(0);
-        tun.write(p);
+        tun.write(header, p);
     }
 
     private void write(ByteBuffer p) throws IOException {
@@ -214,7 +221,7 @@ final class Engine {
         return true;
     }
 
-    private void tcp(ByteBuffer p, int n, boolean v6, int l4) throws IOException {
+    private void tcp(ByteBuffer p, int n, boolean v6, int l4, VnetHeader header) throws IOException {
         if (n < l4 + 20) {
             stats.dropped.increment();
             return;
@@ -231,12 +238,13 @@ final class Engine {
                 }
                 return;
             }
+            boolean partial = header.needsChecksum();
             if (v6) {
-                Packets.rewrite6(p, l4, f.dst6, f.dstPort, f.src6, f.srcPort);
+                Packets.rewrite6(p, l4, f.dst6, f.dstPort, f.src6, f.srcPort, partial);
             } else {
-                Packets.rewrite4(p, l4, f.dst4, f.dstPort, f.src4, f.srcPort);
+                Packets.rewrite4(p, l4, f.dst4, f.dstPort, f.src4, f.srcPort, partial);
             }
-            write(p, n);
+            write(p, n, header);
             return;
         }
         byte[] src6 = null;
@@ -276,7 +284,7 @@ final class Engine {
                 return;
             }
             stats.tcpFlows.increment();
-            created.holdSyn(copy(p, n));
+            created.holdSyn(held(p, n, header));
             try {
                 connector.execute(() -> connect(created));
             } catch (RejectedExecutionException e) {
@@ -287,7 +295,7 @@ final class Engine {
         switch (f.state) {
             case CONNECTING -> {
                 if (syn) {
-                    f.holdSyn(copy(p, n)); // a retransmitted SYN: keep the newest, send it on success
+                    f.holdSyn(held(p, n, header)); // a retransmitted SYN: keep the newest, send it on success
                 }
             }
             case FAILED -> {
@@ -296,17 +304,17 @@ final class Engine {
                 }
             }
             default -> {
-                toListener(p, v6, l4, f);
-                write(p, n);
+                toListener(p, v6, l4, f, header.needsChecksum());
+                write(p, n, header);
             }
         }
     }
 
-    private void toListener(ByteBuffer p, boolean v6, int l4, Flow f) {
+    private void toListener(ByteBuffer p, boolean v6, int l4, Flow f, boolean partial) {
         if (v6) {
-            Packets.rewrite6(p, l4, peer6, f.natPort, tun6, lport6);
+            Packets.rewrite6(p, l4, peer6, f.natPort, tun6, lport6, partial);
         } else {
-            Packets.rewrite4(p, l4, Net.PEER4, f.natPort, Net.TUN4, lport4);
+            Packets.rewrite4(p, l4, Net.PEER4, f.natPort, Net.TUN4, lport4, partial);
         }
     }
 
@@ -325,7 +333,11 @@ final class Engine {
         return Net.text(dst);
     }
 
-    private static byte[] copy(ByteBuffer p, int n) {
+    /** A copy of a SYN to send later without its header: an offloaded checksum is completed first. */
+    private static byte[] held(ByteBuffer p, int n, VnetHeader header) {
+        if (header.needsChecksum()) {
+            Packets.completeChecksum(p, n, header.csumStart(), header.csumOffset());
+        }
         byte[] b = new byte[n];
         p.get(0, b);
         return b;
@@ -348,7 +360,7 @@ final class Engine {
         }
         ByteBuffer p = ByteBuffer.wrap(syn);
         int l4 = f.v6 ? 40 : (p.get(0) & 0x0f) * 4;
-        toListener(p, f.v6, l4, f);
+        toListener(p, f.v6, l4, f, false);
         try {
             write(p);
         } catch (IOException e) {

@@ -24,6 +24,13 @@ interface LibC extends Library {
     NativeLong TUNSETIFF = new NativeLong(0x400454caL);
     short IFF_TUN = 0x0001;
     short IFF_NO_PI = 0x1000;
+    /** Each packet is preceded by a {@code virtio_net_hdr} (GSO and checksum offload metadata). */
+    short IFF_VNET_HDR = 0x4000;
+    /** {@code _IOW('T', 208, unsigned int)}: which offloads this reader accepts. */
+    NativeLong TUNSETOFFLOAD = new NativeLong(0x400454d0L);
+    int TUN_F_CSUM = 0x01;
+    int TUN_F_TSO4 = 0x02;
+    int TUN_F_TSO6 = 0x04;
 
     int EPERM = 1;
     int ENOENT = 2;
@@ -38,6 +45,8 @@ interface LibC extends Library {
     int close(int fd) throws LastErrorException;
 
     int ioctl(int fd, NativeLong request, byte[] arg) throws LastErrorException;
+
+    int ioctl(int fd, NativeLong request, NativeLong arg) throws LastErrorException;
 
     int setns(int fd, int nstype) throws LastErrorException;
 

@@ -277,7 +277,7 @@ final class NamespaceMode {
             } catch (LastErrorException e) {
                 throw new TunException("cannot make the new mount namespace private: errno " + e.getErrorCode());
             }
-            TunDevice tun = TunDevice.open("alktun0");
+            TunDevice tun = TunDevice.open("alktun0", o.offload);
             String dev = tun.name;
             Ip.run("link", "set", "lo", "up");
             Ip.run("addr", "add", Net.TUN4_TEXT + "/" + Net.PREFIX4, "dev", dev);

@@ -35,6 +35,7 @@ final class Options {
               --socks HOST:PORT     the SOCKS5 port (default 127.0.0.1:1080)
               --mtu N               TUN MTU (default 9000)
               --no-ipv6             block IPv6 instead of capturing it
+              --no-offload          one packet per MTU (no checksum/TSO offload on the TUN)
               --connect-timeout S   seconds to wait for a SOCKS reply (default 30)
               -v, -vv               report counters on exit / debug log
             """;
@@ -42,6 +43,7 @@ final class Options {
     InetSocketAddress socks = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1080);
     int mtu = 9000;
     boolean ipv6 = true;
+    boolean offload = true;
     int verbose;
     int connectTimeoutSeconds = 30;
     String user;
@@ -78,6 +80,7 @@ final class Options {
                 case "-v" -> o.verbose = Math.max(o.verbose, 1);
                 case "-vv" -> o.verbose = 2;
                 case "--no-ipv6" -> o.ipv6 = false;
+                case "--no-offload" -> o.offload = false;
                 case "--route-all" -> o.routeAll = true;
                 case "--cleanup" -> o.cleanup = true;
                 default -> {

@@ -36,6 +36,14 @@ final class Packets {
 
     /** Rewrites a TCP/IPv4 packet's addresses and ports, fixing both checksums incrementally. */
     static void rewrite4(ByteBuffer p, int l4, int src, int sport, int dst, int dport) {
+        rewrite4(p, l4, src, sport, dst, dport, false);
+    }
+
+    /**
+     * As above; with {@code partial} the TCP checksum field holds only the pseudo-header sum (an offloaded packet):
+     * only the address change enters it, the ports are summed later with the rest of the segment.
+     */
+    static void rewrite4(ByteBuffer p, int l4, int src, int sport, int dst, int dport, boolean partial) {
         int oldSrc = p.getInt(12);
         int oldDst = p.getInt(16);
         long ipDelta = Checksum.delta(oldSrc >>> 16, src >>> 16) + Checksum.delta(oldSrc & 0xffff, src & 0xffff)
@@ -46,22 +54,42 @@ final class Packets {
         p.putShort(l4, (short) sport);
         p.putShort(l4 + 2, (short) dport);
         p.putShort(10, (short) Checksum.adjust(u16(p, 10), ipDelta));
-        p.putShort(l4 + 16, (short) Checksum.adjust(u16(p, l4 + 16), l4Delta));
+        p.putShort(l4 + 16, (short) (partial ? Checksum.adjustPartial(u16(p, l4 + 16), ipDelta)
+                : Checksum.adjust(u16(p, l4 + 16), l4Delta)));
     }
 
     /** Rewrites a TCP/IPv6 packet (no extension headers: TCP at 40) and fixes the TCP checksum incrementally. */
     static void rewrite6(ByteBuffer p, int l4, byte[] src, int sport, byte[] dst, int dport) {
-        long delta = 0;
+        rewrite6(p, l4, src, sport, dst, dport, false);
+    }
+
+    /** As above; {@code partial} as for {@link #rewrite4(ByteBuffer, int, int, int, int, int, boolean)}. */
+    static void rewrite6(ByteBuffer p, int l4, byte[] src, int sport, byte[] dst, int dport, boolean partial) {
+        long addrDelta = 0;
         for (int i = 0; i < 16; i += 2) {
-            delta += Checksum.delta(u16(p, 8 + i), ((src[i] & 0xff) << 8) | (src[i + 1] & 0xff));
-            delta += Checksum.delta(u16(p, 24 + i), ((dst[i] & 0xff) << 8) | (dst[i + 1] & 0xff));
+            addrDelta += Checksum.delta(u16(p, 8 + i), ((src[i] & 0xff) << 8) | (src[i + 1] & 0xff));
+            addrDelta += Checksum.delta(u16(p, 24 + i), ((dst[i] & 0xff) << 8) | (dst[i + 1] & 0xff));
         }
-        delta += Checksum.delta(u16(p, l4), sport) + Checksum.delta(u16(p, l4 + 2), dport);
+        long delta = addrDelta + Checksum.delta(u16(p, l4), sport) + Checksum.delta(u16(p, l4 + 2), dport);
         p.put(8, src);
         p.put(24, dst);
         p.putShort(l4, (short) sport);
         p.putShort(l4 + 2, (short) dport);
-        p.putShort(l4 + 16, (short) Checksum.adjust(u16(p, l4 + 16), delta));
+        p.putShort(l4 + 16, (short) (partial ? Checksum.adjustPartial(u16(p, l4 + 16), addrDelta)
+                : Checksum.adjust(u16(p, l4 + 16), delta)));
+    }
+
+    /**
+     * Completes an offloaded packet's checksum as the kernel would ({@code skb_checksum_help}): sums from
+     * {@code start} to {@code n} (the field holds the pseudo-header sum) and stores the result at
+     * {@code start + offset}. Afterwards the packet is an ordinary, fully checksummed one.
+     */
+    static void completeChecksum(ByteBuffer p, int n, int start, int offset) {
+        if (start + offset + 2 > n) {
+            throw new IllegalArgumentException("checksum offset outside the packet");
+        }
+        int folded = Checksum.finish(Checksum.add(p, start, n - start, 0));
+        p.putShort(start + offset, (short) (folded == 0 ? 0xffff : folded));
     }
 
     // ---- building packets ----

@@ -109,7 +109,7 @@ final class RouteAllMode {
             }
         }
         // The device first: if it is busy (another instance), nothing has been changed yet.
-        TunDevice tun = TunDevice.open(o.dev);
+        TunDevice tun = TunDevice.open(o.dev, o.offload);
         State state = new State(ProcessHandle.current().pid(), tun.name, o.table);
         Engine engine;
         CountDownLatch forever = new CountDownLatch(1);

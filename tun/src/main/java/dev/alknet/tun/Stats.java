@@ -10,10 +10,11 @@ final class Stats {
     final LongAdder udpRefused = new LongAdder();
     final LongAdder dropped = new LongAdder();
     final LongAdder packetsIn = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
 
     String line() {
         return "tcp flows " + tcpFlows.sum() + " (" + tcpRefused.sum() + " refused), dns answers " + dnsAnswers.sum()
                 + ", udp refused " + udpRefused.sum() + " (ICMP unreachable), dropped " + dropped.sum() + ", packets "
-                + packetsIn.sum();
+                + packetsIn.sum() + " (" + bytesIn.sum() / Math.max(1, packetsIn.sum()) + " bytes on average)";
     }
 }

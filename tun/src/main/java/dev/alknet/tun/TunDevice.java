@@ -1,6 +1,7 @@
 package dev.alknet.tun;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.NativeLong;
 import java.io.Closeable;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -26,22 +27,30 @@ import java.util.Set;
  */
 final class TunDevice implements Closeable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TunDevice.class);
+
     static final Path DEVICE = Path.of("/dev/net/tun");
 
     private final RandomAccessFile file;
     private final FileChannel in;
     private final FileChannel out;
     final String name;
+    /** Packets carry a {@link VnetHeader} and may be TCP super-packets (checksum and TSO offload). */
+    final boolean offload;
 
-    private TunDevice(RandomAccessFile file, String name) throws IOException {
+    private TunDevice(RandomAccessFile file, String name, boolean offload) throws IOException {
         this.file = file;
         this.name = name;
+        this.offload = offload;
         this.in = new FileInputStream(file.getFD()).getChannel();
         this.out = new FileOutputStream(file.getFD()).getChannel();
     }
 
-    /** Creates the device in the network namespace of the calling thread. */
-    static TunDevice open(String wanted) throws IOException {
+    /**
+     * Creates the device in the network namespace of the calling thread; with {@code offload}, asks for checksum and
+     * TSO offload (falls back to plain packets when the kernel refuses).
+     */
+    static TunDevice open(String wanted, boolean offload) throws IOException {
         if (!Files.exists(DEVICE)) {
             throw new TunException(DEVICE + " does not exist (load the tun module: modprobe tun)");
         }
@@ -65,7 +74,8 @@ final class TunDevice implements Closeable {
             int fd = after.iterator().next();
             byte[] ifr = new byte[40];
             System.arraycopy(nameBytes, 0, ifr, 0, nameBytes.length);
-            ByteBuffer.wrap(ifr, 16, 2).order(ByteOrder.nativeOrder()).putShort((short) (LibC.IFF_TUN | LibC.IFF_NO_PI));
+            short flags = (short) (LibC.IFF_TUN | LibC.IFF_NO_PI | (offload ? LibC.IFF_VNET_HDR : 0));
+            ByteBuffer.wrap(ifr, 16, 2).order(ByteOrder.nativeOrder()).putShort(flags);
             try {
                 LibC.get().ioctl(fd, LibC.TUNSETIFF, ifr);
             } catch (LastErrorException e) {
@@ -81,10 +91,24 @@ final class TunDevice implements Closeable {
             while (len < 16 && ifr[len] != 0) {
                 len++;
             }
-            return new TunDevice(raf, new String(ifr, 0, len, StandardCharsets.US_ASCII));
+            if (offload && !enableOffload(fd)) {
+                LOG.info("the kernel refused TUN checksum/TSO offload: one packet per MTU");
+            }
+            return new TunDevice(raf, new String(ifr, 0, len, StandardCharsets.US_ASCII), offload);
         } catch (IOException | RuntimeException e) {
             raf.close();
             throw e;
+        }
+    }
+
+    /** Checksum and TSO offload; false when refused (headers stay, with nothing offloaded in them). */
+    private static boolean enableOffload(int fd) {
+        try {
+            LibC.get().ioctl(fd, LibC.TUNSETOFFLOAD,
+                    new NativeLong(LibC.TUN_F_CSUM | LibC.TUN_F_TSO4 | LibC.TUN_F_TSO6));
+            return true;
+        } catch (LastErrorException e) {
+            return false;
         }
     }
 
@@ -104,14 +128,27 @@ final class TunDevice implements Closeable {
         return fds;
     }
 
-    /** Blocks for the next packet; returns its length. */
-    int read(ByteBuffer into) throws IOException {
-        return in.read(into);
+    /** Blocks for the next packet; fills {@code header} (when offloading) and returns the packet's length. */
+    int read(VnetHeader header, ByteBuffer into) throws IOException {
+        if (!offload) {
+            return in.read(into);
+        }
+        long n = in.read(header.with(into));
+        return (int) Math.max(-1, n - VnetHeader.SIZE);
     }
 
-    /** Writes one packet (position to limit); safe from any thread. */
+    /** Writes one packet (position to limit) with its header; safe from any thread. */
+    void write(VnetHeader header, ByteBuffer packet) throws IOException {
+        if (!offload) {
+            out.write(packet);
+        } else {
+            out.write(header.with(packet));
+        }
+    }
+
+    /** Writes one complete, checksummed packet made here. */
     void write(ByteBuffer packet) throws IOException {
-        out.write(packet);
+        write(VnetHeader.none(), packet);
     }
 
     @Override

@@ -69,6 +69,41 @@ class PacketsTest {
         }
     }
 
+    /** What an offloading kernel leaves in the TCP checksum field: the folded pseudo-header sum, uncomplemented. */
+    private static void makePartial(ByteBuffer p, boolean v6, int l4) {
+        long sum = v6 ? Checksum.add(p, 8, 32, 0) : Checksum.add(p, 12, 8, 0);
+        sum += (p.capacity() - l4) + 6;
+        p.putShort(l4 + 16, (short) ~Checksum.finish(sum));
+    }
+
+    @Test
+    void offloadedPacketsKeepAPartialSumThatCompletesToTheRightChecksum() {
+        for (int i = 0; i < 2000; i++) {
+            boolean v6 = (i & 1) == 1;
+            ByteBuffer p = v6 ? tcp6(random.nextInt(0, 3000)) : tcp4(random.nextInt(0, 3000));
+            int l4 = v6 ? 40 : 20;
+            makePartial(p, v6, l4);
+            if (v6) {
+                byte[] a = new byte[16];
+                byte[] b = new byte[16];
+                random.nextBytes(a);
+                random.nextBytes(b);
+                Packets.rewrite6(p, l4, a, random.nextInt(65536), b, random.nextInt(65536), true);
+            } else {
+                Packets.rewrite4(p, l4, random.nextInt(), random.nextInt(65536), random.nextInt(), random.nextInt(65536),
+                        true);
+                assertEquals(0, Checksum.finish(Checksum.add(p, 0, 20, 0)), "IP header verifies");
+            }
+            ByteBuffer expectedPartial = ByteBuffer.allocate(p.capacity());
+            expectedPartial.put(0, p, 0, p.capacity());
+            makePartial(expectedPartial, v6, l4);
+            assertEquals(Packets.u16(expectedPartial, l4 + 16), Packets.u16(p, l4 + 16), "partial sum");
+            int full = l4Sum(p, v6, l4, 6);
+            Packets.completeChecksum(p, p.capacity(), l4, 16);
+            assertEquals(full == 0 ? 0xffff : full, Packets.u16(p, l4 + 16), "completed checksum");
+        }
+    }
+
     @Test
     void incrementalRewriteMatchesAFullRecomputeIpv6() {
         for (int i = 0; i < 2000; i++) {
