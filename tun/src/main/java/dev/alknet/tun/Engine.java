@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       rewritten.</li>
  *   <li>TCP from the listener: rewritten back to {@code destination -> application}.</li>
  *   <li>UDP to port 53: answered by the fake-IP DNS responder.</li>
- *   <li>Other UDP: ICMP port unreachable (counted). Everything else is dropped.</li>
+ *   <li>Other UDP: carried through a SOCKS5 UDP ASSOCIATE per application socket ({@link UdpAssociations}); ICMP port
+ *       unreachable when that is refused. Everything else is dropped.</li>
  * </ul>
  *
  * <p>Threads that open SOCKS connections must live in the namespace where the SOCKS port is, so {@link #start()}
@@ -48,6 +49,7 @@ final class Engine {
     final FakeIpPool pool;
     final Nat nat = new Nat();
     final Stats stats = new Stats();
+    private final UdpAssociations udp;
     private ThreadPoolExecutor connector;
     private ScheduledThreadPoolExecutor timer;
     private volatile boolean stopped;
@@ -69,6 +71,7 @@ final class Engine {
         this.lport6 = ipv6 ? ((InetSocketAddress) listener6.getLocalAddress()).getPort() : -1;
         this.pool = pool;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.udp = new UdpAssociations(socks, connectTimeoutMillis, tun, pool, this::refuseUdp);
     }
 
     void start() {
@@ -88,6 +91,10 @@ final class Engine {
             if (n > 0) {
                 LOG.debug("swept {} flows, {} left", n, nat.size());
             }
+            int u = udp.sweep(System.nanoTime());
+            if (u > 0) {
+                LOG.debug("ended {} UDP associations, {} left", u, udp.size());
+            }
         }, 1, 1, TimeUnit.SECONDS);
         daemon("tun-reader", this::readLoop);
         daemon("tun-accept4", () -> acceptLoop(listener4));
@@ -102,6 +109,7 @@ final class Engine {
         if (listener6 != null) {
             closeQuietly(listener6);
         }
+        udp.closeAll();
         if (connector != null) {
             connector.shutdownNow();
             timer.shutdownNow();
@@ -410,8 +418,23 @@ final class Engine {
             stats.dropped.increment();
             return;
         }
+        if (udp.send(p, n, v6, l4, udpLength, connector)) {
+            stats.udpDatagrams.increment();
+            return;
+        }
         stats.udpRefused.increment();
         write(Packets.portUnreachable(p, v6, n));
+    }
+
+    /** A datagram that was queued for an association that could not be made: ICMP port unreachable. */
+    private void refuseUdp(ByteBuffer original) {
+        stats.udpRefused.increment();
+        boolean v6 = (original.get(0) & 0xf0) == 0x60;
+        try {
+            write(Packets.portUnreachable(original, v6, original.capacity()));
+        } catch (IOException e) {
+            LOG.debug("TUN write failed: {}", e.toString());
+        }
     }
 
     // ---- the kernel listener ----

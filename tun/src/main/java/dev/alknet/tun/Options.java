@@ -16,7 +16,8 @@ final class Options {
                    alknet-tun --cleanup [--state FILE]
 
             Sends every TCP connection (IPv4 and IPv6) of COMMAND, or of the whole host, into the SOCKS5 port of
-            alknet; names resolve on the alknet server (fake-IP DNS, 198.18.0.0/15). Other UDP is refused.
+            alknet; names resolve on the alknet server (fake-IP DNS, 198.18.0.0/15). Other UDP goes through the
+            SOCKS port's UDP ASSOCIATE (ICMP port unreachable when the SOCKS server refuses it).
 
             namespace mode (default): COMMAND runs in a fresh network namespace whose only way out is the TUN;
               everything is removed when COMMAND exits; the exit code is COMMAND's.

@@ -25,6 +25,13 @@ final class Packets {
         return b.getShort(off) & 0xffff;
     }
 
+    /** Copies the {@code len}-byte address at {@code off}. */
+    static byte[] addr(ByteBuffer b, int off, int len) {
+        byte[] a = new byte[len];
+        b.get(off, a);
+        return a;
+    }
+
     /** Copies the 16-byte IPv6 address at {@code off}. */
     static byte[] addr6(ByteBuffer b, int off) {
         byte[] a = new byte[16];
@@ -176,6 +183,31 @@ final class Packets {
         out.putShort(o + 2, orig.getShort(l4));
         out.putShort(o + 4, (short) udpLength);
         out.put(o + 8, payload);
+        l4Checksum(out, v6, o, udpLength, UDP, 6);
+        return out;
+    }
+
+    /**
+     * A UDP datagram from {@code src:sport} to {@code dst:dport} (4- or 16-byte addresses, same family) carrying
+     * {@code len} bytes of {@code payload} from {@code off}; both checksums filled in.
+     */
+    static ByteBuffer udp(byte[] src, int sport, byte[] dst, int dport, byte[] payload, int off, int len) {
+        boolean v6 = src.length == 16;
+        int udpLength = 8 + len;
+        ByteBuffer out = ByteBuffer.allocate((v6 ? 40 : 20) + udpLength);
+        int o;
+        if (v6) {
+            out.putInt(0, 0x60000000).putShort(4, (short) udpLength).put(6, (byte) UDP).put(7, (byte) 64);
+            out.put(8, src).put(24, dst);
+            o = 40;
+        } else {
+            out.put(0, (byte) 0x45).putShort(2, (short) (20 + udpLength)).put(8, (byte) 64).put(9, (byte) UDP);
+            out.put(12, src).put(16, dst);
+            out.putShort(10, (short) Checksum.finish(Checksum.add(out, 0, 20, 0)));
+            o = 20;
+        }
+        out.putShort(o, (short) sport).putShort(o + 2, (short) dport).putShort(o + 4, (short) udpLength);
+        out.put(o + 8, payload, off, len);
         l4Checksum(out, v6, o, udpLength, UDP, 6);
         return out;
     }

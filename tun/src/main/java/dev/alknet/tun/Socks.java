@@ -2,7 +2,6 @@ package dev.alknet.tun;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +32,30 @@ final class Socks {
      */
     static SocketChannel connect(InetSocketAddress proxy, String host, boolean literal, int port, int timeoutMillis)
             throws IOException {
+        return command(proxy, request(host, literal, port), timeoutMillis).control();
+    }
+
+    /** A UDP ASSOCIATE: the TCP connection that keeps it alive and the relay to send datagrams to. */
+    record Association(SocketChannel control, InetSocketAddress relay) {
+    }
+
+    /**
+     * Asks {@code proxy} for a UDP association (RFC 1928 section 7, client address unspecified). A relay address of
+     * 0.0.0.0/:: means "the proxy's own address".
+     */
+    static Association udpAssociate(InetSocketAddress proxy, int timeoutMillis) throws IOException {
+        byte[] r = request("0.0.0.0", true, 0);
+        r[1] = 3;
+        Association a = command(proxy, r, timeoutMillis);
+        InetSocketAddress relay = a.relay();
+        if (relay.getAddress().isAnyLocalAddress()) {
+            relay = new InetSocketAddress(proxy.getAddress(), relay.getPort());
+        }
+        return new Association(a.control(), relay);
+    }
+
+    private static Association command(InetSocketAddress proxy, byte[] request, int timeoutMillis)
+            throws IOException {
         SocketChannel ch = SocketChannel.open();
         boolean ok = false;
         try {
@@ -48,20 +71,20 @@ final class Socks {
             if (ver != 5 || method != 0) {
                 throw new IOException("SOCKS server at " + proxy + " wants method " + method + " (only no-auth)");
             }
-            out.write(request(host, literal, port));
+            out.write(request);
             out.flush();
             if (in.readUnsignedByte() != 5) {
                 throw new IOException("not a SOCKS5 reply");
             }
             int rep = in.readUnsignedByte();
             in.readUnsignedByte();
-            skipAddress(in);
+            InetSocketAddress bound = readAddress(in);
             if (rep != 0) {
                 throw new Refused(rep);
             }
             ch.socket().setSoTimeout(0);
             ok = true;
-            return ch;
+            return new Association(ch, bound);
         } finally {
             if (!ok) {
                 ch.close();
@@ -100,8 +123,8 @@ final class Socks {
         return r;
     }
 
-    private static void skipAddress(InputStream input) throws IOException {
-        DataInputStream in = new DataInputStream(input);
+    /** BND.ADDR/BND.PORT of a reply; a name (never sent by alknet) is returned unresolved. */
+    private static InetSocketAddress readAddress(DataInputStream in) throws IOException {
         int atyp = in.readUnsignedByte();
         int len = switch (atyp) {
             case 1 -> 4;
@@ -109,6 +132,12 @@ final class Socks {
             case 3 -> in.readUnsignedByte();
             default -> throw new IOException("bad ATYP " + atyp + " in SOCKS reply");
         };
-        in.readFully(new byte[len + 2]);
+        byte[] addr = new byte[len];
+        in.readFully(addr);
+        int port = in.readUnsignedShort();
+        if (atyp == 3) {
+            return InetSocketAddress.createUnresolved(new String(addr, StandardCharsets.ISO_8859_1), port);
+        }
+        return new InetSocketAddress(InetAddress.getByAddress(addr), port);
     }
 }

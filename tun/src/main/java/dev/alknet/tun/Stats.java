@@ -8,12 +8,14 @@ final class Stats {
     final LongAdder tcpRefused = new LongAdder();
     final LongAdder dnsAnswers = new LongAdder();
     final LongAdder udpRefused = new LongAdder();
+    final LongAdder udpDatagrams = new LongAdder();
     final LongAdder dropped = new LongAdder();
     final LongAdder packetsIn = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
 
     String line() {
         return "tcp flows " + tcpFlows.sum() + " (" + tcpRefused.sum() + " refused), dns answers " + dnsAnswers.sum()
+                + ", udp datagrams " + udpDatagrams.sum()
                 + ", udp refused " + udpRefused.sum() + " (ICMP unreachable), dropped " + dropped.sum() + ", packets "
                 + packetsIn.sum() + " (" + bytesIn.sum() / Math.max(1, packetsIn.sum()) + " bytes on average)";
     }
