@@ -24,6 +24,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
 
+    @Mixin
+    ConfigOption config;
+
     @Option(names = "--listen", paramLabel = "URL", required = true,
             description = "Address to serve: tcp://0.0.0.0:2222, tls://:443, quic://:443, tcp://[::]:2222 (repeatable).")
     List<String> listen = new ArrayList<>();
