@@ -33,8 +33,13 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "Server: tcp://[user@]host[:port] (port 22), tls://host[:port] or quic://host[:port] (port 443); user alknet by default.")
-    String server;
+    @Mixin
+    ConfigOption config;
+
+    @Parameters(arity = "1..*", paramLabel = "SERVER", description = "Server URL: tcp://[user@]host[:port] (port 22), "
+            + "tls://host[:port] or quic://host[:port] (port 443); user alknet by default. Several: tried in this order, "
+            + "failing over to the next and back to an earlier one when it answers again.")
+    List<String> servers = new ArrayList<>();
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
             description = "Local proxy listener: SOCKS5h, SOCKS4a, HTTP CONNECT and plain HTTP on one port, UDP via "
@@ -46,6 +51,9 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     TransportOptions transport;
+
+    @Mixin
+    FailoverOptions failover;
 
     @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
     boolean strictHostKey;
@@ -86,7 +94,10 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AlknetHome h = home.resolve();
-        ServerAddress address = ServerAddress.parse(server, false);
+        List<ServerAddress> addresses = new ArrayList<>();
+        for (String s : servers) {
+            addresses.add(ServerAddress.parse(s, false));
+        }
         HostPort socksAt = HostPort.parse(socks, -1, false, socks);
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
             throw new IllegalArgumentException("--host-key must be a SHA256:... fingerprint");
@@ -94,15 +105,20 @@ final class ConnectCommand implements Callable<Integer> {
         if (!Files.exists(h.identity())) {
             throw new KeyFileException("no identity at " + h.identity() + " (run 'alknet keygen' first)");
         }
-        ClientOptions options = new ClientOptions(address, Transports.create(address.scheme(), transport.clientSettings(connectTimeout)),
-                KeyFiles.load(h.identity()), h.knownHosts(),
-                strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
-                connectTimeout, connectWait, heartbeat, 3);
+        var identity = KeyFiles.load(h.identity());
+        List<ClientOptions> options = new ArrayList<>();
+        for (ServerAddress a : addresses) {
+            options.add(new ClientOptions(a, Transports.create(a.scheme(), transport.clientSettings(connectTimeout)),
+                    identity, h.knownHosts(),
+                    strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
+                    connectTimeout, connectWait, heartbeat, 3));
+        }
+        String address = addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString();
         Forwards forwards = new Forwards(localForwards, remoteForwards);
         SocksOptions socksOptions = proxy.socksOptions();
         ShutdownSignal signal = new ShutdownSignal();
-        try (AlknetClient client = AlknetClient.start(options, new InetSocketAddress(socksAt.host(), socksAt.port()),
-                forwards, socksOptions)) {
+        try (AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
+                new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)) {
             System.err.println("SOCKS5h proxy on " + client.socksAddress() + " -> " + address);
             SocksExposure.warning(client.socksAddress(), socksOptions.requiresAuth()).ifPresent(System.err::println);
             for (int i = 0; i < localForwards.size(); i++) {

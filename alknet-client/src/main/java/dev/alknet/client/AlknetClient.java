@@ -1,5 +1,6 @@
 package dev.alknet.client;
 
+import dev.alknet.client.failover.FailoverConnector;
 import dev.alknet.client.forward.ClientForwards;
 import dev.alknet.client.forward.Forwards;
 import dev.alknet.client.forward.RemoteForwardFilter;
@@ -46,10 +47,36 @@ public final class AlknetClient implements AutoCloseable {
     public static AlknetClient start(ClientOptions options, InetSocketAddress socksBind, Forwards fwd,
             SocksOptions socksOptions) throws IOException {
         TunnelConnector connector = new TunnelConnector(options);
-        // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
-        connector.client().setForwardingFilter(RemoteForwardFilter.allowing(fwd.remote()));
+        return start(connector, List.of(connector), options, socksBind, fwd, socksOptions);
+    }
+
+    /**
+     * As {@link #start(ClientOptions, InetSocketAddress, Forwards, SocksOptions)}, over several servers in order of
+     * preference: fails over to the next, and back (see {@link FailoverConnector}); {@code probeInterval} zero turns
+     * the fail-back probe off (the client then moves back only when it reconnects).
+     */
+    public static AlknetClient start(List<ClientOptions> servers, Duration probeInterval, InetSocketAddress socksBind,
+            Forwards fwd, SocksOptions socksOptions) throws IOException {
+        if (servers.size() == 1) {
+            return start(servers.get(0), socksBind, fwd, socksOptions);
+        }
+        List<TunnelConnector> connectors = new java.util.ArrayList<>();
+        for (ClientOptions o : servers) {
+            connectors.add(new TunnelConnector(o));
+        }
+        FailoverConnector failover = new FailoverConnector(connectors, probeInterval);
+        return start(failover, connectors, servers.get(0), socksBind, fwd, socksOptions);
+    }
+
+    private static AlknetClient start(SessionConnector connector, List<TunnelConnector> sshClients,
+            ClientOptions options, InetSocketAddress socksBind, Forwards fwd, SocksOptions socksOptions)
+            throws IOException {
         OpenChannels channels = new OpenChannels();
-        connector.client().addChannelListener(channels);
+        for (TunnelConnector c : sshClients) {
+            // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
+            c.client().setForwardingFilter(RemoteForwardFilter.allowing(fwd.remote()));
+            c.client().addChannelListener(channels);
+        }
         TunnelSupervisor supervisor = new TunnelSupervisor(connector, options.connectWait());
         SocksServer socks;
         ClientForwards forwards;
