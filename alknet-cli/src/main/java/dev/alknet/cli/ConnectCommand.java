@@ -1,5 +1,6 @@
 package dev.alknet.cli;
 
+import dev.alknet.cli.status.StateFile;
 import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientOptions;
 import dev.alknet.client.ConnectFailure;
@@ -27,7 +28,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "connect", mixinStandardHelpOptions = true,
-        description = "Connect to an alknet (or any SSH) server and open a local SOCKS5h proxy through it.")
+        description = "Connect to an alknet (or any SSH) server and open a local SOCKS5h proxy through it.",
+        footer = {"", "Examples:",
+                "  alknet connect tls://vps.example.com --socks 127.0.0.1:1080",
+                "  alknet connect quic://vps1.example.com tls://vps2.example.com     # fail over in this order",
+                "  alknet connect tcp://vps.example.com:2222 -L 5432:db.internal:5432 -R 8080:127.0.0.1:3000",
+                "  alknet connect --config ~/.alknet/client.yaml",
+                "  curl --socks5-hostname 127.0.0.1:1080 https://example.com"})
 final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
@@ -54,6 +61,9 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     FailoverOptions failover;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
     boolean strictHostKey;
@@ -117,14 +127,19 @@ final class ConnectCommand implements Callable<Integer> {
         Forwards forwards = new Forwards(localForwards, remoteForwards);
         SocksOptions socksOptions = proxy.socksOptions();
         ShutdownSignal signal = new ShutdownSignal();
-        try (AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
+        try (MetricsOptions.Exporter exporter = metrics.start("client");
+                AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
                 new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)) {
             System.err.println("SOCKS5h proxy on " + client.socksAddress() + " -> " + address);
+            StateFile state = StateFile.start(h.dir(), client, servers, exporter.url());
             SocksExposure.warning(client.socksAddress(), socksOptions.requiresAuth()).ifPresent(System.err::println);
             for (int i = 0; i < localForwards.size(); i++) {
                 System.err.println("-L " + localForwards.get(i) + " listening on " + client.localForwardAddresses().get(i));
             }
-            Object ended = CompletableFuture.anyOf(signal.received(), client.fatal()).join();
+            Object ended;
+            try (state) {
+                ended = CompletableFuture.anyOf(signal.received(), client.fatal()).join();
+            }
             if (ended instanceof ConnectFailure failure) {
                 throw failure;
             }

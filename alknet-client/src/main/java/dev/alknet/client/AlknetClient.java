@@ -8,6 +8,7 @@ import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.client.socks.SocksServer;
 import dev.alknet.core.drain.DrainWait;
 import dev.alknet.core.drain.OpenChannels;
+import dev.alknet.core.metrics.ChannelMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -24,9 +25,11 @@ public final class AlknetClient implements AutoCloseable {
     private final SocksServer socks;
     private final ClientForwards forwards;
     private final OpenChannels channels;
+    private final SessionTracker tracker;
 
     private AlknetClient(TunnelSupervisor supervisor, SocksServer socks, ClientForwards forwards,
-            OpenChannels channels) {
+            OpenChannels channels, SessionTracker tracker) {
+        this.tracker = tracker;
         this.supervisor = supervisor;
         this.socks = socks;
         this.forwards = forwards;
@@ -76,6 +79,7 @@ public final class AlknetClient implements AutoCloseable {
             // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
             c.client().setForwardingFilter(RemoteForwardFilter.allowing(fwd.remote()));
             c.client().addChannelListener(channels);
+            c.client().addChannelListener(new ChannelMetrics());
         }
         TunnelSupervisor supervisor = new TunnelSupervisor(connector, options.connectWait());
         SocksServer socks;
@@ -95,8 +99,10 @@ public final class AlknetClient implements AutoCloseable {
             throw e;
         }
         supervisor.addListener(forwards.remote());
+        SessionTracker tracker = new SessionTracker(connector);
+        supervisor.addListener(tracker);
         supervisor.start();
-        return new AlknetClient(supervisor, socks, forwards, channels);
+        return new AlknetClient(supervisor, socks, forwards, channels, tracker);
     }
 
     public InetSocketAddress socksAddress() {
@@ -115,6 +121,11 @@ public final class AlknetClient implements AutoCloseable {
     /** The reason the last attempt to bring the tunnel up failed, or null while it is up. */
     public String lastError() {
         return supervisor.lastError();
+    }
+
+    /** Where the tunnel is now: server, up or down and since when, open streams, last error. */
+    public ClientState state() {
+        return tracker.state(openStreams(), lastError());
     }
 
     /** Completes if the client gave up for good (key refused, host key changed). */
