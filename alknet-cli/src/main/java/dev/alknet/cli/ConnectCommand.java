@@ -1,5 +1,6 @@
 package dev.alknet.cli;
 
+import dev.alknet.cli.status.StateFile;
 import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientOptions;
 import dev.alknet.client.ConnectFailure;
@@ -27,14 +28,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "connect", mixinStandardHelpOptions = true,
-        description = "Connect to an alknet (or any SSH) server and open a local SOCKS5h proxy through it.")
+        description = "Connect to an alknet (or any SSH) server and open a local SOCKS5h proxy through it.",
+        footer = {"", "Examples:",
+                "  alknet connect tls://vps.example.com --socks 127.0.0.1:1080",
+                "  alknet connect quic://vps1.example.com tls://vps2.example.com     # fail over in this order",
+                "  alknet connect tcp://vps.example.com:2222 -L 5432:db.internal:5432 -R 8080:127.0.0.1:3000",
+                "  alknet connect --config ~/.alknet/client.yaml",
+                "  curl --socks5-hostname 127.0.0.1:1080 https://example.com"})
 final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     HomeOption home;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "Server: tcp://[user@]host[:port] (port 22), tls://host[:port] or quic://host[:port] (port 443); user alknet by default.")
-    String server;
+    @Mixin
+    ConfigOption config;
+
+    @Parameters(arity = "1..*", paramLabel = "SERVER", description = "Server URL: tcp://[user@]host[:port] (port 22), "
+            + "tls://host[:port] or quic://host[:port] (port 443); user alknet by default. Several: tried in this order, "
+            + "failing over to the next and back to an earlier one when it answers again.")
+    List<String> servers = new ArrayList<>();
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
             description = "Local proxy listener: SOCKS5h, SOCKS4a, HTTP CONNECT and plain HTTP on one port, UDP via "
@@ -46,6 +58,12 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     TransportOptions transport;
+
+    @Mixin
+    FailoverOptions failover;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
     boolean strictHostKey;
@@ -86,7 +104,10 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AlknetHome h = home.resolve();
-        ServerAddress address = ServerAddress.parse(server, false);
+        List<ServerAddress> addresses = new ArrayList<>();
+        for (String s : servers) {
+            addresses.add(ServerAddress.parse(s, false));
+        }
         HostPort socksAt = HostPort.parse(socks, -1, false, socks);
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
             throw new IllegalArgumentException("--host-key must be a SHA256:... fingerprint");
@@ -94,21 +115,31 @@ final class ConnectCommand implements Callable<Integer> {
         if (!Files.exists(h.identity())) {
             throw new KeyFileException("no identity at " + h.identity() + " (run 'alknet keygen' first)");
         }
-        ClientOptions options = new ClientOptions(address, Transports.create(address.scheme(), transport.clientSettings(connectTimeout)),
-                KeyFiles.load(h.identity()), h.knownHosts(),
-                strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
-                connectTimeout, connectWait, heartbeat, 3);
+        var identity = KeyFiles.load(h.identity());
+        List<ClientOptions> options = new ArrayList<>();
+        for (ServerAddress a : addresses) {
+            options.add(new ClientOptions(a, Transports.create(a.scheme(), transport.clientSettings(connectTimeout)),
+                    identity, h.knownHosts(),
+                    strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
+                    connectTimeout, connectWait, heartbeat, 3));
+        }
+        String address = addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString();
         Forwards forwards = new Forwards(localForwards, remoteForwards);
         SocksOptions socksOptions = proxy.socksOptions();
         ShutdownSignal signal = new ShutdownSignal();
-        try (AlknetClient client = AlknetClient.start(options, new InetSocketAddress(socksAt.host(), socksAt.port()),
-                forwards, socksOptions)) {
+        try (MetricsOptions.Exporter exporter = metrics.start("client");
+                AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
+                new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)) {
             System.err.println("SOCKS5h proxy on " + client.socksAddress() + " -> " + address);
+            StateFile state = StateFile.start(h.dir(), client, servers, exporter.url());
             SocksExposure.warning(client.socksAddress(), socksOptions.requiresAuth()).ifPresent(System.err::println);
             for (int i = 0; i < localForwards.size(); i++) {
                 System.err.println("-L " + localForwards.get(i) + " listening on " + client.localForwardAddresses().get(i));
             }
-            Object ended = CompletableFuture.anyOf(signal.received(), client.fatal()).join();
+            Object ended;
+            try (state) {
+                ended = CompletableFuture.anyOf(signal.received(), client.fatal()).join();
+            }
             if (ended instanceof ConnectFailure failure) {
                 throw failure;
             }

@@ -29,7 +29,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Bring up a server, a client and a web page on loopback in a scratch home, prove a fetch "
-                + "through the SOCKS5h port, then stay up so you can try it with curl.")
+                + "through the SOCKS5h port, then stay up so you can try it with curl.",
+        footer = {"", "Examples:",
+                "  alknet demo",
+                "  alknet demo --socks-port 1081"})
 final class DemoCommand implements Callable<Integer> {
 
     private static final String PAGE = "Hello through the alknet tunnel!\n";

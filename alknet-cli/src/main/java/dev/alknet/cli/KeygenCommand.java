@@ -7,7 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = "Create the client identity <home>/id_ed25519 if missing; print its public key and fingerprint.")
+        description = "Create the client identity <home>/id_ed25519 if missing; print its public key and fingerprint.",
+        footer = {"", "Examples:",
+                "  alknet keygen",
+                "  alknet keygen --home /etc/alknet-client",
+                "  alknet keygen | head -1 | ssh root@vps 'cat >> ~/.alknet/authorized_keys'"})
 final class KeygenCommand implements Callable<Integer> {
 
     @Mixin

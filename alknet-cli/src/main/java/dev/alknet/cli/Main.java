@@ -1,12 +1,15 @@
 package dev.alknet.cli;
 
+import dev.alknet.cli.config.ConfigArgs;
+import dev.alknet.cli.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code alknet} command. */
 @Command(name = "alknet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH tunnel client and server with a local SOCKS5h proxy.",
-        subcommands = {KeygenCommand.class, ServeCommand.class, ConnectCommand.class, DemoCommand.class,
+        subcommands = {KeygenCommand.class, ServeCommand.class, ConnectCommand.class, StatusCommand.class,
+                DemoCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  alknet keygen",
@@ -23,10 +26,26 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        return run(null, args);
+    }
+
+    /** As {@link #run(String...)}, with errors written to {@code err} (null: stderr). */
+    static int run(java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler(new UserErrors());
-        cli.setParameterExceptionHandler(new UserErrors());
+        if (err != null) {
+            cli.setErr(err);
+        }
         cli.registerConverter(java.time.Duration.class, Durations::parse);
-        return cli.execute(args);
+        ConfigArgs.Expanded expanded;
+        try {
+            expanded = ConfigArgs.expand(cli, args);
+        } catch (ConfigException e) {
+            cli.getErr().println("alknet: " + e.getMessage());
+            return 2;
+        }
+        UserErrors errors = new UserErrors(expanded);
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
+        return cli.execute(expanded.args());
     }
 }

@@ -18,11 +18,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the alknet server: SSH (public keys only, forwarding only) on every --listen address.")
+        description = "Run the alknet server: SSH (public keys only, forwarding only) on every --listen address.",
+        footer = {"", "Examples:",
+                "  alknet serve --listen tcp://0.0.0.0:2222",
+                "  alknet serve --listen tls://0.0.0.0:443 --listen quic://0.0.0.0:443 --stealth --stealth-site /var/www/html",
+                "  alknet serve --config /etc/alknet/server.yaml --metrics 127.0.0.1:9464",
+                "  server.yaml:  listen: [tls://0.0.0.0:443, quic://0.0.0.0:443]",
+                "                stealth: compatible"})
 final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     HomeOption home;
+
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--listen", paramLabel = "URL", required = true,
             description = "Address to serve: tcp://0.0.0.0:2222, tls://:443, quic://:443, tcp://[::]:2222 (repeatable).")
@@ -34,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     TransportOptions transport;
+
+    @Mixin
+    MetricsOptions metrics;
 
     @Option(names = "--max-auth-attempts", paramLabel = "N", defaultValue = "6",
             description = "Authentication attempts per connection (default: ${DEFAULT-VALUE}).")
@@ -111,7 +123,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withClientAlive(clientAliveInterval, clientAliveCount)
                 .withStealth(stealthOptions);
         ShutdownSignal signal = new ShutdownSignal();
-        try (AlknetServer server = AlknetServer.start(options)) {
+        try (MetricsOptions.Exporter exporter = metrics.start("server");
+                AlknetServer server = AlknetServer.start(options)) {
             String why = signal.received().join();
             System.err.println(why + ": draining (up to " + drainTimeout.toMillis() + " ms)");
             if (!server.drain(drainTimeout)) {

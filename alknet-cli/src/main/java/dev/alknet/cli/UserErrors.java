@@ -1,5 +1,6 @@
 package dev.alknet.cli;
 
+import dev.alknet.cli.config.ConfigArgs;
 import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -13,10 +14,22 @@ import picocli.CommandLine.ParseResult;
  */
 final class UserErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
+    private final ConfigArgs.Expanded config;
+
+    UserErrors(ConfigArgs.Expanded config) {
+        this.config = config;
+    }
+
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
-        cmd.getErr().println("alknet: " + ex.getMessage());
+        String blame = "";
+        if (ex.getArgSpec() != null) {
+            blame = config.blame(ex.getArgSpec().isOption()
+                    ? ((picocli.CommandLine.Model.OptionSpec) ex.getArgSpec()).longestName()
+                    : ex.getArgSpec().paramLabel());
+        }
+        cmd.getErr().println("alknet: " + blame + firstLine(ex.getMessage()));
         cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
         return 2;
     }

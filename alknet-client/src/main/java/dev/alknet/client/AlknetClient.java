@@ -1,5 +1,6 @@
 package dev.alknet.client;
 
+import dev.alknet.client.failover.FailoverConnector;
 import dev.alknet.client.forward.ClientForwards;
 import dev.alknet.client.forward.Forwards;
 import dev.alknet.client.forward.RemoteForwardFilter;
@@ -7,6 +8,7 @@ import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.client.socks.SocksServer;
 import dev.alknet.core.drain.DrainWait;
 import dev.alknet.core.drain.OpenChannels;
+import dev.alknet.core.metrics.ChannelMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -23,9 +25,11 @@ public final class AlknetClient implements AutoCloseable {
     private final SocksServer socks;
     private final ClientForwards forwards;
     private final OpenChannels channels;
+    private final SessionTracker tracker;
 
     private AlknetClient(TunnelSupervisor supervisor, SocksServer socks, ClientForwards forwards,
-            OpenChannels channels) {
+            OpenChannels channels, SessionTracker tracker) {
+        this.tracker = tracker;
         this.supervisor = supervisor;
         this.socks = socks;
         this.forwards = forwards;
@@ -46,10 +50,37 @@ public final class AlknetClient implements AutoCloseable {
     public static AlknetClient start(ClientOptions options, InetSocketAddress socksBind, Forwards fwd,
             SocksOptions socksOptions) throws IOException {
         TunnelConnector connector = new TunnelConnector(options);
-        // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
-        connector.client().setForwardingFilter(RemoteForwardFilter.allowing(fwd.remote()));
+        return start(connector, List.of(connector), options, socksBind, fwd, socksOptions);
+    }
+
+    /**
+     * As {@link #start(ClientOptions, InetSocketAddress, Forwards, SocksOptions)}, over several servers in order of
+     * preference: fails over to the next, and back (see {@link FailoverConnector}); {@code probeInterval} zero turns
+     * the fail-back probe off (the client then moves back only when it reconnects).
+     */
+    public static AlknetClient start(List<ClientOptions> servers, Duration probeInterval, InetSocketAddress socksBind,
+            Forwards fwd, SocksOptions socksOptions) throws IOException {
+        if (servers.size() == 1) {
+            return start(servers.get(0), socksBind, fwd, socksOptions);
+        }
+        List<TunnelConnector> connectors = new java.util.ArrayList<>();
+        for (ClientOptions o : servers) {
+            connectors.add(new TunnelConnector(o));
+        }
+        FailoverConnector failover = new FailoverConnector(connectors, probeInterval);
+        return start(failover, connectors, servers.get(0), socksBind, fwd, socksOptions);
+    }
+
+    private static AlknetClient start(SessionConnector connector, List<TunnelConnector> sshClients,
+            ClientOptions options, InetSocketAddress socksBind, Forwards fwd, SocksOptions socksOptions)
+            throws IOException {
         OpenChannels channels = new OpenChannels();
-        connector.client().addChannelListener(channels);
+        for (TunnelConnector c : sshClients) {
+            // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
+            c.client().setForwardingFilter(RemoteForwardFilter.allowing(fwd.remote()));
+            c.client().addChannelListener(channels);
+            c.client().addChannelListener(new ChannelMetrics());
+        }
         TunnelSupervisor supervisor = new TunnelSupervisor(connector, options.connectWait());
         SocksServer socks;
         ClientForwards forwards;
@@ -68,8 +99,10 @@ public final class AlknetClient implements AutoCloseable {
             throw e;
         }
         supervisor.addListener(forwards.remote());
+        SessionTracker tracker = new SessionTracker(connector);
+        supervisor.addListener(tracker);
         supervisor.start();
-        return new AlknetClient(supervisor, socks, forwards, channels);
+        return new AlknetClient(supervisor, socks, forwards, channels, tracker);
     }
 
     public InetSocketAddress socksAddress() {
@@ -88,6 +121,11 @@ public final class AlknetClient implements AutoCloseable {
     /** The reason the last attempt to bring the tunnel up failed, or null while it is up. */
     public String lastError() {
         return supervisor.lastError();
+    }
+
+    /** Where the tunnel is now: server, up or down and since when, open streams, last error. */
+    public ClientState state() {
+        return tracker.state(openStreams(), lastError());
     }
 
     /** Completes if the client gave up for good (key refused, host key changed). */

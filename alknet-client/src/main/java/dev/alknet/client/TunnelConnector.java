@@ -21,7 +21,7 @@ import org.apache.sshd.common.SshException;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /** Makes one authenticated SSH session to the server per call; owns the MINA client. */
-public final class TunnelConnector implements AutoCloseable {
+public final class TunnelConnector implements SessionConnector {
 
     private final ClientOptions options;
     private final SshClient client;
@@ -52,11 +52,13 @@ public final class TunnelConnector implements AutoCloseable {
         return client;
     }
 
+    @Override
     public dev.alknet.core.config.ServerAddress server() {
         return options.server();
     }
 
     /** Connects, checks the host key and authenticates; throws {@link ConnectFailure} with the reason. */
+    @Override
     public ClientSession connect() throws ConnectFailure {
         Duration timeout = options.connectTimeout();
         var server = options.server();

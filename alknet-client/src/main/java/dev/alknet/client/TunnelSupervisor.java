@@ -26,7 +26,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         void sessionUp(ClientSession session) throws Exception;
     }
 
-    private final TunnelConnector connector;
+    private final SessionConnector connector;
     private final Duration connectWait;
     private final ReconnectDelay delays = new ReconnectDelay();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -44,7 +44,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
     private volatile long upSinceNanos;
     private volatile long downSinceNanos = System.nanoTime();
 
-    public TunnelSupervisor(TunnelConnector connector, Duration connectWait) {
+    public TunnelSupervisor(SessionConnector connector, Duration connectWait) {
         this.connector = connector;
         this.connectWait = connectWait;
     }

@@ -4,6 +4,8 @@ import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.config.SshDefaults;
 import dev.alknet.core.drain.DrainWait;
 import dev.alknet.core.drain.OpenChannels;
+import dev.alknet.core.metrics.ChannelMetrics;
+import dev.alknet.core.metrics.SessionMetrics;
 import dev.alknet.core.ssh.TransportSshServer;
 import dev.alknet.server.dial.DirectDialer;
 import dev.alknet.server.dial.DirectTcpipChannelFactory;
@@ -75,13 +77,15 @@ public final class AlknetServer implements AutoCloseable {
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
-        sshd.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(options.authorizedKeys()));
+        sshd.setPublickeyAuthenticator(CountingAuthenticator.counting(new AuthorizedKeysAuthenticator(options.authorizedKeys())));
         ServerForwardingFilter forwarding = new ServerForwardingFilter(options.allowRemoteBind());
         ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding);
         new UdpChannelFactory().installOn(sshd); // SOCKS UDP ASSOCIATE, docs/adr/0008
         ClientAliveChecker.install(sshd, options.clientAliveInterval(), options.clientAliveMax());
         OpenChannels channels = new OpenChannels();
         sshd.addChannelListener(channels);
+        sshd.addChannelListener(new ChannelMetrics());
+        sshd.addSessionListener(new SessionMetrics());
         RemoteListeners remoteListeners = new RemoteListeners();
         sshd.addPortForwardingEventListener(remoteListeners);
         sshd.addSessionListener(remoteListeners);

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.metrics.AlknetMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -134,11 +135,13 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         }
         if (err != null) {
             Socks5CommandStatus status = SocksReplyMapper.forFailure(err);
+            AlknetMetrics.get().socksReply(status.byteValue());
             log.debug("{} channel open failed ({}): {}", ctx.channel(), status, err.toString());
             releaseEarly();
             dialect.failed(ctx, status, err);
             return;
         }
+        AlknetMetrics.get().socksReply(0);
         dialect.succeeded(ctx); // removing the dialect's decoder may add to 'early'
         ArrayDeque<ByteBuf> payload = early;
         early = new ArrayDeque<>();

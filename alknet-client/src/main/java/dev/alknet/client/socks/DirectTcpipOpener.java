@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.metrics.AlknetMetrics;
 import dev.alknet.client.SessionProvider;
 import dev.alknet.client.TunnelDownException;
 import java.io.IOException;
@@ -96,9 +97,15 @@ public final class DirectTcpipOpener {
         channel.addCloseFutureListener(f -> openRelays.decrementAndGet());
         try {
             channel.setStreaming(StreamingChannel.Streaming.Async);
+            long sent = System.nanoTime();
             OpenFuture f = channel.open();
             openFuture = f;
-            f.addListener(done -> onOpenDone(done, channel));
+            f.addListener(done -> {
+                if (done.isOpened()) {
+                    AlknetMetrics.get().channelOpenLatency(System.nanoTime() - sent);
+                }
+                onOpenDone(done, channel);
+            });
             if (result.isDone()) {
                 f.cancel(); // timed out or cancelled while we were sending the open
             }

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.metrics.AlknetMetrics;
 import dev.alknet.client.socks.udp.UdpAssociateHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -151,6 +152,7 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
             replyAndClose(ctx, status);
             return;
         }
+        AlknetMetrics.get().socksReply(0);
         ctx.writeAndFlush(reply(Socks5CommandStatus.SUCCESS));
         ChannelPipeline p = ctx.pipeline();
         p.remove(SocksServerInitializer.REQUEST_DECODER); // anything it still holds lands in 'early'
@@ -185,6 +187,7 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void replyAndClose(ChannelHandlerContext ctx, Socks5CommandStatus status) {
+        AlknetMetrics.get().socksReply(status.byteValue());
         releaseEarly();
         ctx.writeAndFlush(reply(status)).addListener(ChannelFutureListener.CLOSE);
     }

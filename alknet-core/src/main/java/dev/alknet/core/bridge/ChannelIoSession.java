@@ -104,6 +104,7 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
         // MINA keeps the buffer untouched until the future completes (its NIO2 back-end relies on it too),
         // so it is wrapped, not copied.
         ByteBuf data = Unpooled.wrappedBuffer(buffer.array(), buffer.rpos(), buffer.available());
+        dev.alknet.core.metrics.AlknetMetrics.get().bytesSent(data.readableBytes());
         outbound.add(new PendingWrite(data, future));
         scheduleDrain();
         return future;
@@ -254,6 +255,7 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             ByteBuf buf = (ByteBuf) msg;
+            dev.alknet.core.metrics.AlknetMetrics.get().bytesReceived(buf.readableBytes());
             try {
                 handler.messageReceived(ChannelIoSession.this, new ByteBufReadable(buf));
             } finally {
