@@ -35,6 +35,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TransportOptions transport;
 
+    @Mixin
+    PolicyOptions policy;
+
     @Option(names = "--max-auth-attempts", paramLabel = "N", defaultValue = "6",
             description = "Authentication attempts per connection (default: ${DEFAULT-VALUE}).")
     int maxAuthAttempts;
@@ -87,6 +90,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StealthOptions stealthOptions = stealthOptions();
+        dev.alknet.server.AccessOptions access = policy.accessOptions();
         AlknetHome h = home.resolve();
         List<ServerAddress> addresses = new ArrayList<>();
         for (String l : listen) {
@@ -109,7 +113,8 @@ final class ServeCommand implements Callable<Integer> {
                 a -> Transports.create(a.scheme(), listenerSettings), maxAuthAttempts)
                 .withAllowRemoteBind(allowRemoteBind)
                 .withClientAlive(clientAliveInterval, clientAliveCount)
-                .withStealth(stealthOptions);
+                .withStealth(stealthOptions)
+                .withAccess(access);
         ShutdownSignal signal = new ShutdownSignal();
         try (AlknetServer server = AlknetServer.start(options)) {
             String why = signal.received().join();
