@@ -20,7 +20,7 @@ public final class ProxyConnect {
         private static final long serialVersionUID = 1L;
         private final boolean proxyUnreachable;
 
-        Failure(boolean proxyUnreachable, Throwable cause) {
+        public Failure(boolean proxyUnreachable, Throwable cause) {
             super(cause.getMessage(), cause);
             this.proxyUnreachable = proxyUnreachable;
         }
