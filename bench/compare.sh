@@ -62,7 +62,7 @@ for v in "${variants[@]}"; do
   IFS='|' read -r label launcher opts <<<"$v"
   name=alknet${label:+-$label}
   declare -A AP=(); listen=(); for t in $transports; do AP[$t]=$(port); listen+=(--listen "$t://127.0.0.1:${AP[$t]}"); done
-  ALKNET_JAVA_OPTS="$opts" "$launcher" serve "${listen[@]}" 2>"$work/serve-$name.log" & pids+=($!)
+  ALKNET_JAVA_OPTS="$opts" "$launcher" serve "${listen[@]}" $("$launcher" serve --help 2>&1 | grep -q -- --allow && echo --allow loopback) 2>"$work/serve-$name.log" & pids+=($!)
   for t in $transports; do
     [[ $t != quic ]] && up "${AP[$t]}"
     S=$(port)

@@ -47,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    PolicyOptions policy;
+
     @Option(names = "--max-auth-attempts", paramLabel = "N", defaultValue = "6",
             description = "Authentication attempts per connection (default: ${DEFAULT-VALUE}).")
     int maxAuthAttempts;
@@ -99,6 +102,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StealthOptions stealthOptions = stealthOptions();
+        dev.alknet.server.AccessOptions access = policy.accessOptions();
         AlknetHome h = home.resolve();
         List<ServerAddress> addresses = new ArrayList<>();
         for (String l : listen) {
@@ -121,7 +125,8 @@ final class ServeCommand implements Callable<Integer> {
                 a -> Transports.create(a.scheme(), listenerSettings), maxAuthAttempts)
                 .withAllowRemoteBind(allowRemoteBind)
                 .withClientAlive(clientAliveInterval, clientAliveCount)
-                .withStealth(stealthOptions);
+                .withStealth(stealthOptions)
+                .withAccess(access);
         ShutdownSignal signal = new ShutdownSignal();
         try (MetricsOptions.Exporter exporter = metrics.start("server");
                 AlknetServer server = AlknetServer.start(options)) {

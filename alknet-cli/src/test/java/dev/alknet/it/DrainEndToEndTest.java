@@ -166,7 +166,7 @@ class DrainEndToEndTest {
             E2e.Keys keys = E2e.keys();
             ForwardFixtures.TrickleServer trickle = new ForwardFixtures.TrickleServer(streamBytes, 50);
             List<String> serve = new ArrayList<>(List.of("serve", "--home", keys.dir().toString(),
-                    "--listen", "tcp://127.0.0.1:0"));
+                    "--listen", "tcp://127.0.0.1:0", "--allow", "loopback"));
             serve.addAll(List.of(serverExtra));
             Cli.Running server = Cli.Running.alknet(serve.toArray(String[]::new));
             int serverPort = Integer.parseInt(ForwardFixtures.awaitGroup(server, "listening on tcp://127\\.0\\.0\\.1:(\\d+)"));

@@ -39,7 +39,8 @@ class ForwardEndToEndTest {
         web = new WebServer();
         E2e.Keys keys = E2e.keys();
         dir = keys.dir();
-        server = Cli.Running.alknet("serve", "--home", dir.toString(), "--listen", "tcp://127.0.0.1:0");
+        server = Cli.Running.alknet("serve", "--home", dir.toString(), "--listen", "tcp://127.0.0.1:0",
+                "--allow", "loopback");
         String serverPort = ForwardFixtures.awaitGroup(server, "listening on tcp://127\\.0\\.0\\.1:(\\d+)");
         int w = web.port();
         client = Cli.Running.alknet("connect", "tcp://127.0.0.1:" + serverPort, "--home", dir.toString(),

@@ -87,7 +87,8 @@ class ReconnectEndToEndTest {
     }
 
     private static Cli.Running serve(String home, int port) throws Exception {
-        Cli.Running s = Cli.Running.alknet("serve", "--home", home, "--listen", "tcp://127.0.0.1:" + port);
+        Cli.Running s = Cli.Running.alknet("serve", "--home", home, "--listen", "tcp://127.0.0.1:" + port,
+                "--allow", "loopback");
         s.awaitLine(l -> l.contains("listening on tcp://127.0.0.1:" + port), Duration.ofSeconds(20));
         return s;
     }

@@ -172,7 +172,7 @@ class SocksFailureCodesEndToEndTest {
         E2e.Keys k = E2e.keys();
         List<String> inA = List.of("ip", "netns", "exec", NS_A);
         try (Cli.Running serve = Cli.Running.start(Cli.command(inA, "dev.alknet.cli.Main", "serve", "--home",
-                k.dir().toString(), "--listen", "tcp://127.0.0.1:2222"), Map.of());
+                k.dir().toString(), "--listen", "tcp://127.0.0.1:2222", "--allow", "loopback"), Map.of());
                 Cli.Running connect = startConnectWhenListening(serve, inA, k)) {
             connect.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(30));
             Cli.Result probe = Cli.runCommand(Cli.command(inA, NetnsProbe.class.getName(), "1080",

@@ -48,7 +48,7 @@ class StealthEndToEndTest {
         Files.writeString(site.resolve("index.html"), "<html><body>a quiet web site</body></html>\n");
         server = Cli.Running.alknet("serve", "--home", keys.dir().toString(),
                 "--listen", "tcp://127.0.0.1:0", "--listen", "tls://127.0.0.1:0", "--listen", "quic://127.0.0.1:0",
-                "--stealth", "--stealth-site", site.toString(), "--stealth-timeout", "5s");
+                "--stealth", "--stealth-site", site.toString(), "--stealth-timeout", "5s", "--allow", "loopback");
         tcpPort = Integer.parseInt(ForwardFixtures.awaitGroup(server, "listening on tcp://127\\.0\\.0\\.1:(\\d+) \\(stealth\\)"));
         tlsPort = Integer.parseInt(ForwardFixtures.awaitGroup(server, "listening on tls://127\\.0\\.0\\.1:(\\d+) \\(stealth\\)"));
         quicPort = Integer.parseInt(ForwardFixtures.awaitGroup(server, "listening on quic://127\\.0\\.0\\.1:(\\d+) \\(stealth\\)"));

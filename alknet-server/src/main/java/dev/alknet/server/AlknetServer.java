@@ -7,18 +7,28 @@ import dev.alknet.core.drain.OpenChannels;
 import dev.alknet.core.metrics.ChannelMetrics;
 import dev.alknet.core.metrics.SessionMetrics;
 import dev.alknet.core.ssh.TransportSshServer;
+import dev.alknet.server.dial.DestinationPolicy;
+import dev.alknet.server.dial.Dialer;
 import dev.alknet.server.dial.DirectDialer;
 import dev.alknet.server.dial.DirectTcpipChannelFactory;
+import dev.alknet.server.dial.ExecutorHostResolver;
+import dev.alknet.server.dial.OutboundProxy;
+import dev.alknet.server.dial.ProxyDialer;
+import dev.alknet.server.policy.AccessPolicy;
+import dev.alknet.server.policy.KeyAuthenticator;
 import dev.alknet.server.forward.RemoteListeners;
 import dev.alknet.server.forward.ServerForwardingFilter;
 import dev.alknet.server.keepalive.ClientAliveChecker;
 import dev.alknet.server.stealth.StealthFront;
 import dev.alknet.server.udp.UdpChannelFactory;
 import dev.alknet.transport.StreamAcceptor;
+import dev.alknet.transport.StreamAddresses;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportListener;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +40,6 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,18 +54,32 @@ public final class AlknetServer implements AutoCloseable {
     private final ServerForwardingFilter forwarding;
     private final OpenChannels channels;
     private final RemoteListeners remoteListeners;
+    private final ConnectionsPerAddress perAddress;
 
     private AlknetServer(TransportSshServer sshd, ServerForwardingFilter forwarding, OpenChannels channels,
-            RemoteListeners remoteListeners) {
+            RemoteListeners remoteListeners, ConnectionsPerAddress perAddress) {
         this.sshd = sshd;
+        this.perAddress = perAddress;
         this.forwarding = forwarding;
         this.channels = channels;
         this.remoteListeners = remoteListeners;
     }
 
-    /** Builds the SSH server with the default dialer, binds every listener; fails with one clear line. */
+    /**
+     * Builds the SSH server with the dialer and destination policy of {@code options.access()} (direct, or through
+     * the outbound proxy), binds every listener; fails with one clear line.
+     */
     public static AlknetServer start(ServerOptions options) throws IOException {
-        return start(options, new DirectTcpipChannelFactory(new DirectDialer()));
+        OutboundProxy proxy = options.access().outboundProxy();
+        Dialer dialer = proxy == null ? new DirectDialer() : new ProxyDialer(proxy);
+        return start(options, new DirectTcpipChannelFactory(dialer, destinations(options.access())));
+    }
+
+    /** With a name-resolving outbound proxy, address rules can only see IP literals (docs/adr/0012). */
+    private static DestinationPolicy destinations(AccessOptions access) {
+        DestinationPolicy p = access.destinations();
+        OutboundProxy proxy = access.outboundProxy();
+        return proxy != null && proxy.proxyResolves() && p instanceof AccessPolicy a ? a.namesResolvedRemotely() : p;
     }
 
     /** As {@link #start(ServerOptions)}, with the given {@code direct-tcpip} implementation (policy, egress). */
@@ -71,16 +94,26 @@ public final class AlknetServer implements AutoCloseable {
         SshDefaults.apply(sshd);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, SshDefaults.IDENTIFICATION);
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, options.maxAuthAttempts());
+        AccessOptions access = options.access();
+        CoreModuleProperties.AUTH_TIMEOUT.set(sshd, access.authTimeout());
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(sshd, access.maxChannels());
         CoreModuleProperties.AUTH_METHODS.set(sshd, "publickey");
         sshd.setKeyPairProvider(KeyPairProvider.wrap(options.hostKey()));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
-        sshd.setPublickeyAuthenticator(CountingAuthenticator.counting(new AuthorizedKeysAuthenticator(options.authorizedKeys())));
+        sshd.setPublickeyAuthenticator(CountingAuthenticator.counting(new KeyAuthenticator(options.authorizedKeys()).load()));
         ServerForwardingFilter forwarding = new ServerForwardingFilter(options.allowRemoteBind());
         ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding);
-        new UdpChannelFactory().installOn(sshd); // SOCKS UDP ASSOCIATE, docs/adr/0008
+        if (access.outboundProxy() == null) {
+            // SOCKS UDP ASSOCIATE, docs/adr/0008
+            new UdpChannelFactory(ExecutorHostResolver.shared(), destinations(access)).installOn(sshd);
+        } else {
+            // The proxy carries TCP only: refuse UDP (the client answers 0x07) rather than send it around the proxy.
+            LOG.info("outbound proxy {}: all TCP egress goes through it; UDP ASSOCIATE is refused",
+                    access.outboundProxy());
+        }
         ClientAliveChecker.install(sshd, options.clientAliveInterval(), options.clientAliveMax());
         OpenChannels channels = new OpenChannels();
         sshd.addChannelListener(channels);
@@ -91,7 +124,8 @@ public final class AlknetServer implements AutoCloseable {
         sshd.addSessionListener(remoteListeners);
         sshd.startUnbound();
 
-        AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners);
+        AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners,
+                new ConnectionsPerAddress(access.maxConnsPerIp()));
         try {
             if (options.stealth().enabled()) {
                 server.stealth = new StealthFront(options.stealth());
@@ -108,6 +142,13 @@ public final class AlknetServer implements AutoCloseable {
 
     private void listen(ServerAddress address, Transport transport) throws TransportException {
         Consumer<Channel> ssh = stream -> {
+            InetAddress from = StreamAddresses.remote(stream) instanceof InetSocketAddress a ? a.getAddress() : null;
+            if (!perAddress.tryAcquire(from)) {
+                LOG.warn("connection limit from {}: refused (--max-conns-per-ip)", from.getHostAddress());
+                stream.close();
+                return;
+            }
+            stream.closeFuture().addListener(f -> perAddress.release(from));
             try {
                 sshd.attach(stream);
             } catch (Exception e) {

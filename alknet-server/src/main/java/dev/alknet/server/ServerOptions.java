@@ -18,16 +18,19 @@ import java.util.function.Function;
  * @param clientAliveInterval how often a client is asked whether it is alive; zero turns the check off
  * @param clientAliveMax      unanswered asks in a row after which the session is closed
  * @param stealth             stealth mode (web front for non-SSH peers), {@link StealthOptions#OFF} by default
+ * @param access              destination policy, outbound proxy and limits; {@link AccessOptions#UNRESTRICTED} by default
  */
 public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
         Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
-        boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth) {
+        boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth,
+        AccessOptions access) {
 
     public ServerOptions {
         Objects.requireNonNull(hostKey, "hostKey");
         Objects.requireNonNull(authorizedKeys, "authorizedKeys");
         Objects.requireNonNull(clientAliveInterval, "clientAliveInterval");
         Objects.requireNonNull(stealth, "stealth");
+        Objects.requireNonNull(access, "access");
         listen = List.copyOf(listen);
         if (listen.isEmpty()) {
             throw new IllegalArgumentException("no --listen address");
@@ -44,21 +47,27 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
     public ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts) {
         this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, false,
-                ClientAliveChecker.DEFAULT_INTERVAL, ClientAliveChecker.DEFAULT_MAX_UNANSWERED, StealthOptions.OFF);
+                ClientAliveChecker.DEFAULT_INTERVAL, ClientAliveChecker.DEFAULT_MAX_UNANSWERED, StealthOptions.OFF,
+                AccessOptions.UNRESTRICTED);
     }
 
     public ServerOptions withAllowRemoteBind(boolean allow) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allow,
-                clientAliveInterval, clientAliveMax, stealth);
+                clientAliveInterval, clientAliveMax, stealth, access);
     }
 
     public ServerOptions withClientAlive(Duration interval, int max) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                interval, max, stealth);
+                interval, max, stealth, access);
     }
 
     public ServerOptions withStealth(StealthOptions s) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, s);
+                clientAliveInterval, clientAliveMax, s, access);
+    }
+
+    public ServerOptions withAccess(AccessOptions a) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
+                clientAliveInterval, clientAliveMax, stealth, a);
     }
 }

@@ -27,6 +27,8 @@ public final class SocksReplyMapper {
         "could not resolve", "unresolved",
     };
     private static final String[] NETWORK_UNREACHABLE = {"network is unreachable", "network unreachable"};
+    /** alknet-server's text when its {@code --outbound-proxy} is down (docs/adr/0012). */
+    private static final String PROXY_DOWN = "outbound proxy unavailable";
     private static final String[] TIMED_OUT = {"timed out", "timeout"};
 
     private SocksReplyMapper() {
@@ -56,6 +58,9 @@ public final class SocksReplyMapper {
             return Socks5CommandStatus.COMMAND_UNSUPPORTED;
         }
         String text = description == null ? "" : description.toLowerCase(Locale.ROOT);
+        if (text.contains(PROXY_DOWN)) {
+            return Socks5CommandStatus.FAILURE; // the server's outbound proxy, not the target: whatever the reason
+        }
         if (containsAny(text, HOST_UNREACHABLE)) {
             return Socks5CommandStatus.HOST_UNREACHABLE;
         }

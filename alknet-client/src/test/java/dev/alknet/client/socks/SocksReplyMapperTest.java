@@ -43,6 +43,10 @@ class SocksReplyMapperTest {
         4 | resource shortage                                   | 0x01
         2 | CONNECT FAILED: CONNECTION REFUSED                  | 0x05
         2 |                                                     | 0x01
+        2 | connect failed: outbound proxy unavailable: socks5h://127.0.0.1:9050 (connection refused) | 0x01
+        2 | connect failed: outbound proxy unavailable: http://p:3128 (connection timed out) | 0x01
+        2 | connect failed: connection refused (outbound proxy) | 0x05
+        2 | connect failed: no route to host (outbound proxy)   | 0x04
         """)
     void mapsOpenFailures(int reason, String description, String expected) {
         byte code = (byte) Integer.parseInt(expected.substring(2), 16);

@@ -1,15 +1,23 @@
 package dev.alknet.server.dial;
 
+import java.net.InetAddress;
 import org.apache.sshd.common.session.Session;
 
 /**
- * Decides whether a session may open {@code direct-tcpip} to a destination. Runs on the SSH session's reader thread
- * before any DNS lookup, so it must not block; {@code host} is the string the client sent (name or literal).
+ * Decides whether a session may open {@code direct-tcpip} (or send UDP) to a destination, in two steps: {@link #allowed}
+ * on the string the client sent, before any DNS lookup (so it must not block), and {@link #allowedAddress} on each
+ * address a name resolved to, before the connect. A name that resolves to a denied address is thereby denied too.
  */
 @FunctionalInterface
 public interface DestinationPolicy {
 
     DestinationPolicy ALLOW_ALL = (host, port, session) -> true;
 
+    /** {@code host} is the string the client sent (name or literal). */
     boolean allowed(String host, int port, Session session);
+
+    /** {@code address} is one address {@code host} resolved to; called only after {@link #allowed} said yes. */
+    default boolean allowedAddress(String host, int port, InetAddress address, Session session) {
+        return true;
+    }
 }

@@ -89,6 +89,8 @@ public final class DialErrors {
             case NETWORK_UNREACHABLE -> "network is unreachable";
             case HOST_UNREACHABLE -> "no route to host";
             case UNKNOWN_HOST -> "unknown host";
+            case FORBIDDEN -> "forbidden by server policy";
+            case PROXY_DOWN -> "outbound proxy unavailable";
             case OTHER -> "connect failed";
         };
     }

@@ -10,5 +10,9 @@ public enum DialFailure {
     TIMED_OUT,
     NETWORK_UNREACHABLE,
     HOST_UNREACHABLE,
+    /** The destination policy denied every address the name resolved to (answered as administratively prohibited). */
+    FORBIDDEN,
+    /** The outbound proxy could not be reached or failed; nothing goes around it. */
+    PROXY_DOWN,
     OTHER
 }

@@ -90,7 +90,9 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         }
         CompletableFuture<Channel> pending;
         try {
-            pending = dialer.dial(host, (int) port);
+            Session session = getSession();
+            int p = (int) port;
+            pending = dialer.dial(host, p, address -> policy.allowedAddress(host, p, address, session));
         } catch (RuntimeException e) { // a throwing dialer must cost one channel, not the session
             pending = CompletableFuture.failedFuture(e);
         }
@@ -102,7 +104,11 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
                 }
             } else if (err != null) {
                 DialException failure = DialErrors.classify(err);
-                refuse(SshConstants.SSH_OPEN_CONNECT_FAILED, "connect failed: " + failure.reason(), failure);
+                if (failure.failure() == DialFailure.FORBIDDEN) { // the resolved address was denied
+                    refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, FORBIDDEN, failure);
+                } else {
+                    refuse(SshConstants.SSH_OPEN_CONNECT_FAILED, "connect failed: " + failure.reason(), failure);
+                }
             } else {
                 ch.eventLoop().execute(() -> connected(ch, opened));
             }

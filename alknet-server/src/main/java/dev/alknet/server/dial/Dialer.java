@@ -4,8 +4,8 @@ import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Opens the outbound TCP connection of one {@code direct-tcpip} channel. Implementations: {@link DirectDialer}; an
- * upstream-proxy dialer can sit behind the same contract.
+ * Opens the outbound TCP connection of one {@code direct-tcpip} channel. Implementations: {@link DirectDialer} and
+ * {@link ProxyDialer} (through an upstream proxy).
  *
  * <p>The returned channel is connected, on {@code EventLoops.group()}, with {@code AUTO_READ} off,
  * {@code ALLOW_HALF_CLOSURE} on and {@code TCP_NODELAY} set, and has no handlers the caller must know about; the caller
@@ -20,4 +20,12 @@ public interface Dialer {
      * @param port 1–65535
      */
     CompletableFuture<Channel> dial(String host, int port);
+
+    /**
+     * As {@link #dial(String, int)}, connecting only to addresses {@code check} allows; when a name resolves to none
+     * the dial fails with {@link DialFailure#FORBIDDEN}. A dialer that never resolves (the proxy does) ignores it.
+     */
+    default CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
+        return dial(host, port);
+    }
 }

@@ -63,6 +63,11 @@ public final class DirectDialer implements Dialer {
 
     @Override
     public CompletableFuture<Channel> dial(String host, int port) {
+        return dial(host, port, AddressCheck.ANY);
+    }
+
+    @Override
+    public CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         String name = unbracket(host);
         if (port < 1 || port > 65535) {
@@ -72,6 +77,9 @@ public final class DirectDialer implements Dialer {
         if (name.isEmpty()) {
             // getAllByName("") would answer with loopback.
             return CompletableFuture.failedFuture(DialErrors.unknownHost(host, null));
+        }
+        if (ReservedNames.isReserved(name)) {
+            return CompletableFuture.failedFuture(ReservedNames.refusal(host));
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(name);
@@ -84,11 +92,36 @@ public final class DirectDialer implements Dialer {
             } else if (list.isEmpty()) {
                 result.completeExceptionally(DialErrors.unknownHost(host, null));
             } else if (!result.isDone()) {
-                LOG.debug("dial {} port {}: {} address(es)", host, port, list.size());
-                new ConnectAttempts(bootstrap, list, port, deadline, result).start();
+                List<InetAddress> permitted = permitted(list, check);
+                if (permitted.isEmpty()) {
+                    LOG.debug("dial {} port {}: every address denied by policy: {}", host, port, list);
+                    result.completeExceptionally(new DialException(DialFailure.FORBIDDEN,
+                            DialErrors.textOf(DialFailure.FORBIDDEN), null));
+                    return;
+                }
+                LOG.debug("dial {} port {}: {} address(es)", host, port, permitted.size());
+                new ConnectAttempts(bootstrap, permitted, port, deadline, result).start();
             }
         });
         return result;
+    }
+
+    /** The addresses the policy lets this dial use; a check that throws denies. */
+    private static List<InetAddress> permitted(List<InetAddress> all, AddressCheck check) {
+        List<InetAddress> ok = new java.util.ArrayList<>(all.size());
+        for (InetAddress a : all) {
+            boolean allowed;
+            try {
+                allowed = check.allowed(a);
+            } catch (RuntimeException e) {
+                LOG.debug("address check failed for {}, denying", a, e);
+                allowed = false;
+            }
+            if (allowed) {
+                ok.add(a);
+            }
+        }
+        return ok;
     }
 
     private static InetAddress literalAddress(byte[] bytes) {

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import dev.alknet.server.policy.KeyGrant;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * The server's TCP forwarding rules. {@code direct-tcpip} (SOCKS, {@code -L}) may go anywhere the
  * {@code DestinationPolicy} allows; {@code tcpip-forward} ({@code -R}) may listen on loopback only, unless the
  * server runs with {@code --allow-remote-bind}, like OpenSSH's {@code GatewayPorts no} except that a wider
- * bind is refused rather than silently narrowed, so the client can say so. While the server drains,
- * neither new channels nor new listeners are accepted.
+ * bind is refused rather than silently narrowed, so the client can say so. The login key's authorized_keys
+ * options ({@code no-port-forwarding}, {@code restrict}, {@code permitopen}, {@code permitlisten}) narrow both.
+ * While the server drains, neither new channels nor new listeners are accepted.
  */
 public final class ServerForwardingFilter implements TcpForwardingFilter {
 
@@ -41,6 +43,17 @@ public final class ServerForwardingFilter implements TcpForwardingFilter {
             log.debug("{}: refused tcpip-forward on {}: draining", session, address);
             return false;
         }
+        KeyGrant grant = KeyGrant.of(session);
+        if (grant != null && !grant.portForwarding()) {
+            log.warn("{}: refused tcpip-forward on '{}' port {}: the key does not allow port forwarding",
+                    who(session), address.getHostName(), address.getPort());
+            return false;
+        }
+        if (grant != null && !grant.permitsListen(address.getHostName(), address.getPort())) {
+            log.warn("{}: refused tcpip-forward on '{}' port {}: not in the key's permitlisten", who(session),
+                    address.getHostName(), address.getPort());
+            return false;
+        }
         if (allowRemoteBind || isLoopback(address.getHostName())) {
             return true;
         }
@@ -53,6 +66,16 @@ public final class ServerForwardingFilter implements TcpForwardingFilter {
     public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
         if (draining) {
             log.debug("{}: refused {} to {}: draining", session, type.getName(), address);
+            return false;
+        }
+        KeyGrant grant = KeyGrant.of(session);
+        if (grant != null && !grant.portForwarding()) {
+            log.info("{}: refused {} to {}: the key does not allow port forwarding", who(session), type.getName(),
+                    address);
+            return false;
+        }
+        if (grant != null && !grant.permitsOpen(address.getHostName(), address.getPort())) {
+            log.info("{}: refused {} to {}: not in the key's permitopen", who(session), type.getName(), address);
             return false;
         }
         return true;

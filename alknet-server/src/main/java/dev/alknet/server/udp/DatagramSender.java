@@ -2,6 +2,7 @@ package dev.alknet.server.udp;
 
 import dev.alknet.core.udp.UdpFrames;
 import dev.alknet.server.dial.DestinationPolicy;
+import dev.alknet.server.dial.ReservedNames;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
@@ -57,7 +58,11 @@ final class DatagramSender {
         }
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(a.host()); // also a literal sent as a name
         if (literal != null) {
-            sendTo(body, a, addressOf(literal));
+            sendIfAllowed(body, a, addressOf(literal));
+            return;
+        }
+        if (ReservedNames.isReserved(a.host())) {
+            LOG.debug("{} dropping a datagram to reserved name {}", socket, a.host());
             return;
         }
         if (waiting.incrementAndGet() > MAX_WAITING) {
@@ -70,7 +75,7 @@ final class DatagramSender {
             if (err != null) {
                 LOG.debug("{} dropping a datagram to {}: {}", socket, a.host(), err.toString());
             } else {
-                sendTo(body, a, ip);
+                sendIfAllowed(body, a, ip);
             }
         });
     }
@@ -96,6 +101,21 @@ final class DatagramSender {
             return InetAddress.getByAddress(literal);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // NetUtil returns only 4 or 16 bytes
+        }
+    }
+
+    /** The policy's check of the resolved address (a name resolving to a denied address is denied). */
+    private void sendIfAllowed(byte[] body, UdpFrames.Address a, InetAddress ip) {
+        boolean ok;
+        try {
+            ok = policy.allowedAddress(a.host(), a.port(), ip, session);
+        } catch (RuntimeException e) {
+            ok = false;
+        }
+        if (ok) {
+            sendTo(body, a, ip);
+        } else {
+            LOG.debug("{} dropping a datagram to {} ({}): not allowed", socket, a.host(), ip);
         }
     }
 

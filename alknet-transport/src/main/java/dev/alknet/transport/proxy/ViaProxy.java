@@ -46,27 +46,32 @@ public record ViaProxy(Kind kind, String host, int port, String username, String
 
     /** Parses a {@code --via} URL; every mistake is an {@link IllegalArgumentException} with a one-line message. */
     public static ViaProxy parse(String url) {
+        return parse(url, "--via");
+    }
+
+    /** As {@link #parse(String)}; messages name {@code flag} (e.g. {@code --outbound-proxy}). */
+    public static ViaProxy parse(String url, String flag) {
         if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("--via is empty (expected socks5://[user:pass@]host:port or "
+            throw new IllegalArgumentException(flag + " is empty (expected socks5://[user:pass@]host:port or "
                     + "http://[user:pass@]host:port)");
         }
         String s = url.trim();
         int sep = s.indexOf("://");
         if (sep < 0) {
-            throw bad(url, "missing scheme");
+            throw bad(flag, url, "missing scheme");
         }
         String scheme = s.substring(0, sep).toLowerCase(Locale.ROOT);
         Kind kind = switch (scheme) {
             case "socks5", "socks5h" -> Kind.SOCKS5;
             case "http" -> Kind.HTTP;
-            default -> throw bad(url, "unsupported proxy scheme '" + scheme + "'");
+            default -> throw bad(flag, url, "unsupported proxy scheme '" + scheme + "'");
         };
         String rest = s.substring(sep + 3);
         if (rest.endsWith("/")) {
             rest = rest.substring(0, rest.length() - 1);
         }
         if (rest.indexOf('/') >= 0 || rest.indexOf('?') >= 0 || rest.indexOf('#') >= 0) {
-            throw bad(url, "a proxy URL has no path or query");
+            throw bad(flag, url, "a proxy URL has no path or query");
         }
         String user = null;
         String pass = null;
@@ -76,12 +81,12 @@ public record ViaProxy(Kind kind, String host, int port, String username, String
             rest = rest.substring(at + 1);
             int colon = userInfo.indexOf(':');
             if (colon < 0) {
-                throw bad(url, "credentials must be user:password");
+                throw bad(flag, url, "credentials must be user:password");
             }
-            user = decode(url, userInfo.substring(0, colon));
-            pass = decode(url, userInfo.substring(colon + 1));
+            user = decode(flag, url, userInfo.substring(0, colon));
+            pass = decode(flag, url, userInfo.substring(colon + 1));
             if (user.isEmpty()) {
-                throw bad(url, "empty user name");
+                throw bad(flag, url, "empty user name");
             }
         }
         String host;
@@ -89,36 +94,36 @@ public record ViaProxy(Kind kind, String host, int port, String username, String
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
             if (close < 0) {
-                throw bad(url, "unclosed '[' in IPv6 address");
+                throw bad(flag, url, "unclosed '[' in IPv6 address");
             }
             host = rest.substring(1, close);
             String after = rest.substring(close + 1);
             if (!after.startsWith(":")) {
-                throw bad(url, "missing port");
+                throw bad(flag, url, "missing port");
             }
             portText = after.substring(1);
         } else {
             int colon = rest.lastIndexOf(':');
             if (colon < 0) {
-                throw bad(url, "missing port");
+                throw bad(flag, url, "missing port");
             }
             host = rest.substring(0, colon);
             portText = rest.substring(colon + 1);
             if (host.indexOf(':') >= 0) {
-                throw bad(url, "IPv6 addresses go in brackets, e.g. [::1]:1080");
+                throw bad(flag, url, "IPv6 addresses go in brackets, e.g. [::1]:1080");
             }
         }
         if (host.isEmpty()) {
-            throw bad(url, "missing host");
+            throw bad(flag, url, "missing host");
         }
         int port;
         try {
             port = Integer.parseInt(portText);
         } catch (NumberFormatException e) {
-            throw bad(url, "bad port '" + portText + "'");
+            throw bad(flag, url, "bad port '" + portText + "'");
         }
         if (port < 1 || port > 65535) {
-            throw bad(url, "port " + port + " out of range (1-65535)");
+            throw bad(flag, url, "port " + port + " out of range (1-65535)");
         }
         return new ViaProxy(kind, host, port, user, pass);
     }
@@ -142,8 +147,8 @@ public record ViaProxy(Kind kind, String host, int port, String username, String
         return kind.scheme() + "://" + (username == null ? "" : username + "@") + h + ":" + port;
     }
 
-    private static IllegalArgumentException bad(String url, String why) {
-        return new IllegalArgumentException("bad --via '" + redact(url) + "': " + why
+    private static IllegalArgumentException bad(String flag, String url, String why) {
+        return new IllegalArgumentException("bad " + flag + " '" + redact(url) + "': " + why
                 + " (expected socks5://[user:pass@]host:port or http://[user:pass@]host:port)");
     }
 
@@ -158,7 +163,7 @@ public record ViaProxy(Kind kind, String host, int port, String username, String
         return colon < 0 ? url : url.substring(0, sep + 3) + userInfo.substring(0, colon) + ":***" + url.substring(at);
     }
 
-    private static String decode(String url, String s) {
+    private static String decode(String flag, String url, String s) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int i = 0;
         while (i < s.length()) {
@@ -166,7 +171,7 @@ public record ViaProxy(Kind kind, String host, int port, String username, String
                 int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
                 int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
                 if (hi < 0 || lo < 0) {
-                    throw bad(url, "bad percent-encoding in credentials");
+                    throw bad(flag, url, "bad percent-encoding in credentials");
                 }
                 out.write(hi << 4 | lo);
                 i += 3;

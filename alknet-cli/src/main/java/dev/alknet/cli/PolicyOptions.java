@@ -1,0 +1,64 @@
+package dev.alknet.cli;
+
+import dev.alknet.server.AccessOptions;
+import dev.alknet.server.dial.OutboundProxy;
+import dev.alknet.server.policy.AccessPolicy;
+import dev.alknet.server.policy.AccessPolicyBuilder;
+import dev.alknet.server.policy.PolicyFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code alknet serve} flags for destination policy, outbound proxy and limits (docs/adr/0012). */
+final class PolicyOptions {
+
+    @Option(names = "--allow", paramLabel = "DEST",
+            description = "Allow this destination: HOST[:PORTS] with HOST a name pattern (*.example.com), IP, CIDR"
+                    + " or loopback|link-local|private|self|multicast; PORTS a port, LOW-HIGH or * (repeatable)."
+                    + " Loopback, link-local and this server's own addresses are denied unless allowed.")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "DEST",
+            description = "Deny this destination (same syntax as --allow; deny wins over allow; repeatable).")
+    List<String> deny = new ArrayList<>();
+
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "YAML policy file: default, allow, deny and per-key rules (see docs/operator-guide.md).")
+    Path policyFile;
+
+    @Option(names = "--outbound-proxy", paramLabel = "URL",
+            description = "Send all TCP egress through this proxy: socks5h://, http:// (the proxy resolves names) or"
+                    + " socks5:// (this server resolves), [user:pass@]host:port. UDP is then refused.")
+    String outboundProxy;
+
+    @Option(names = "--auth-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "Close connections not authenticated by then (default: ${DEFAULT-VALUE}).")
+    Duration authTimeout;
+
+    @Option(names = "--max-conns-per-ip", paramLabel = "N", defaultValue = "64",
+            description = "SSH connections at once from one address; 0 is unlimited (default: ${DEFAULT-VALUE}).")
+    int maxConnsPerIp;
+
+    @Option(names = "--max-channels", paramLabel = "N", defaultValue = "4096",
+            description = "Streams at once per session (default: ${DEFAULT-VALUE}).")
+    int maxChannels;
+
+    /** The access options these flags describe; mistakes are one-line IllegalArgumentException/IOException. */
+    AccessOptions accessOptions() throws IOException {
+        AccessPolicyBuilder b = AccessPolicy.builder();
+        if (policyFile != null) {
+            PolicyFile.load(policyFile, b);
+        }
+        try {
+            b.rules(allow, deny);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--allow/--deny: " + e.getMessage(), e);
+        }
+        AccessOptions a = AccessOptions.safeDefaults().withDestinations(b.build())
+                .withLimits(authTimeout, maxConnsPerIp, maxChannels);
+        return outboundProxy == null ? a : a.withOutboundProxy(OutboundProxy.parse(outboundProxy));
+    }
+}

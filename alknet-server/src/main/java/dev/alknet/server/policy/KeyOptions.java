@@ -1,0 +1,121 @@
+package dev.alknet.server.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The authorized_keys options alknet honours for one key (sshd(8) AUTHORIZED_KEYS FILE FORMAT): {@code permitopen},
+ * {@code permitlisten}, {@code from}, {@code restrict}, {@code no-port-forwarding} / {@code port-forwarding},
+ * {@code cert-authority} and {@code principals}. Options that make no sense without a shell ({@code command},
+ * {@code no-pty}, ...) are accepted and ignored.
+ */
+record KeyOptions(boolean certAuthority, boolean portForwarding, List<HostPort> permitOpen, List<HostPort> permitListen,
+        PatternList from, List<String> principals) {
+
+    static final KeyOptions NONE = new KeyOptions(false, true, List.of(), List.of(), null, List.of());
+
+    /** {@code host:port} of permitopen/permitlisten; {@code *} host or port is a wildcard, null host is any. */
+    record HostPort(String host, int port) {
+        static final int ANY_PORT = -1;
+
+        static HostPort parse(String option, String text, boolean hostOptional) {
+            String t = text.trim();
+            String host;
+            String port;
+            if (t.startsWith("[")) {
+                int close = t.indexOf("]:");
+                if (close < 0) {
+                    throw new IllegalArgumentException(option + "=\"" + text + "\": expected [IPv6]:port");
+                }
+                host = t.substring(1, close);
+                port = t.substring(close + 2);
+            } else {
+                int colon = t.lastIndexOf(':');
+                if (colon < 0 && !hostOptional) {
+                    throw new IllegalArgumentException(option + "=\"" + text + "\": expected host:port");
+                }
+                host = colon < 0 ? null : t.substring(0, colon);
+                port = t.substring(colon + 1);
+            }
+            int p;
+            if (port.equals("*")) {
+                p = ANY_PORT;
+            } else {
+                try {
+                    p = Integer.parseInt(port);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(option + "=\"" + text + "\": bad port '" + port + "'");
+                }
+                if (p < 0 || p > 65535) {
+                    throw new IllegalArgumentException(option + "=\"" + text + "\": port out of range");
+                }
+            }
+            return new HostPort(host == null || host.equals("*") ? null : host.toLowerCase(Locale.ROOT), p);
+        }
+
+        /** OpenSSH compares the host literally (no patterns, no lookups), case-insensitively. */
+        boolean matches(String h, int p) {
+            return (port == ANY_PORT || port == p) && (host == null || host.equalsIgnoreCase(unbracket(h)));
+        }
+
+        private static String unbracket(String h) {
+            return h.length() > 1 && h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        }
+    }
+
+    /** From MINA's parsed login options (repeated options arrive joined with ','). */
+    static KeyOptions of(Map<String, String> loginOptions) {
+        Map<String, String> o = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (loginOptions != null) {
+            o.putAll(loginOptions);
+        }
+        boolean restrict = o.containsKey("restrict");
+        boolean forwarding = !restrict;
+        if (o.containsKey("no-port-forwarding")) {
+            forwarding = false;
+        }
+        if (o.containsKey("port-forwarding")) {
+            forwarding = true; // OpenSSH: re-enables what restrict turned off
+        }
+        List<HostPort> open = list(o.get("permitopen"), "permitopen", false);
+        List<HostPort> listen = list(o.get("permitlisten"), "permitlisten", true);
+        PatternList from = o.containsKey("from") ? PatternList.parse(o.get("from")) : null;
+        List<String> principals = new ArrayList<>();
+        if (o.containsKey("principals")) {
+            for (String p : o.get("principals").split(",")) {
+                if (!p.isBlank()) {
+                    principals.add(p.trim());
+                }
+            }
+        }
+        return new KeyOptions(o.containsKey("cert-authority"), forwarding, open, listen, from, List.copyOf(principals));
+    }
+
+    private static List<HostPort> list(String joined, String option, boolean hostOptional) {
+        if (joined == null) {
+            return List.of();
+        }
+        List<HostPort> out = new ArrayList<>();
+        for (String item : joined.split(",")) {
+            if (!item.isBlank()) {
+                out.add(HostPort.parse(option, item, hostOptional));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    boolean permitsOpen(String host, int port) {
+        return permitOpen.isEmpty() || permitOpen.stream().anyMatch(h -> h.matches(host, port));
+    }
+
+    boolean namesOpen(String host, int port) {
+        return permitOpen.stream().anyMatch(h -> h.matches(host, port));
+    }
+
+    boolean permitsListen(String host, int port) {
+        return permitListen.isEmpty() || permitListen.stream().anyMatch(h -> h.matches(host, port));
+    }
+}
