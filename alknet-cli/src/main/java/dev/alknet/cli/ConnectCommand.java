@@ -33,7 +33,7 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "Server: tcp://[user@]host[:port] (port 22), tls://host[:port] or quic://host[:port] (port 443); user alknet by default.")
+    @Parameters(index = "0", paramLabel = "URL", description = "Server: tcp://[user@]host[:port] (port 22), tls://host[:port] or quic://host[:port] (port 443); user alknet by default; or an alknet://... share string.")
     String server;
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
@@ -46,6 +46,9 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     TransportOptions transport;
+
+    @Mixin
+    StrictConnectOptions strict;
 
     @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
     boolean strictHostKey;
@@ -86,7 +89,14 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AlknetHome h = home.resolve();
-        ServerAddress address = ServerAddress.parse(server, false);
+        ShareLink link = strict.resolve(server);
+        ServerAddress address = link.server();
+        if (transport.tlsPin == null) {
+            transport.tlsPin = link.pin();
+        }
+        if (hostKey == null) {
+            hostKey = link.hostKey();
+        }
         HostPort socksAt = HostPort.parse(socks, -1, false, socks);
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
             throw new IllegalArgumentException("--host-key must be a SHA256:... fingerprint");
@@ -94,7 +104,8 @@ final class ConnectCommand implements Callable<Integer> {
         if (!Files.exists(h.identity())) {
             throw new KeyFileException("no identity at " + h.identity() + " (run 'alknet keygen' first)");
         }
-        ClientOptions options = new ClientOptions(address, Transports.create(address.scheme(), transport.clientSettings(connectTimeout)),
+        ClientOptions options = new ClientOptions(address, Transports.create(address.scheme(),
+                transport.clientSettings(connectTimeout).toBuilder().stealthKey(link.key()).build()),
                 KeyFiles.load(h.identity()), h.knownHosts(),
                 strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
                 connectTimeout, connectWait, heartbeat, 3);

@@ -23,8 +23,15 @@ public final class ClientTls {
     private final Endpoint endpoint;
     private final TlsClientOptions options;
     private final ServerCertCheck check;
+    private final boolean strict;
 
     public ClientTls(TlsClientOptions options, Endpoint endpoint) {
+        this(options, endpoint, false);
+    }
+
+    /** {@code strict}: offer a browser's ALPN (h2, http/1.1 on tls; h3 on quic) instead of alknet's. */
+    public ClientTls(TlsClientOptions options, Endpoint endpoint, boolean strict) {
+        this.strict = strict;
         this.endpoint = endpoint;
         this.options = options;
         this.check = new ServerCertCheck(options, endpoint.host());
@@ -43,7 +50,7 @@ public final class ClientTls {
         CompletableFuture<Void> done = new CompletableFuture<>();
         SslHandler ssl;
         try {
-            SslContext ctx = TlsContexts.client(check);
+            SslContext ctx = TlsContexts.client(check, strict);
             String peer = sni() != null ? sni() : endpoint.host(); // the JDK sends no SNI for IP literals
             ssl = ctx.newHandler(ch.alloc(), peer, endpoint.port());
         } catch (TransportException e) {
@@ -54,7 +61,7 @@ public final class ClientTls {
         ssl.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(new TransportException(describe(f.cause()), f.cause()));
-            } else if (!TlsContexts.ALPN.equals(ssl.applicationProtocol())) {
+            } else if (!expectedAlpn().equals(ssl.applicationProtocol())) {
                 done.completeExceptionally(new TransportException(TlsErrors.ALPN_REFUSED));
             } else {
                 done.complete(null);
@@ -65,6 +72,16 @@ public final class ClientTls {
         // own context so the read is not counted as the user's.
         ch.pipeline().context(ssl).read();
         return done;
+    }
+
+    /** The ALPN the server must pick: ours, or http/1.1 from a strict server. */
+    private String expectedAlpn() {
+        return strict ? TlsContexts.HTTP11 : TlsContexts.ALPN;
+    }
+
+    /** The ALPN a QUIC server must pick. */
+    public String expectedQuicAlpn() {
+        return strict ? TlsContexts.H3 : TlsContexts.ALPN;
     }
 
     /** Sets SNI explicitly: the JDK itself leaves it out for dot-less names such as "localhost". */
@@ -83,7 +100,7 @@ public final class ClientTls {
 
     /** A BoringSSL context for a QUIC dial with this certificate check. */
     public QuicSslContext quicContext() throws TransportException {
-        return TlsContexts.quicClient(check);
+        return TlsContexts.quicClient(check, strict);
     }
 
     /** Why the certificate check refused the server's certificate, or null if it did not. */

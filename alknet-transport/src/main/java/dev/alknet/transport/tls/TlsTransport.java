@@ -50,14 +50,14 @@ public final class TlsTransport implements Transport {
 
     @Override
     public CompletableFuture<Channel> connect(Endpoint endpoint) {
-        ClientTls tls = new ClientTls(settings.tlsClient(), endpoint);
+        ClientTls tls = new ClientTls(settings.tlsClient(), endpoint, settings.strict());
         return dialer.dial(endpoint, ch -> tls.handshake(ch, settings.connectTimeout()));
     }
 
     @Override
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
         Duration stealth = settings.stealthTimeout();
-        SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null);
+        SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null, stealth != null && settings.strict());
         if (stealth != null) {
             return TcpTransport.bind(endpoint, ch -> {
                 SslHandler tls = ctx.newHandler(ch.alloc());
