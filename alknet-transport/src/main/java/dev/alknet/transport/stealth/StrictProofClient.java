@@ -63,9 +63,14 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
                 h.done.completeExceptionally(new TransportException("connection closed before the stealth proof"));
                 return;
             }
-            stream.pipeline().addBefore(gate.name(), "alknet-strict-proof", h);
-            stream.writeAndFlush(Unpooled.copiedBuffer(head(key, scheme, host, stream), StandardCharsets.US_ASCII));
-            stream.pipeline().context(h).read();
+            try {
+                String head = head(key, scheme, host, stream);
+                stream.pipeline().addBefore(gate.name(), "alknet-strict-proof", h);
+                stream.writeAndFlush(Unpooled.copiedBuffer(head, StandardCharsets.US_ASCII));
+                stream.pipeline().context(h).read();
+            } catch (RuntimeException e) {
+                h.done.completeExceptionally(new TransportException("cannot send the stealth proof: " + e, e));
+            }
         });
         return h.done;
     }
