@@ -44,8 +44,9 @@ final class ConnectCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Parameters(arity = "1..*", paramLabel = "SERVER", description = "Server URL: tcp://[user@]host[:port] (port 22), "
-            + "tls://host[:port] or quic://host[:port] (port 443); user alknet by default. Several: tried in this order, "
-            + "failing over to the next and back to an earlier one when it answers again.")
+            + "tls://host[:port] or quic://host[:port] (port 443); user alknet by default; or an alknet://... share "
+            + "string. Several: tried in this order, failing over to the next and back to an earlier one when it "
+            + "answers again.")
     List<String> servers = new ArrayList<>();
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
@@ -64,6 +65,9 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     MetricsOptions metrics;
+
+    @Mixin
+    StrictConnectOptions strict;
 
     @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
     boolean strictHostKey;
@@ -104,9 +108,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AlknetHome h = home.resolve();
-        List<ServerAddress> addresses = new ArrayList<>();
+        List<ShareLink> links = new ArrayList<>();
         for (String s : servers) {
-            addresses.add(ServerAddress.parse(s, false));
+            links.add(strict.resolve(s));
         }
         HostPort socksAt = HostPort.parse(socks, -1, false, socks);
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
@@ -116,13 +120,18 @@ final class ConnectCommand implements Callable<Integer> {
             throw new KeyFileException("no identity at " + h.identity() + " (run 'alknet keygen' first)");
         }
         var identity = KeyFiles.load(h.identity());
+        String pinGiven = transport.tlsPin;
         List<ClientOptions> options = new ArrayList<>();
-        for (ServerAddress a : addresses) {
-            options.add(new ClientOptions(a, Transports.create(a.scheme(), transport.clientSettings(connectTimeout)),
+        for (ShareLink link : links) {
+            ServerAddress a = link.server();
+            transport.tlsPin = pinGiven != null ? pinGiven : link.pin();
+            options.add(new ClientOptions(a, Transports.create(a.scheme(),
+                    transport.clientSettings(connectTimeout).toBuilder().stealthKey(link.key()).build()),
                     identity, h.knownHosts(),
-                    strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE, hostKey,
-                    connectTimeout, connectWait, heartbeat, 3));
+                    strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE,
+                    hostKey != null ? hostKey : link.hostKey(), connectTimeout, connectWait, heartbeat, 3));
         }
+        List<ServerAddress> addresses = links.stream().map(ShareLink::server).toList();
         String address = addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString();
         Forwards forwards = new Forwards(localForwards, remoteForwards);
         SocksOptions socksOptions = proxy.socksOptions();
@@ -131,7 +140,8 @@ final class ConnectCommand implements Callable<Integer> {
                 AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
                 new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)) {
             System.err.println("SOCKS5h proxy on " + client.socksAddress() + " -> " + address);
-            StateFile state = StateFile.start(h.dir(), client, servers, exporter.url());
+            StateFile state = StateFile.start(h.dir(), client,
+                    addresses.stream().map(Object::toString).toList(), exporter.url()); // never the share strings: they hold keys
             SocksExposure.warning(client.socksAddress(), socksOptions.requiresAuth()).ifPresent(System.err::println);
             for (int i = 0; i < localForwards.size(); i++) {
                 System.err.println("-L " + localForwards.get(i) + " listening on " + client.localForwardAddresses().get(i));

@@ -73,7 +73,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--stealth", paramLabel = "LEVEL", arity = "0..1", fallbackValue = "compatible",
             description = "Look like a web server to everything that does not start with SSH-2.0- (compatible:"
-                    + " SSH clients, stock ssh included, still get in; strict is not implemented yet).")
+                    + " SSH clients, stock ssh included, still get in; strict: only clients that prove knowledge of"
+                    + " the stealth key, see 'share:' lines).")
     String stealth;
 
     @Option(names = "--stealth-timeout", paramLabel = "DURATION", defaultValue = "60s",
@@ -89,21 +90,30 @@ final class ServeCommand implements Callable<Integer> {
             description = "Stealth: pipe non-SSH connections to this plain-HTTP server instead (http://host:port).")
     java.net.URI stealthFallback;
 
-    private StealthOptions stealthOptions() {
+    @Mixin
+    StrictServeOptions strict;
+
+    private StealthOptions stealthOptions(AlknetHome h) throws java.io.IOException {
         if (stealth == null) {
-            if (stealthSite != null || stealthFallback != null) {
-                throw new IllegalArgumentException("--stealth-site and --stealth-fallback need --stealth");
+            if (stealthSite != null || stealthFallback != null || strict.keyFile != null) {
+                throw new IllegalArgumentException("--stealth-site, --stealth-fallback and --stealth-key need --stealth");
             }
             return StealthOptions.OFF;
         }
-        return new StealthOptions(StealthOptions.Level.parse(stealth), stealthTimeout, stealthSite, stealthFallback);
+        StealthOptions.Level level = StealthOptions.Level.parse(stealth);
+        if (level != StealthOptions.Level.STRICT && strict.keyFile != null) {
+            throw new IllegalArgumentException("--stealth-key FILE is for --stealth=strict only");
+        }
+        return level == StealthOptions.Level.STRICT
+                ? StealthOptions.strict(stealthTimeout, stealthSite, stealthFallback, strict.key(h))
+                : new StealthOptions(level, stealthTimeout, stealthSite, stealthFallback);
     }
 
     @Override
     public Integer call() throws Exception {
-        StealthOptions stealthOptions = stealthOptions();
         dev.alknet.server.AccessOptions access = policy.accessOptions();
         AlknetHome h = home.resolve();
+        StealthOptions stealthOptions = stealthOptions(h);
         List<ServerAddress> addresses = new ArrayList<>();
         for (String l : listen) {
             addresses.add(ServerAddress.parse(l, true));
@@ -113,7 +123,7 @@ final class ServeCommand implements Callable<Integer> {
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
         TransportSettings settings = transport.serverSettings(h);
         if (stealthOptions.enabled()) {
-            settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).build();
+            settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key()).build();
         }
         TransportSettings listenerSettings = settings;
         if (addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()))) {
@@ -130,6 +140,10 @@ final class ServeCommand implements Callable<Integer> {
         ShutdownSignal signal = new ShutdownSignal();
         try (MetricsOptions.Exporter exporter = metrics.start("server");
                 AlknetServer server = AlknetServer.start(options)) {
+            if (stealthOptions.key() != null) {
+                StrictServeOptions.printShareLinks(addresses, stealthOptions.key(),
+                        settings.tlsServer().load().pin(), KeyFiles.fingerprint(hostKey.pair().getPublic()));
+            }
             String why = signal.received().join();
             System.err.println(why + ": draining (up to " + drainTimeout.toMillis() + " ms)");
             if (!server.drain(drainTimeout)) {

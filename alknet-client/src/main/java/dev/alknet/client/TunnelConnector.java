@@ -6,6 +6,7 @@ import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.core.ssh.TransportSshClient;
 import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.TransportException;
+import dev.alknet.transport.stealth.StrictProofClient;
 import dev.alknet.transport.tls.TlsErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -109,7 +110,7 @@ public final class TunnelConnector implements SessionConnector {
 
     /** A server whose certificate or protocol we refused will not change by retrying every few seconds. */
     private static boolean refusedForGood(String transportError) {
-        return transportError.contains("pin mismatch") || transportError.contains(TlsErrors.ALPN_REFUSED)
+        return transportError.contains(StrictProofClient.REFUSED) || transportError.contains("pin mismatch") || transportError.contains(TlsErrors.ALPN_REFUSED)
                 || transportError.contains("certificate not trusted") || transportError.contains("certificate does not match");
     }
 

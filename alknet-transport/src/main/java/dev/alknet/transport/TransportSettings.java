@@ -1,6 +1,7 @@
 package dev.alknet.transport;
 
 import dev.alknet.transport.proxy.ViaProxy;
+import dev.alknet.transport.stealth.StealthKey;
 import dev.alknet.transport.tls.TlsClientOptions;
 import dev.alknet.transport.tls.TlsServerMaterial;
 import dev.alknet.transport.tls.TlsTransport;
@@ -22,9 +23,13 @@ import java.util.Objects;
  *                        hands over plaintext first bytes (marked {@link TlsTransport#PLAINTEXT}) instead of
  *                        failing them, and lets a silent peer wait this long before closing quietly; the
  *                        acceptor then decides between SSH and the web front
+ * @param stealthKey      {@code --stealth=strict} (docs/adr/0014), null for off: a client proves knowledge of
+ *                        this key on every stream and offers browser ALPN; a server (with stealthTimeout)
+ *                        negotiates only what nginx would ({@code http/1.1} on tls, {@code h3} on quic)
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
-        TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout) {
+        TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout,
+        StealthKey stealthKey) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -51,6 +56,11 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         }
     }
 
+    /** Whether streams carry the strict stealth proof (client) or listeners are strict (server). */
+    public boolean strict() {
+        return stealthKey != null;
+    }
+
     public static TransportSettings defaults() {
         return builder().build();
     }
@@ -61,7 +71,8 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
 
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
-                .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout);
+                .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout)
+                .stealthKey(stealthKey);
     }
 
     public static final class Builder {
@@ -72,6 +83,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private Duration quicIdleTimeout = DEFAULT_QUIC_IDLE_TIMEOUT;
         private Duration quicKeepAlive = DEFAULT_QUIC_KEEPALIVE;
         private Duration stealthTimeout;
+        private StealthKey stealthKey;
 
         private Builder() {
         }
@@ -112,9 +124,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
             return this;
         }
 
+        /** {@code --stealth=strict}'s key (see the record's doc); null turns it off. */
+        public Builder stealthKey(StealthKey v) {
+            stealthKey = v;
+            return this;
+        }
+
         public TransportSettings build() {
             return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
-                    stealthTimeout);
+                    stealthTimeout, stealthKey);
         }
     }
 }

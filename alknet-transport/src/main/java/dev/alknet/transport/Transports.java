@@ -1,6 +1,7 @@
 package dev.alknet.transport;
 
 import dev.alknet.transport.quic.QuicTransport;
+import dev.alknet.transport.stealth.StrictTransport;
 import dev.alknet.transport.tcp.TcpTransport;
 import dev.alknet.transport.tls.TlsTransport;
 import java.util.Locale;
@@ -15,6 +16,16 @@ public final class Transports {
      * @throws IllegalArgumentException for an unknown scheme, or quic with {@code via}
      */
     public static Transport create(String scheme, TransportSettings settings) {
+        Transport t = plain(scheme, settings);
+        if (settings.strict() && settings.stealthTimeout() == null) {
+            // a client of a --stealth=strict server: every stream starts with the proof
+            return new StrictTransport(t, settings.stealthKey(), settings.connectTimeout(),
+                    settings.tlsClient().serverName());
+        }
+        return t;
+    }
+
+    private static Transport plain(String scheme, TransportSettings settings) {
         return switch (normalize(scheme)) {
             case "tcp" -> new TcpTransport(settings.connectTimeout(), settings.via());
             case "tls" -> new TlsTransport(settings);

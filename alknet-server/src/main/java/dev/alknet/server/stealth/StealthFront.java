@@ -1,6 +1,7 @@
 package dev.alknet.server.stealth;
 
 import dev.alknet.transport.StreamAcceptor;
+import dev.alknet.transport.stealth.StrictVerifier;
 import dev.alknet.transport.tls.TlsTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -10,10 +11,11 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Stealth mode for every listener of a server: each accepted stream first goes through a
- * {@link FirstBytesGate}; {@code SSH-2.0-} goes to SSH, everything else to the web front (the static
- * site emulating nginx, or the pipe to {@code --stealth-fallback}). No SSH byte is sent before the
- * decision, because SSH is attached only then.
+ * Stealth mode for every listener of a server: each accepted stream first goes through a gate, a
+ * {@link FirstBytesGate} (compatible: {@code SSH-2.0-} goes to SSH) or a {@link StrictProofGate} (strict:
+ * only a valid proof of the stealth key does); everything else goes to the web front (the static site
+ * emulating nginx, or the pipe to {@code --stealth-fallback}). No SSH byte is sent before the decision,
+ * because SSH is attached only then.
  */
 public final class StealthFront {
 
@@ -22,6 +24,7 @@ public final class StealthFront {
     private final StealthOptions options;
     private final StaticSite site;
     private final InetSocketAddress fallback;
+    private final StrictVerifier verifier;
 
     /** Checks the site directory and resolves the fallback host once, at start. */
     public StealthFront(StealthOptions options) throws IOException {
@@ -29,6 +32,7 @@ public final class StealthFront {
             throw new IllegalArgumentException("stealth is off");
         }
         this.options = options;
+        this.verifier = options.key() == null ? null : new StrictVerifier(options.key());
         this.site = options.fallback() == null ? new StaticSite(options.site()) : null;
         this.fallback = options.fallback() == null ? null
                 : new InetSocketAddress(options.fallback().getHost(), options.fallbackPort());
@@ -75,8 +79,17 @@ public final class StealthFront {
         return stream -> {
             long deadline = System.nanoTime() + options.timeout().toNanos();
             boolean plain = Boolean.TRUE.equals(stream.attr(TlsTransport.PLAINTEXT).get());
-            stream.pipeline().addLast("alknet-stealth", new FirstBytesGate(ssh,
-                    () -> web(secure && !plain, plain, deadline), deadline));
+            java.util.function.Supplier<ChannelHandler> web = () -> web(secure && !plain, plain, deadline);
+            ChannelHandler gate;
+            if (verifier == null) {
+                gate = new FirstBytesGate(ssh, web, deadline);
+            } else if (plain) {
+                // plaintext on a TLS port never carries a proof (it is bound to the TLS session)
+                gate = new StrictProofGate(verifier, "plaintext-on-tls", c -> c.close(), web, deadline);
+            } else {
+                gate = new StrictProofGate(verifier, scheme, ssh, web, deadline);
+            }
+            stream.pipeline().addLast("alknet-stealth", gate);
             stream.read();
         };
     }

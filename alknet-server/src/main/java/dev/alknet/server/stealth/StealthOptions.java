@@ -1,5 +1,6 @@
 package dev.alknet.server.stealth;
 
+import dev.alknet.transport.stealth.StealthKey;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,18 +11,19 @@ import java.util.Objects;
 /**
  * How a stealth server answers peers that are not SSH clients.
  *
- * @param level    {@link Level#OFF} or {@link Level#COMPATIBLE}; strict is designed (ADR 0010), not built
+ * @param level    {@link Level#OFF}, {@link Level#COMPATIBLE} (ADR 0010) or {@link Level#STRICT} (ADR 0014)
  * @param timeout  how long a peer may take to send its first bytes and its request header before the
  *                 connection is closed without an answer: nginx's {@code client_header_timeout} (60 s)
  * @param site     directory served as static files, or null for an empty site (nginx's error pages only)
  * @param fallback {@code http://host[:port]} every non-SSH connection is piped to instead, or null
+ * @param key      strict only (required there): the secret a peer must prove knowledge of to get SSH
  */
-public record StealthOptions(Level level, Duration timeout, Path site, URI fallback) {
+public record StealthOptions(Level level, Duration timeout, Path site, URI fallback, StealthKey key) {
 
     /** nginx's default {@code client_header_timeout}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    public static final StealthOptions OFF = new StealthOptions(Level.OFF, DEFAULT_TIMEOUT, null, null);
+    public static final StealthOptions OFF = new StealthOptions(Level.OFF, DEFAULT_TIMEOUT, null, null, null);
 
     public enum Level {
         OFF, COMPATIBLE, STRICT;
@@ -42,9 +44,9 @@ public record StealthOptions(Level level, Duration timeout, Path site, URI fallb
         if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("--stealth-timeout must be positive: " + timeout);
         }
-        if (level == Level.STRICT) {
-            throw new IllegalArgumentException("--stealth=strict is not implemented yet (see docs/adr/0010-stealth.md);"
-                    + " use --stealth (compatible)");
+        if ((level == Level.STRICT) != (key != null)) {
+            throw new IllegalArgumentException(key == null ? "--stealth=strict needs a stealth key"
+                    : "a stealth key is for --stealth=strict only");
         }
         if (site != null && fallback != null) {
             throw new IllegalArgumentException("--stealth-site and --stealth-fallback exclude each other");
@@ -60,8 +62,17 @@ public record StealthOptions(Level level, Duration timeout, Path site, URI fallb
         }
     }
 
+    /** Compatible or off (no key). */
+    public StealthOptions(Level level, Duration timeout, Path site, URI fallback) {
+        this(level, timeout, site, fallback, null);
+    }
+
     public static StealthOptions compatible(Duration timeout, Path site, URI fallback) {
         return new StealthOptions(Level.COMPATIBLE, timeout, site, fallback);
+    }
+
+    public static StealthOptions strict(Duration timeout, Path site, URI fallback, StealthKey key) {
+        return new StealthOptions(Level.STRICT, timeout, site, fallback, key);
     }
 
     public boolean enabled() {

@@ -39,7 +39,7 @@ final class QuicDialer {
 
     CompletableFuture<Channel> dial(Endpoint endpoint) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        ClientTls tls = new ClientTls(settings.tlsClient(), endpoint);
+        ClientTls tls = new ClientTls(settings.tlsClient(), endpoint, settings.strict());
         QuicSslContext ssl;
         try {
             ssl = tls.quicContext();
@@ -95,7 +95,7 @@ final class QuicDialer {
                     QuicChannel quic = (QuicChannel) f.getNow();
                     quic.closeFuture().addListener(c -> udp.close());
                     String alpn = quic.sslEngine() == null ? null : quic.sslEngine().getApplicationProtocol();
-                    if (!TlsContexts.ALPN.equals(alpn)) {
+                    if (!tls.expectedQuicAlpn().equals(alpn)) {
                         quic.close();
                         result.completeExceptionally(new TransportException(endpoint + ": " + TlsErrors.ALPN_REFUSED));
                         return;

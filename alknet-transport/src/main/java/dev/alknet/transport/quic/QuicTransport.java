@@ -48,7 +48,8 @@ public final class QuicTransport implements Transport {
 
     @Override
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
-        return QuicListener.bind(endpoint, TlsContexts.quicServer(serverIdentity()), settings, acceptor);
+        return QuicListener.bind(endpoint, TlsContexts.quicServer(serverIdentity(),
+                settings.strict() && settings.stealthTimeout() != null), settings, acceptor);
     }
 
     /** The listener's key and certificate (loaded, or created if self-signed, on first use); see {@code pin()}. */

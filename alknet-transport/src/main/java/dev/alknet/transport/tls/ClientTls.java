@@ -5,7 +5,6 @@ import dev.alknet.transport.ReadGate;
 import dev.alknet.transport.TransportException;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +22,15 @@ public final class ClientTls {
     private final Endpoint endpoint;
     private final TlsClientOptions options;
     private final ServerCertCheck check;
+    private final boolean strict;
 
     public ClientTls(TlsClientOptions options, Endpoint endpoint) {
+        this(options, endpoint, false);
+    }
+
+    /** {@code strict}: offer a browser's ALPN (h2, http/1.1 on tls; h3 on quic) instead of alknet's. */
+    public ClientTls(TlsClientOptions options, Endpoint endpoint, boolean strict) {
+        this.strict = strict;
         this.endpoint = endpoint;
         this.options = options;
         this.check = new ServerCertCheck(options, endpoint.host());
@@ -43,18 +49,20 @@ public final class ClientTls {
         CompletableFuture<Void> done = new CompletableFuture<>();
         SslHandler ssl;
         try {
-            SslContext ctx = TlsContexts.client(check);
             String peer = sni() != null ? sni() : endpoint.host(); // the JDK sends no SNI for IP literals
-            ssl = ctx.newHandler(ch.alloc(), peer, endpoint.port());
+            ssl = strict ? new SslHandler(StrictTls.clientEngine(check, sni(), peer, endpoint.port()))
+                    : TlsContexts.client(check).newHandler(ch.alloc(), peer, endpoint.port());
         } catch (TransportException e) {
             return CompletableFuture.failedFuture(e);
         }
         ssl.setHandshakeTimeoutMillis(timeout.toMillis());
-        setSni(ssl.engine(), sni());
+        if (!strict) {
+            setSni(ssl.engine(), sni());
+        }
         ssl.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(new TransportException(describe(f.cause()), f.cause()));
-            } else if (!TlsContexts.ALPN.equals(ssl.applicationProtocol())) {
+            } else if (!expectedAlpn().equals(ssl.engine().getApplicationProtocol())) {
                 done.completeExceptionally(new TransportException(TlsErrors.ALPN_REFUSED));
             } else {
                 done.complete(null);
@@ -65,6 +73,16 @@ public final class ClientTls {
         // own context so the read is not counted as the user's.
         ch.pipeline().context(ssl).read();
         return done;
+    }
+
+    /** The ALPN the server must pick: ours, or http/1.1 from a strict server. */
+    private String expectedAlpn() {
+        return strict ? TlsContexts.HTTP11 : TlsContexts.ALPN;
+    }
+
+    /** The ALPN a QUIC server must pick. */
+    public String expectedQuicAlpn() {
+        return strict ? TlsContexts.H3 : TlsContexts.ALPN;
     }
 
     /** Sets SNI explicitly: the JDK itself leaves it out for dot-less names such as "localhost". */
@@ -83,7 +101,7 @@ public final class ClientTls {
 
     /** A BoringSSL context for a QUIC dial with this certificate check. */
     public QuicSslContext quicContext() throws TransportException {
-        return TlsContexts.quicClient(check);
+        return TlsContexts.quicClient(check, strict);
     }
 
     /** Why the certificate check refused the server's certificate, or null if it did not. */

@@ -23,9 +23,13 @@ public final class TlsContexts {
     /** The one application protocol both tls and quic speak. */
     public static final String ALPN = "alknet-ssh";
     public static final String TLS13 = "TLSv1.3";
-    static final String TLS12 = "TLSv1.2";
+    public static final String TLS12 = "TLSv1.2";
     /** The ALPN a stealth listener also accepts, so that browsers and probes see a web server. */
     public static final String HTTP11 = "http/1.1";
+    /** What a browser offers first; a strict client offers it too (and the server never picks it). */
+    public static final String H2 = "h2";
+    /** The ALPN of a strict QUIC listener and its clients: HTTP/3's, so the handshake does not name alknet. */
+    public static final String H3 = "h3";
 
     private TlsContexts() {
     }
@@ -46,14 +50,14 @@ public final class TlsContexts {
      * Our own clients keep TLS 1.3 and {@value #ALPN}.
      */
     public static SslContext server(TlsKeyMaterial km, boolean stealth) throws TransportException {
+        String[] offered = stealth ? new String[] {ALPN, HTTP11} : new String[] {ALPN};
         try {
             return SslContextBuilder.forServer(km.key(), km.chain())
                     .sslProvider(SslProvider.JDK)
                     .protocols(stealth ? new String[] {TLS13, TLS12} : new String[] {TLS13})
                     .clientAuth(ClientAuth.NONE)
-                    .applicationProtocolConfig(stealth ? new ApplicationProtocolConfig(Protocol.ALPN,
-                            SelectorFailureBehavior.FATAL_ALERT, SelectedListenerFailureBehavior.FATAL_ALERT,
-                            ALPN, HTTP11) : alpn())
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
+                            SelectorFailureBehavior.FATAL_ALERT, SelectedListenerFailureBehavior.FATAL_ALERT, offered))
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new TransportException("cannot set up TLS with this certificate: " + e.getMessage(), e);
@@ -76,9 +80,14 @@ public final class TlsContexts {
     }
 
     public static QuicSslContext quicServer(TlsKeyMaterial km) throws TransportException {
+        return quicServer(km, false);
+    }
+
+    /** {@code strict}: ALPN {@value #H3} instead of {@value #ALPN}. */
+    public static QuicSslContext quicServer(TlsKeyMaterial km, boolean strict) throws TransportException {
         try {
             return QuicSslContextBuilder.forServer(km.key(), null, km.chainArray())
-                    .applicationProtocols(ALPN)
+                    .applicationProtocols(strict ? H3 : ALPN)
                     .clientAuth(ClientAuth.NONE)
                     .earlyData(false)
                     .build();
@@ -87,12 +96,12 @@ public final class TlsContexts {
         }
     }
 
-    static QuicSslContext quicClient(X509TrustManager check) throws TransportException {
+    static QuicSslContext quicClient(X509TrustManager check, boolean strict) throws TransportException {
         try {
             return QuicSslContextBuilder.forClient()
                     .trustManager(check)
                     .endpointIdentificationAlgorithm(null)
-                    .applicationProtocols(ALPN)
+                    .applicationProtocols(strict ? H3 : ALPN)
                     .earlyData(false)
                     .build();
         } catch (RuntimeException e) {

@@ -50,17 +50,19 @@ public final class TlsTransport implements Transport {
 
     @Override
     public CompletableFuture<Channel> connect(Endpoint endpoint) {
-        ClientTls tls = new ClientTls(settings.tlsClient(), endpoint);
+        ClientTls tls = new ClientTls(settings.tlsClient(), endpoint, settings.strict());
         return dialer.dial(endpoint, ch -> tls.handshake(ch, settings.connectTimeout()));
     }
 
     @Override
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
         Duration stealth = settings.stealthTimeout();
-        SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null);
+        boolean strict = stealth != null && settings.strict();
+        SslContext ctx = strict ? null : TlsContexts.server(serverIdentity(), stealth != null);
+        javax.net.ssl.SSLContext strictCtx = strict ? StrictTls.server(serverIdentity()) : null;
         if (stealth != null) {
             return TcpTransport.bind(endpoint, ch -> {
-                SslHandler tls = ctx.newHandler(ch.alloc());
+                SslHandler tls = strict ? new SslHandler(StrictTls.serverEngine(strictCtx)) : ctx.newHandler(ch.alloc());
                 tls.setHandshakeTimeoutMillis(stealth.toMillis());
                 ch.pipeline()
                         .addLast(new PlaintextSniff(acceptor, stealth))

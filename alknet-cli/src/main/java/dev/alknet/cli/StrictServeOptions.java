@@ -1,0 +1,51 @@
+package dev.alknet.cli;
+
+import dev.alknet.core.config.AlknetHome;
+import dev.alknet.core.config.ServerAddress;
+import dev.alknet.transport.stealth.StealthKey;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code alknet serve}'s part of {@code --stealth=strict}: where the key lives, and the share strings. */
+final class StrictServeOptions {
+
+    @Option(names = "--stealth-key", paramLabel = "FILE",
+            description = "Stealth strict: the server's secret (default: <home>/stealth_key, made on first start).")
+    Path keyFile;
+
+    /** Loads (or makes) the key and says where it is. */
+    StealthKey key(AlknetHome home) throws IOException {
+        Path file = keyFile != null ? keyFile : home.file(StealthKey.FILE);
+        StealthKey.Loaded loaded = keyFile != null ? new StealthKey.Loaded(StealthKey.load(file), false)
+                : StealthKey.loadOrCreate(file);
+        System.err.println((loaded.created() ? "created stealth key " : "stealth key ") + file
+                + " (strict: only clients that know it get SSH; stock ssh cannot)");
+        return loaded.key();
+    }
+
+    /** Prints one share string per listen address, with a host name clients can reach for wildcard binds. */
+    static void printShareLinks(List<ServerAddress> addresses, StealthKey key, String pin, String hostKey) {
+        for (ServerAddress a : addresses) {
+            String host = a.host();
+            if (host.isEmpty() || isWildcard(host)) {
+                host = Hostnames.local();
+            }
+            ShareLink link = new ShareLink(new ServerAddress(a.scheme(), ServerAddress.DEFAULT_USER, host, a.port()),
+                    key, pin, hostKey);
+            System.err.println("share: " + link.format());
+        }
+    }
+
+    private static boolean isWildcard(String host) {
+        try {
+            return InetAddress.getByName(host).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+}

@@ -1,0 +1,208 @@
+package dev.alknet.server.stealth;
+
+import dev.alknet.transport.stealth.SessionBinding;
+import dev.alknet.transport.stealth.StrictProof;
+import dev.alknet.transport.stealth.StrictVerifier;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The strict stealth decision (docs/adr/0014): SSH only for a peer whose first bytes are a request head
+ * {@code GET /<proof> HTTP/1.1 ... \r\n\r\n} with a proof the {@link StrictVerifier} accepts; the head is
+ * consumed and SSH gets what follows. Everything else — an SSH banner, a replayed proof, a wrong key, any
+ * other request — goes to the web front with every byte read, as soon as it cannot be a proof any more;
+ * there a proof-shaped path is just a missing page. Silence (or a proof-shaped head that never ends) until
+ * the deadline is closed without a byte, as nginx does at its header timeout.
+ *
+ * <p>Same reading discipline as {@link FirstBytesGate}: autoRead is off, one buffer at a time.
+ */
+final class StrictProofGate extends ChannelInboundHandlerAdapter {
+
+    private static final byte[] PREFIX = "GET /".getBytes(StandardCharsets.US_ASCII);
+    private static final String VERSION = " HTTP/1.1";
+    private static final int LINE = PREFIX.length + StrictProof.TEXT + VERSION.length();
+    /** nginx's client_header_buffer_size: a proof head is far smaller. */
+    private static final int MAX_HEAD = 1024;
+
+    private final StrictVerifier verifier;
+    private final String scheme;
+    private final Consumer<Channel> ssh;
+    private final Supplier<ChannelHandler> web;
+    private final long deadline;
+    private ByteBuf held;
+    private ScheduledFuture<?> timer;
+    private boolean decided;
+    private boolean accepted;
+    private boolean attaching;
+
+    StrictProofGate(StrictVerifier verifier, String scheme, Consumer<Channel> ssh, Supplier<ChannelHandler> web,
+            long deadline) {
+        this.verifier = verifier;
+        this.scheme = scheme;
+        this.ssh = ssh;
+        this.web = web;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        held = ctx.alloc().buffer(256);
+        timer = ctx.executor().schedule(() -> {
+            if (!decided) {
+                decided = true;
+                ctx.close();
+            }
+        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        timer.cancel(false);
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf b)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (decided && !attaching) {
+            b.release();
+            return;
+        }
+        held.writeBytes(b);
+        b.release();
+        if (!attaching) {
+            decide(ctx, false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!decided) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !decided) {
+            decide(ctx, true);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        decided = true;
+        ctx.fireChannelInactive();
+    }
+
+    private void decide(ChannelHandlerContext ctx, boolean ended) {
+        if (!accepted && !couldBeProof()) {
+            toWeb(ctx);
+            return;
+        }
+        if (!accepted && held.readableBytes() >= LINE) {
+            String token = held.toString(held.readerIndex() + PREFIX.length, StrictProof.TEXT, StandardCharsets.US_ASCII);
+            // a valid token is used up here: whatever follows, it cannot be replayed
+            if (!verifier.accept(token, scheme, SessionBinding.of(ctx.channel()))) {
+                toWeb(ctx);
+                return;
+            }
+            accepted = true;
+        }
+        if (accepted) {
+            int end = ByteBufUtil.indexOf(held, held.readerIndex(), held.writerIndex(), (byte) '\n');
+            while (end >= 0 && !endOfHead(end)) {
+                end = ByteBufUtil.indexOf(held, end + 1, held.writerIndex(), (byte) '\n');
+            }
+            if (end >= 0) {
+                held.readerIndex(end + 1);
+                toSsh(ctx);
+                return;
+            }
+        }
+        if (ended || held.readableBytes() > MAX_HEAD) {
+            toWeb(ctx); // an unfinished or oversized head is the web front's to answer, proof or not
+        }
+    }
+
+    /** Whether {@code \n} at {@code i} ends the head: it follows {@code \r\n} or {@code \n}. */
+    private boolean endOfHead(int i) {
+        int start = held.readerIndex();
+        return i - 1 >= start && held.getByte(i - 1) == '\n'
+                || i - 2 >= start && held.getByte(i - 1) == '\r' && held.getByte(i - 2) == '\n';
+    }
+
+    /** Whether what was read so far still has the shape of a proof's request line. */
+    private boolean couldBeProof() {
+        int n = Math.min(held.readableBytes(), LINE);
+        int r = held.readerIndex();
+        for (int i = 0; i < n; i++) {
+            byte c = held.getByte(r + i);
+            boolean ok;
+            if (i < PREFIX.length) {
+                ok = c == PREFIX[i];
+            } else if (i < PREFIX.length + StrictProof.TEXT) {
+                ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+            } else {
+                ok = c == VERSION.charAt(i - PREFIX.length - StrictProof.TEXT);
+            }
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void toSsh(ChannelHandlerContext ctx) {
+        decided = true;
+        timer.cancel(false);
+        attaching = true; // SSH may start reading at once: what arrives meanwhile joins the rest
+        ssh.accept(ctx.channel());
+        attaching = false;
+        if (!ctx.channel().isOpen() || ctx.isRemoved()) {
+            return;
+        }
+        ByteBuf rest = held;
+        held = null;
+        if (rest.isReadable()) {
+            ctx.fireChannelRead(rest);
+            ctx.fireChannelReadComplete();
+        } else {
+            rest.release();
+        }
+        ctx.pipeline().remove(this);
+    }
+
+    private void toWeb(ChannelHandlerContext ctx) {
+        decided = true;
+        timer.cancel(false);
+        ctx.pipeline().addAfter(ctx.name(), "alknet-stealth-web", web.get());
+        ByteBuf bytes = held;
+        held = null;
+        if (bytes.isReadable()) {
+            ctx.fireChannelRead(bytes);
+            ctx.fireChannelReadComplete();
+        } else {
+            bytes.release();
+        }
+        ctx.pipeline().remove(this);
+    }
+}

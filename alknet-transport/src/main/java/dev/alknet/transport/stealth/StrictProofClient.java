@@ -1,0 +1,160 @@
+package dev.alknet.transport.stealth;
+
+import dev.alknet.transport.ReadGate;
+import dev.alknet.transport.TransportException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Client side of {@code --stealth=strict} on a freshly connected stream (autoRead off, {@link ReadGate}
+ * last): sends the proof as an ordinary-looking request head, then waits for the server's first bytes. A
+ * server that took the proof starts SSH (its bytes are left for the SSH client, held by the read gate); a
+ * web answer ({@code HTTP/}) means the proof was refused: wrong key, or not a strict alknet server.
+ */
+public final class StrictProofClient extends ChannelInboundHandlerAdapter {
+
+    public static final String REFUSED = "stealth key refused: the server answered as a web server"
+            + " (wrong --stealth-key, or not an alknet --stealth=strict server)";
+    private static final byte[] HTTP = "HTTP/".getBytes(StandardCharsets.US_ASCII);
+    private static final String USER_AGENT =
+            "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CompletableFuture<Channel> done = new CompletableFuture<>();
+    private final Duration timeout;
+    private ByteBuf held;
+    private ScheduledFuture<?> timer;
+
+    private StrictProofClient(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /** The request head carrying a fresh proof for {@code stream}. */
+    public static String head(StealthKey key, String scheme, String host, Channel stream) {
+        byte[] nonce = new byte[StrictProof.NONCE];
+        RANDOM.nextBytes(nonce);
+        String token = StrictProof.token(key, scheme, SessionBinding.of(stream), System.currentTimeMillis() / 1000,
+                nonce);
+        return "GET /" + token + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + USER_AGENT
+                + "\r\nAccept: */*\r\nAccept-Language: en-US,en;q=0.5\r\n\r\n";
+    }
+
+    /**
+     * Proves knowledge of {@code key} on {@code stream}; completes with the stream once the server answered
+     * with something else than a web page, fails with a one-line {@link TransportException} otherwise.
+     */
+    public static CompletableFuture<Channel> prove(Channel stream, StealthKey key, String scheme, String host,
+            Duration timeout) {
+        StrictProofClient h = new StrictProofClient(timeout);
+        stream.eventLoop().execute(() -> {
+            io.netty.channel.ChannelHandlerContext gate = stream.pipeline().context(ReadGate.class);
+            if (gate == null || !stream.isActive()) {
+                h.done.completeExceptionally(new TransportException("connection closed before the stealth proof"));
+                return;
+            }
+            try {
+                String head = head(key, scheme, host, stream);
+                stream.pipeline().addBefore(gate.name(), "alknet-strict-proof", h);
+                stream.writeAndFlush(Unpooled.copiedBuffer(head, StandardCharsets.US_ASCII));
+                stream.pipeline().context(h).read();
+            } catch (RuntimeException e) {
+                h.done.completeExceptionally(new TransportException("cannot send the stealth proof: " + e, e));
+            }
+        });
+        return h.done;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        held = ctx.alloc().buffer(64);
+        timer = ctx.executor().schedule(() -> fail(ctx, "no answer to the stealth proof within "
+                + timeout.toSeconds() + " s"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        timer.cancel(false);
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (done.isDone() || !(msg instanceof ByteBuf b)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        held.writeBytes(b);
+        b.release();
+        int n = Math.min(held.readableBytes(), HTTP.length);
+        for (int i = 0; i < n; i++) {
+            if (held.getByte(held.readerIndex() + i) != HTTP[i]) {
+                pass(ctx);
+                return;
+            }
+        }
+        if (n == HTTP.length) {
+            fail(ctx, REFUSED);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!done.isDone()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !done.isDone()) {
+            fail(ctx, held.isReadable() ? REFUSED : "server closed the connection after the stealth proof");
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(ctx, held != null && held.isReadable() ? REFUSED : "server closed the connection after the stealth proof");
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!done.isDone()) {
+            fail(ctx, "stealth proof failed: " + cause.getMessage());
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    /** The server started something else than a web answer: SSH. Its bytes go on to the read gate. */
+    private void pass(ChannelHandlerContext ctx) {
+        timer.cancel(false);
+        ByteBuf bytes = held;
+        held = null;
+        ctx.fireChannelRead(bytes);
+        ctx.fireChannelReadComplete();
+        ctx.pipeline().remove(this);
+        done.complete(ctx.channel());
+    }
+
+    private void fail(ChannelHandlerContext ctx, String why) {
+        if (done.completeExceptionally(new TransportException(why))) {
+            ctx.close();
+        }
+    }
+}
