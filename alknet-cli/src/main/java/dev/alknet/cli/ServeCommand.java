@@ -51,6 +51,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Close a session after this many unanswered asks (default: ${DEFAULT-VALUE}).")
     int clientAliveCount;
 
+    @Option(names = "--resume-grace", paramLabel = "DURATION", defaultValue = "60s",
+            description = "How long a session whose carrier broke waits for its alknet client to resume it "
+                    + "(open streams survive the drop); 0 turns resumable carriers off (default: ${DEFAULT-VALUE})")
+    Duration resumeGrace;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "2s",
             description = "On SIGTERM/SIGINT, how long open streams may take to finish before they are closed "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -109,7 +114,8 @@ final class ServeCommand implements Callable<Integer> {
                 a -> Transports.create(a.scheme(), listenerSettings), maxAuthAttempts)
                 .withAllowRemoteBind(allowRemoteBind)
                 .withClientAlive(clientAliveInterval, clientAliveCount)
-                .withStealth(stealthOptions);
+                .withStealth(stealthOptions)
+                .withResumeGrace(resumeGrace);
         ShutdownSignal signal = new ShutdownSignal();
         try (AlknetServer server = AlknetServer.start(options)) {
             String why = signal.received().join();

@@ -16,6 +16,10 @@ import dev.alknet.transport.StreamAcceptor;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportListener;
+import dev.alknet.transport.resume.ResumableStream;
+import dev.alknet.transport.resume.ResumeRegistry;
+import dev.alknet.transport.resume.ServerSniffer;
+import dev.alknet.core.resume.ResumeTokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -43,9 +47,13 @@ public final class AlknetServer implements AutoCloseable {
     private final ServerForwardingFilter forwarding;
     private final OpenChannels channels;
     private final RemoteListeners remoteListeners;
+    private final ResumeRegistry resumes;
+    private final Duration resumeGrace;
 
     private AlknetServer(TransportSshServer sshd, ServerForwardingFilter forwarding, OpenChannels channels,
-            RemoteListeners remoteListeners) {
+            RemoteListeners remoteListeners, ResumeRegistry resumes, Duration resumeGrace) {
+        this.resumes = resumes;
+        this.resumeGrace = resumeGrace;
         this.sshd = sshd;
         this.forwarding = forwarding;
         this.channels = channels;
@@ -78,6 +86,12 @@ public final class AlknetServer implements AutoCloseable {
         sshd.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(options.authorizedKeys()));
         ServerForwardingFilter forwarding = new ServerForwardingFilter(options.allowRemoteBind());
         ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding);
+        ResumeRegistry resumes = new ResumeRegistry();
+        if (!options.resumeGrace().isZero()) {
+            var global = new ArrayList<>(sshd.getGlobalRequestHandlers());
+            global.add(new ResumeTokens.Handler(resumes));
+            sshd.setGlobalRequestHandlers(global);
+        }
         new UdpChannelFactory().installOn(sshd); // SOCKS UDP ASSOCIATE, docs/adr/0008
         ClientAliveChecker.install(sshd, options.clientAliveInterval(), options.clientAliveMax());
         OpenChannels channels = new OpenChannels();
@@ -87,7 +101,8 @@ public final class AlknetServer implements AutoCloseable {
         sshd.addSessionListener(remoteListeners);
         sshd.startUnbound();
 
-        AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners);
+        AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners, resumes,
+                options.resumeGrace());
         try {
             if (options.stealth().enabled()) {
                 server.stealth = new StealthFront(options.stealth());
@@ -111,6 +126,12 @@ public final class AlknetServer implements AutoCloseable {
                 stream.close();
             }
         };
+        if (!resumeGrace.isZero()) {
+            // An alknet client's first line may offer a resumable carrier or resume one (docs/adr/0011).
+            Consumer<Channel> plain = ssh;
+            ssh = stream -> stream.pipeline().addLast(ServerSniffer.NAME, new ServerSniffer(resumes,
+                    () -> new ResumableStream(ResumableStream.Settings.defaults(resumeGrace)), plain));
+        }
         // Stealth: SSH is attached only once the peer's first bytes were SSH-2.0-; the rest meets a web server.
         StreamAcceptor acceptor = stealth == null ? ssh::accept : stealth.acceptor(address.scheme(), ssh);
         TransportListener l = transport.listen(address.endpoint(), acceptor);
@@ -126,6 +147,11 @@ public final class AlknetServer implements AutoCloseable {
 
     public List<TransportListener> listeners() {
         return List.copyOf(listeners);
+    }
+
+    /** Sessions that hold a resume token (attached or waiting for their client to resume them). */
+    public int resumableSessions() {
+        return resumes.size();
     }
 
     public int sessionCount() {

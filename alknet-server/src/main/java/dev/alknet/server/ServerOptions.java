@@ -18,12 +18,21 @@ import java.util.function.Function;
  * @param clientAliveInterval how often a client is asked whether it is alive; zero turns the check off
  * @param clientAliveMax      unanswered asks in a row after which the session is closed
  * @param stealth             stealth mode (web front for non-SSH peers), {@link StealthOptions#OFF} by default
+ * @param resumeGrace         how long a session whose carrier broke waits for its client to resume it
+ *                            (docs/adr/0011); zero turns resumable carriers off
  */
 public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
         Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
-        boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth) {
+        boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth,
+        Duration resumeGrace) {
+
+    public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(60);
 
     public ServerOptions {
+        Objects.requireNonNull(resumeGrace, "resumeGrace");
+        if (resumeGrace.isNegative()) {
+            throw new IllegalArgumentException("resume grace: " + resumeGrace + " (expected: >= 0)");
+        }
         Objects.requireNonNull(hostKey, "hostKey");
         Objects.requireNonNull(authorizedKeys, "authorizedKeys");
         Objects.requireNonNull(clientAliveInterval, "clientAliveInterval");
@@ -40,6 +49,13 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
         }
     }
 
+    public ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
+            Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
+            boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth) {
+        this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind, clientAliveInterval,
+                clientAliveMax, stealth, DEFAULT_RESUME_GRACE);
+    }
+
     /** Loopback-only remote forwards and the default client-alive check. */
     public ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts) {
@@ -49,16 +65,21 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
 
     public ServerOptions withAllowRemoteBind(boolean allow) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allow,
-                clientAliveInterval, clientAliveMax, stealth);
+                clientAliveInterval, clientAliveMax, stealth, resumeGrace);
     }
 
     public ServerOptions withClientAlive(Duration interval, int max) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                interval, max, stealth);
+                interval, max, stealth, resumeGrace);
     }
 
     public ServerOptions withStealth(StealthOptions s) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, s);
+                clientAliveInterval, clientAliveMax, s, resumeGrace);
+    }
+
+    public ServerOptions withResumeGrace(Duration grace) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
+                clientAliveInterval, clientAliveMax, stealth, grace);
     }
 }
