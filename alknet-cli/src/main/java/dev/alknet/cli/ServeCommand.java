@@ -66,6 +66,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Close a session after this many unanswered asks (default: ${DEFAULT-VALUE}).")
     int clientAliveCount;
 
+    @Option(names = "--resume-grace", paramLabel = "DURATION", defaultValue = "60s",
+            description = "How long a session whose carrier broke waits for its alknet client to resume it "
+                    + "(open streams survive the drop); 0 turns resumable carriers off (default: ${DEFAULT-VALUE})")
+    Duration resumeGrace;
+
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "2s",
             description = "On SIGTERM/SIGINT, how long open streams may take to finish before they are closed "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -136,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withAllowRemoteBind(allowRemoteBind)
                 .withClientAlive(clientAliveInterval, clientAliveCount)
                 .withStealth(stealthOptions)
-                .withAccess(access);
+                .withAccess(access)
+                .withResumeGrace(resumeGrace);
         ShutdownSignal signal = new ShutdownSignal();
         try (MetricsOptions.Exporter exporter = metrics.start("server");
                 AlknetServer server = AlknetServer.start(options)) {

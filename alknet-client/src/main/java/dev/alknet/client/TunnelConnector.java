@@ -3,6 +3,7 @@ package dev.alknet.client;
 import dev.alknet.core.config.SshDefaults;
 import dev.alknet.core.hostkeys.KnownHostsVerifier;
 import dev.alknet.core.keys.KeyFiles;
+import dev.alknet.core.resume.ResumeTokens;
 import dev.alknet.core.ssh.TransportSshClient;
 import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.TransportException;
@@ -24,6 +25,9 @@ import org.apache.sshd.core.CoreModuleProperties;
 /** Makes one authenticated SSH session to the server per call; owns the MINA client. */
 public final class TunnelConnector implements SessionConnector {
 
+    /** Offer a carrier that survives drops (docs/adr/0011); -Dalknet.resume=false turns it off. */
+    private static final boolean RESUMABLE = Boolean.parseBoolean(System.getProperty("alknet.resume", "true"));
+
     private final ClientOptions options;
     private final SshClient client;
     private final KnownHostsVerifier verifier;
@@ -31,7 +35,7 @@ public final class TunnelConnector implements SessionConnector {
     public TunnelConnector(ClientOptions options) {
         this.options = options;
         TransportSshClient c = (TransportSshClient) ClientBuilder.builder()
-                .factory(() -> new TransportSshClient(options.transport()))
+                .factory(() -> new TransportSshClient(options.transport(), RESUMABLE))
                 .build();
         SshDefaults.apply(c);
         this.verifier = new KnownHostsVerifier(options.knownHosts(), options.hostKeyPolicy(), options.hostKeyPin());
@@ -40,7 +44,7 @@ public final class TunnelConnector implements SessionConnector {
         c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         c.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        CoreModuleProperties.CLIENT_IDENTIFICATION.set(c, SshDefaults.IDENTIFICATION);
+        CoreModuleProperties.CLIENT_IDENTIFICATION.set(c, TransportSshClient.identification(RESUMABLE));
         if (options.heartbeat() != null && !options.heartbeat().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, options.heartbeat());
             CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, options.heartbeatMisses());
@@ -69,6 +73,7 @@ public final class TunnelConnector implements SessionConnector {
                     null, null).verify(timeout.plusSeconds(1)).getSession();
             session.addPublicKeyIdentity(options.identity());
             session.auth().verify(timeout);
+            ResumeTokens.fetch(session, timeout);
             return session;
         } catch (IOException | RuntimeException e) {
             ConnectFailure failure = explain(session, e);

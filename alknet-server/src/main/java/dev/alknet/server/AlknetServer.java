@@ -26,6 +26,10 @@ import dev.alknet.transport.StreamAddresses;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportListener;
+import dev.alknet.transport.resume.ResumableStream;
+import dev.alknet.transport.resume.ResumeRegistry;
+import dev.alknet.transport.resume.ServerSniffer;
+import dev.alknet.core.resume.ResumeTokens;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,9 +59,14 @@ public final class AlknetServer implements AutoCloseable {
     private final OpenChannels channels;
     private final RemoteListeners remoteListeners;
     private final ConnectionsPerAddress perAddress;
+    private final ResumeRegistry resumes;
+    private final Duration resumeGrace;
 
     private AlknetServer(TransportSshServer sshd, ServerForwardingFilter forwarding, OpenChannels channels,
-            RemoteListeners remoteListeners, ConnectionsPerAddress perAddress) {
+            RemoteListeners remoteListeners, ConnectionsPerAddress perAddress, ResumeRegistry resumes,
+            Duration resumeGrace) {
+        this.resumes = resumes;
+        this.resumeGrace = resumeGrace;
         this.sshd = sshd;
         this.perAddress = perAddress;
         this.forwarding = forwarding;
@@ -106,6 +115,12 @@ public final class AlknetServer implements AutoCloseable {
         sshd.setPublickeyAuthenticator(CountingAuthenticator.counting(new KeyAuthenticator(options.authorizedKeys()).load()));
         ServerForwardingFilter forwarding = new ServerForwardingFilter(options.allowRemoteBind());
         ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding);
+        ResumeRegistry resumes = new ResumeRegistry();
+        if (!options.resumeGrace().isZero()) {
+            var global = new ArrayList<>(sshd.getGlobalRequestHandlers());
+            global.add(new ResumeTokens.Handler(resumes));
+            sshd.setGlobalRequestHandlers(global);
+        }
         if (access.outboundProxy() == null) {
             // SOCKS UDP ASSOCIATE, docs/adr/0008
             new UdpChannelFactory(ExecutorHostResolver.shared(), destinations(access)).installOn(sshd);
@@ -125,7 +140,7 @@ public final class AlknetServer implements AutoCloseable {
         sshd.startUnbound();
 
         AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners,
-                new ConnectionsPerAddress(access.maxConnsPerIp()));
+                new ConnectionsPerAddress(access.maxConnsPerIp()), resumes, options.resumeGrace());
         try {
             if (options.stealth().enabled()) {
                 server.stealth = new StealthFront(options.stealth());
@@ -156,6 +171,12 @@ public final class AlknetServer implements AutoCloseable {
                 stream.close();
             }
         };
+        if (!resumeGrace.isZero()) {
+            // An alknet client's first line may offer a resumable carrier or resume one (docs/adr/0011).
+            Consumer<Channel> plain = ssh;
+            ssh = stream -> stream.pipeline().addLast(ServerSniffer.NAME, new ServerSniffer(resumes,
+                    () -> new ResumableStream(ResumableStream.Settings.defaults(resumeGrace)), plain));
+        }
         // Stealth: SSH is attached only once the peer's first bytes were SSH-2.0-; the rest meets a web server.
         StreamAcceptor acceptor = stealth == null ? ssh::accept : stealth.acceptor(address.scheme(), ssh);
         TransportListener l = transport.listen(address.endpoint(), acceptor);
@@ -171,6 +192,11 @@ public final class AlknetServer implements AutoCloseable {
 
     public List<TransportListener> listeners() {
         return List.copyOf(listeners);
+    }
+
+    /** Sessions that hold a resume token (attached or waiting for their client to resume them). */
+    public int resumableSessions() {
+        return resumes.size();
     }
 
     public int sessionCount() {

@@ -19,13 +19,21 @@ import java.util.function.Function;
  * @param clientAliveMax      unanswered asks in a row after which the session is closed
  * @param stealth             stealth mode (web front for non-SSH peers), {@link StealthOptions#OFF} by default
  * @param access              destination policy, outbound proxy and limits; {@link AccessOptions#UNRESTRICTED} by default
+ * @param resumeGrace         how long a session whose carrier broke waits for its client to resume it
+ *                            (docs/adr/0011); zero turns resumable carriers off
  */
 public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
         Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
         boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth,
-        AccessOptions access) {
+        AccessOptions access, Duration resumeGrace) {
+
+    public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(60);
 
     public ServerOptions {
+        Objects.requireNonNull(resumeGrace, "resumeGrace");
+        if (resumeGrace.isNegative()) {
+            throw new IllegalArgumentException("resume grace: " + resumeGrace + " (expected: >= 0)");
+        }
         Objects.requireNonNull(hostKey, "hostKey");
         Objects.requireNonNull(authorizedKeys, "authorizedKeys");
         Objects.requireNonNull(clientAliveInterval, "clientAliveInterval");
@@ -43,31 +51,43 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
         }
     }
 
+    public ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
+            Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
+            boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth) {
+        this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind, clientAliveInterval,
+                clientAliveMax, stealth, AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE);
+    }
+
     /** Loopback-only remote forwards and the default client-alive check. */
     public ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts) {
         this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, false,
                 ClientAliveChecker.DEFAULT_INTERVAL, ClientAliveChecker.DEFAULT_MAX_UNANSWERED, StealthOptions.OFF,
-                AccessOptions.UNRESTRICTED);
+                AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE);
     }
 
     public ServerOptions withAllowRemoteBind(boolean allow) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allow,
-                clientAliveInterval, clientAliveMax, stealth, access);
+                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace);
     }
 
     public ServerOptions withClientAlive(Duration interval, int max) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                interval, max, stealth, access);
+                interval, max, stealth, access, resumeGrace);
     }
 
     public ServerOptions withStealth(StealthOptions s) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, s, access);
+                clientAliveInterval, clientAliveMax, s, access, resumeGrace);
     }
 
     public ServerOptions withAccess(AccessOptions a) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, stealth, a);
+                clientAliveInterval, clientAliveMax, stealth, a, resumeGrace);
+    }
+
+    public ServerOptions withResumeGrace(Duration grace) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
+                clientAliveInterval, clientAliveMax, stealth, access, grace);
     }
 }

@@ -1,6 +1,7 @@
 package dev.alknet.core.bridge;
 
 import dev.alknet.transport.StreamAddresses;
+import dev.alknet.transport.resume.ResumeFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -48,7 +49,12 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
     private static final int READ_MAX = Integer.getInteger("alknet.bridge.readMax", 256 * 1024);
 
     private final long id = IDS.incrementAndGet();
-    private final Channel channel;
+    /** The carrier; replaced when a resumable stream moves to a new one (docs/adr/0011). */
+    private volatile Channel channel;
+    /** True while a resumable stream has no carrier: writes wait in {@link #outbound}. */
+    private volatile boolean parked;
+    private volatile boolean readSuspended;
+    private volatile Runnable closeHook;
     private final IoHandler handler;
     private final BridgeIoService service;
     private final SocketAddress acceptanceAddress;
@@ -73,12 +79,7 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
     public static ChannelIoSession attach(Channel stream, IoHandler handler, BridgeIoService service,
             SocketAddress acceptanceAddress) throws Exception {
         ChannelIoSession session = new ChannelIoSession(stream, handler, service, acceptanceAddress);
-        stream.pipeline().addLast("ssh", session.new Inbound());
-        if (READ_MAX > 0) {
-            // Netty's default grows its read buffer to 64 KiB at most: bigger reads hand MINA several packets at once.
-            stream.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
-                    new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, Math.max(64 * 1024, READ_MAX)));
-        }
+        session.plugInto(stream);
         service.register(session);
         try {
             handler.sessionCreated(session);
@@ -90,14 +91,43 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
         return session;
     }
 
+    private void plugInto(Channel stream) {
+        stream.pipeline().addLast("ssh", new Inbound());
+        if (READ_MAX > 0) {
+            // Netty's default grows its read buffer to 64 KiB at most: bigger reads hand MINA several packets at once.
+            stream.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+                    new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, Math.max(64 * 1024, READ_MAX)));
+        }
+    }
+
     public Channel channel() {
         return channel;
+    }
+
+    /** The carrier is gone but the stream may resume: hold writes, keep the session. */
+    public void park() {
+        parked = true;
+    }
+
+    /** Goes on over {@code carrier} (whose pipeline already frames the stream): reads resume, held writes go. */
+    public void unpark(Channel carrier) {
+        channel = carrier;
+        plugInto(carrier);
+        parked = false;
+        carrier.config().setAutoRead(!readSuspended);
+        drainScheduled.set(true);
+        carrier.eventLoop().execute(drain);
+    }
+
+    /** Runs once when the session is closed (frees what a resumable stream holds). */
+    public void onClose(Runnable hook) {
+        closeHook = hook;
     }
 
     @Override
     public IoWriteFuture writeBuffer(Buffer buffer) throws IOException {
         ChannelWriteFuture future = new ChannelWriteFuture(this);
-        if (isClosing() || !channel.isOpen()) {
+        if (isClosing() || (!parked && !channel.isOpen())) {
             future.complete(new IOException("transport closed: " + channel));
             return future;
         }
@@ -123,7 +153,16 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
     }
 
     private void drain() {
+        Channel channel = this.channel;
+        if (!channel.eventLoop().inEventLoop()) {
+            // the carrier changed since this drain was scheduled: keep every write on one loop, in order
+            channel.eventLoop().execute(drain);
+            return;
+        }
         drainScheduled.set(false);
+        if (parked) {
+            return;
+        }
         boolean wrote = false;
         Object item;
         while ((item = outbound.poll()) != null) {
@@ -131,7 +170,9 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
                 ChannelFuture last = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
                 wrote = false;
                 last.addListener(f -> {
-                    if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+                    if (channel.pipeline().get(ResumeFraming.NAME) != null) {
+                        channel.close(); // a framed carrier's EOF means "lost": the CLOSE record says "ended"
+                    } else if (channel instanceof DuplexChannel duplex && channel.isActive()) {
                         duplex.shutdownOutput();
                     }
                 });
@@ -148,11 +189,13 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
 
     @Override
     public void suspendRead() {
+        readSuspended = true;
         channel.config().setAutoRead(false);
     }
 
     @Override
     public void resumeRead() {
+        readSuspended = false;
         channel.config().setAutoRead(true);
     }
 
@@ -189,6 +232,10 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
     private void notifyClosed() {
         if (closedNotified.compareAndSet(false, true)) {
             service.unregister(this);
+            Runnable hook = closeHook;
+            if (hook != null) {
+                hook.run();
+            }
             try {
                 handler.sessionClosed(this);
             } catch (Exception e) {

@@ -2,6 +2,11 @@ package dev.alknet.core.bridge;
 
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.Transport;
+import dev.alknet.core.resume.ResumeLink;
+import dev.alknet.transport.resume.ClientNegotiation;
+import dev.alknet.transport.resume.ResumableStream;
+import dev.alknet.transport.resume.ResumeDialer;
+import java.time.Duration;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.apache.sshd.common.AttributeRepository;
@@ -16,12 +21,19 @@ import org.apache.sshd.common.io.IoHandler;
  */
 public final class TransportIoConnector extends BridgeIoService implements IoConnector {
 
+    /** How long the client keeps trying to resume; the server's own grace decides in the end. */
+    private static final Duration CLIENT_GRACE = Duration.ofSeconds(Long.getLong("alknet.resume.clientGraceSeconds", 60));
+
     private final Transport transport;
     private final IoHandler handler;
 
-    public TransportIoConnector(Transport transport, IoHandler handler) {
+    private final boolean resumable;
+
+    /** @param resumable offer a resumable carrier (the client identification must carry the mark) */
+    public TransportIoConnector(Transport transport, IoHandler handler, boolean resumable) {
         this.transport = transport;
         this.handler = handler;
+        this.resumable = resumable;
     }
 
     @Override
@@ -40,7 +52,15 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
                 return;
             }
             try {
-                future.setSession(ChannelIoSession.attach(stream, handler, this, null));
+                if (resumable) {
+                    ResumableStream rs = new ResumableStream(ResumableStream.Settings.defaults(CLIENT_GRACE));
+                    stream.attr(ResumableStream.ATTR).set(rs);
+                    stream.pipeline().addLast(ClientNegotiation.NAME, new ClientNegotiation(rs));
+                }
+                ChannelIoSession session = ChannelIoSession.attach(stream, handler, this, null);
+                ResumeLink.link(session, stream, rs -> () -> new ResumeDialer(rs, () -> transport.connect(endpoint))
+                        .start());
+                future.setSession(session);
             } catch (Exception e) {
                 stream.close();
                 future.setException(e);

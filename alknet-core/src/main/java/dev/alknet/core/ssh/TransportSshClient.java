@@ -1,7 +1,9 @@
 package dev.alknet.core.ssh;
 
 import dev.alknet.core.bridge.TransportIoConnector;
+import dev.alknet.core.config.SshDefaults;
 import dev.alknet.transport.Transport;
+import dev.alknet.transport.resume.ResumeHello;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.io.IoConnector;
 
@@ -10,12 +12,29 @@ public final class TransportSshClient extends SshClient {
 
     private final Transport transport;
 
+    private final boolean resumable;
+
     public TransportSshClient(Transport transport) {
+        this(transport, false);
+    }
+
+    /** @param resumable offer a resumable carrier (docs/adr/0011); set the identification with {@link #identification} */
+    public TransportSshClient(Transport transport, boolean resumable) {
         this.transport = transport;
+        this.resumable = resumable;
+    }
+
+    /** The client identification: the resume offer rides in its comment, which stock servers ignore. */
+    public static String identification(boolean resumable) {
+        return resumable ? SshDefaults.IDENTIFICATION + " " + ResumeHello.CLIENT_MARK : SshDefaults.IDENTIFICATION;
+    }
+
+    public boolean resumable() {
+        return resumable;
     }
 
     @Override
     protected IoConnector createConnector() {
-        return new TransportIoConnector(transport, getSessionFactory());
+        return new TransportIoConnector(transport, getSessionFactory(), resumable);
     }
 }

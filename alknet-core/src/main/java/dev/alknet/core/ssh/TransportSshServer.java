@@ -2,6 +2,7 @@ package dev.alknet.core.ssh;
 
 import dev.alknet.core.bridge.BridgeIoService;
 import dev.alknet.core.bridge.ChannelIoSession;
+import dev.alknet.core.resume.ResumeLink;
 import io.netty.channel.Channel;
 import org.apache.sshd.server.SshServer;
 
@@ -22,7 +23,10 @@ public final class TransportSshServer extends SshServer {
 
     /** Runs SSH on an accepted stream; the server's identification line goes out at once. */
     public ChannelIoSession attach(Channel stream) throws Exception {
-        return ChannelIoSession.attach(stream, getSessionFactory(), ioService, stream.localAddress());
+        ChannelIoSession session = ChannelIoSession.attach(stream, getSessionFactory(), ioService, stream.localAddress());
+        // a framed carrier (set up by ServerSniffer) waits for its client to resume it; nothing to dial
+        ResumeLink.link(session, stream, s -> () -> { });
+        return session;
     }
 
     public int sessionCount() {

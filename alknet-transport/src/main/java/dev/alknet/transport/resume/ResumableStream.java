@@ -1,0 +1,307 @@
+package dev.alknet.transport.resume;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logical byte stream that outlives its carriers: the sequence numbers of both directions, the replay
+ * buffer, writes waiting for room, and which carrier ({@link ResumeFraming}) carries it now. Every carrier
+ * calls in on its own event loop; carriers follow one another, so a monitor is enough.
+ */
+public final class ResumableStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResumableStream.class);
+    /** Where a stream is found on the first carrier's channel, for the layer above to link itself. */
+    public static final AttributeKey<ResumableStream> ATTR = AttributeKey.valueOf("alknet.resumable");
+
+    /** The layer above (the SSH bridge): stop writing while detached, go on over a new carrier. */
+    public interface Owner {
+        void carrierLost();
+
+        /** {@code carrier}'s pipeline has the framing handler; the owner adds its own handler after it. */
+        void resumedOn(Channel carrier);
+
+        /** No resume is coming (grace elapsed, peer refused): end the session. */
+        void resumeFailed(String why);
+    }
+
+    public record Settings(long replayBound, int ackEvery, Duration ackTimeout, Duration grace) {
+        public static Settings defaults(Duration grace) {
+            return new Settings(Long.getLong("alknet.resume.replayBound", 16L << 20),
+                    Integer.getInteger("alknet.resume.ackEvery", 256 << 10),
+                    Duration.ofSeconds(Long.getLong("alknet.resume.ackTimeoutSeconds", 20)), grace);
+        }
+    }
+
+    private record Pending(ByteBuf data, ChannelPromise promise) {
+    }
+
+    private final Settings settings;
+    private final ReplayBuffer out;
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private long received;
+    private long ackSent;
+    private long lastAckProgress = System.nanoTime();
+    private ResumeFraming current;
+    private long detachedAt;
+    private long detachments;
+    private volatile ResumeToken token;
+    private volatile Owner owner;
+    private volatile boolean ended;
+    private volatile Runnable onEnd;
+
+    public ResumableStream(Settings settings) {
+        this.settings = settings;
+        this.out = new ReplayBuffer(settings.replayBound());
+    }
+
+    void onEnd(Runnable r) {
+        onEnd = r;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public void owner(Owner o) {
+        this.owner = o;
+    }
+
+    /** Once both ends hold the token, a lost carrier is resumed instead of ending the stream. */
+    public void arm(ResumeToken t) {
+        this.token = t;
+    }
+
+    public ResumeToken token() {
+        return token;
+    }
+
+    public boolean armed() {
+        return token != null && !ended;
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    synchronized void firstCarrier(ResumeFraming f) {
+        current = f;
+    }
+
+    // ---- data path (on the current carrier's loop) ----
+
+    synchronized void write(ResumeFraming f, ChannelHandlerContext ctx, ByteBuf msg, ChannelPromise p) {
+        int n = msg.readableBytes();
+        if (n == 0) {
+            msg.release();
+            p.trySuccess();
+            return;
+        }
+        if (ended) {
+            msg.release();
+            p.tryFailure(new IOException("stream ended"));
+            return;
+        }
+        if (f != current || !waiting.isEmpty() || !out.hasRoomFor(n)) {
+            waiting.addLast(new Pending(msg, p));
+            return;
+        }
+        send(ctx, msg);
+        p.trySuccess();
+    }
+
+    private void send(ChannelHandlerContext ctx, ByteBuf msg) {
+        if (out.held() == 0) {
+            lastAckProgress = System.nanoTime();
+        }
+        out.add(msg);
+        ctx.write(Frames.dataHeader(ctx.alloc(), msg.readableBytes()), ctx.voidPromise());
+        // a failed write is a lost carrier, found out by channelInactive: the bytes are in the replay buffer
+        ctx.write(msg, ctx.newPromise());
+    }
+
+    private void pump(ChannelHandlerContext ctx) {
+        Pending p;
+        while ((p = waiting.peekFirst()) != null && out.hasRoomFor(p.data.readableBytes())) {
+            waiting.removeFirst();
+            send(ctx, p.data);
+            p.promise.trySuccess();
+        }
+    }
+
+    /** @return false if the peer acknowledged bytes never sent (the carrier is then dropped) */
+    synchronized boolean onAck(ResumeFraming f, ChannelHandlerContext ctx, long count) {
+        if (f != current) {
+            return true;
+        }
+        if (!out.ack(count)) {
+            return false;
+        }
+        lastAckProgress = System.nanoTime();
+        if (!waiting.isEmpty()) {
+            pump(ctx);
+            ctx.flush();
+        }
+        return true;
+    }
+
+    /** Counts received payload; true when an acknowledgement is due. */
+    synchronized boolean onData(int n) {
+        received += n;
+        return received - ackSent >= settings.ackEvery();
+    }
+
+    /** The count to acknowledge now, or -1 if nothing new arrived since the last one. */
+    synchronized long takeAck() {
+        if (received == ackSent) {
+            return -1;
+        }
+        ackSent = received;
+        return received;
+    }
+
+    /** Unacknowledged bytes and no progress for the ack time-out: the peer or the path is gone. */
+    synchronized boolean stalled(long now) {
+        return out.held() > 0 && now - lastAckProgress > settings.ackTimeout().toNanos();
+    }
+
+    synchronized long received() {
+        return received;
+    }
+
+    synchronized long replayHeld() {
+        return out.held();
+    }
+
+    // ---- carriers ----
+
+    boolean isCurrent(ResumeFraming f) {
+        synchronized (this) {
+            return f == current;
+        }
+    }
+
+    /** Called by a carrier that died; the owner parks and a resume may follow. */
+    void carrierLost(ResumeFraming f) {
+        long epoch;
+        synchronized (this) {
+            if (f != current || ended) {
+                return;
+            }
+            current = null;
+            detachedAt = System.nanoTime();
+            epoch = ++detachments;
+        }
+        f.context().executor().schedule(() -> {
+            synchronized (this) {
+                if (current != null || detachments != epoch) {
+                    return;
+                }
+            }
+            fail("no resume within " + settings.grace().toSeconds() + " s");
+        }, settings.grace().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        LOG.info("carrier lost; {} bytes unacknowledged, resuming within {} s", replayHeld(),
+                settings.grace().toSeconds());
+        Owner o = owner;
+        if (o != null) {
+            o.carrierLost();
+        }
+    }
+
+    /** Drops the current carrier (if any) without ending the stream; runs on that carrier's loop. */
+    void detachCurrent(Runnable then) {
+        ResumeFraming f;
+        synchronized (this) {
+            f = current;
+        }
+        if (f == null) {
+            then.run();
+            return;
+        }
+        f.abandon(() -> {
+            carrierLost(f);
+            then.run();
+        });
+    }
+
+    /**
+     * Makes {@code f} (already in its carrier's pipeline) the carrier and sends again what the peer lacks.
+     *
+     * @return false if the peer's count is impossible; the stream is then unusable
+     */
+    boolean attach(ResumeFraming f, ChannelHandlerContext ctx, long peerReceived) {
+        long replayed = 0;
+        long detachedNanos;
+        synchronized (this) {
+            if (ended || current != null) {
+                return false;
+            }
+            List<ByteBuf> replay = out.replayFrom(peerReceived);
+            if (replay == null) {
+                return false;
+            }
+            for (ByteBuf b : replay) {
+                replayed += b.readableBytes();
+                ctx.write(Frames.dataHeader(ctx.alloc(), b.readableBytes()), ctx.voidPromise());
+                ctx.write(b, ctx.newPromise());
+            }
+            current = f;
+            ackSent = received; // the peer learnt it from the handshake
+            lastAckProgress = System.nanoTime();
+            pump(ctx);
+            ctx.flush();
+            detachedNanos = System.nanoTime() - detachedAt;
+        }
+        ResumeStats.resumed(detachedNanos, replayed);
+        LOG.info("resumed after {} ms on {}; replayed {} bytes", detachedNanos / 1_000_000, ctx.channel(), replayed);
+        Owner o = owner;
+        if (o != null) {
+            o.resumedOn(ctx.channel());
+        }
+        return true;
+    }
+
+    /** The stream is over (closed on purpose, or no resume possible): frees the buffers. Idempotent. */
+    public void end() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            current = null;
+            out.release();
+            Pending p;
+            while ((p = waiting.pollFirst()) != null) {
+                p.data.release();
+                p.promise.tryFailure(new IOException("stream ended"));
+            }
+        }
+        Runnable r = onEnd;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** Ends the stream because no resume came in time, and tells the owner. */
+    void fail(String why) {
+        if (ended) {
+            return;
+        }
+        end();
+        ResumeStats.failed();
+        LOG.info("resume failed: {}", why);
+        Owner o = owner;
+        if (o != null) {
+            o.resumeFailed(why);
+        }
+    }
+}

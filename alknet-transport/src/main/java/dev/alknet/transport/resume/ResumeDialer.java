@@ -1,0 +1,141 @@
+package dev.alknet.transport.resume;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client side of a resume: dials new carriers (backing off 50 ms to 1 s) and sends the hello until the
+ * server takes it, refuses it, or the grace runs out (then the stream fails and the session ends).
+ */
+public final class ResumeDialer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResumeDialer.class);
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "alknet-resume-dialer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ResumableStream stream;
+    private final Supplier<CompletableFuture<Channel>> dial;
+
+    public ResumeDialer(ResumableStream stream, Supplier<CompletableFuture<Channel>> dial) {
+        this.stream = stream;
+        this.dial = dial;
+    }
+
+    public void start() {
+        attempt(0);
+    }
+
+    private void attempt(int n) {
+        if (stream.ended()) {
+            return;
+        }
+        dial.get().whenComplete((ch, failure) -> {
+            if (failure != null) {
+                LOG.debug("resume dial {} failed: {}", n, failure.toString());
+                retry(n);
+                return;
+            }
+            if (stream.ended()) {
+                ch.close();
+                return;
+            }
+            ch.pipeline().addLast("alknet-resume-hello", new Hello(n));
+            ch.config().setAutoRead(true);
+        });
+    }
+
+    private void retry(int n) {
+        if (!stream.ended()) {
+            long delay = Math.min(1000, 50L << Math.min(n, 5));
+            TIMER.schedule(() -> attempt(n + 1), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Sends the hello, reads the answer, then hands the carrier to the stream. */
+    private final class Hello extends ChannelInboundHandlerAdapter {
+        private final int attempt;
+        private ByteBuf in;
+        private boolean done;
+
+        Hello(int attempt) {
+            this.attempt = attempt;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            in = ctx.alloc().buffer(64);
+            ResumeToken token = stream.token();
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(
+                    ResumeHello.hello(token, token.nextCounter(), stream.received())));
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            in.release();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            in.writeBytes(b);
+            b.release();
+            if (LineReader.lineEnd(in) < 0) {
+                if (in.readableBytes() > ResumeHello.MAX_LINE) {
+                    ctx.close();
+                }
+                return;
+            }
+            done = true;
+            long peerReceived = ResumeHello.parseAnswer(LineReader.take(in));
+            if (peerReceived < 0) {
+                ResumeStats.refused();
+                ctx.close();
+                stream.fail("server refused the resume (session gone?)");
+                return;
+            }
+            ResumeFraming framing = new ResumeFraming(stream, false);
+            ctx.pipeline().addAfter(ctx.name(), ResumeFraming.NAME, framing);
+            ChannelHandlerContext fctx = ctx.pipeline().context(framing);
+            ByteBuf rest = in.readRetainedSlice(in.readableBytes());
+            ctx.pipeline().remove(this);
+            if (!stream.attach(framing, fctx, peerReceived)) {
+                rest.release();
+                ctx.close();
+                stream.fail("server's count does not match what we sent");
+                return;
+            }
+            if (rest.isReadable()) {
+                framing.channelRead(fctx, rest);
+                framing.channelReadComplete(fctx);
+            } else {
+                rest.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!done) {
+                retry(attempt);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("resume attempt {} failed", attempt, cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.alknet.transport.resume;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The framing of one carrier of a {@link ResumableStream}: outbound bytes become DATA records (kept for
+ * replay), inbound records become bytes again; acknowledgements go out every {@code ackEvery} bytes or
+ * {@link #TICK_MS}. While the stream is armed, the carrier's death (close, EOF, error, a peer that stopped
+ * acknowledging) is not passed on: the stream waits for a resume instead.
+ */
+public final class ResumeFraming extends ChannelDuplexHandler implements FrameReader.Sink {
+
+    public static final String NAME = "alknet-resume";
+    private static final Logger LOG = LoggerFactory.getLogger(ResumeFraming.class);
+    static final long TICK_MS = 50;
+
+    private final ResumableStream stream;
+    private final FrameReader reader = new FrameReader(this);
+    private boolean rawLineOut;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> ticker;
+    private boolean ackPending;
+    private Runnable afterAbandon;
+    private boolean abandoned;
+
+    /** @param rawLineOut pass the first outbound line (the server's SSH identification) unframed */
+    ResumeFraming(ResumableStream stream, boolean rawLineOut) {
+        this.stream = stream;
+        this.rawLineOut = rawLineOut;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ticker = ctx.executor().scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        ticker.cancel(false);
+    }
+
+    private void tick() {
+        if (!ctx.channel().isActive() || !stream.isCurrent(this)) {
+            return;
+        }
+        long ack = stream.takeAck();
+        if (ack >= 0) {
+            ctx.writeAndFlush(Frames.ack(ctx.alloc(), ack), ctx.voidPromise());
+        }
+        if (stream.armed() && stream.stalled(System.nanoTime())) {
+            LOG.info("peer stopped acknowledging for {} s on {}: dropping the carrier",
+                    stream.settings().ackTimeout().toSeconds(), ctx.channel());
+            abandon(null);
+        }
+    }
+
+    // ---- inbound ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf b) {
+            reader.read(b);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void data(ByteBuf slice) {
+        if (stream.onData(slice.readableBytes())) {
+            ackPending = true;
+        }
+        ctx.fireChannelRead(slice);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (ackPending) {
+            ackPending = false;
+            long ack = stream.takeAck();
+            if (ack >= 0) {
+                ctx.writeAndFlush(Frames.ack(ctx.alloc(), ack), ctx.voidPromise());
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void ack(long received) {
+        if (!stream.onAck(this, ctx, received)) {
+            corrupt("acknowledgement of bytes never sent: " + received);
+        }
+    }
+
+    @Override
+    public void close() {
+        // the peer ended the stream on purpose: no resume, the layer above sees the end of its input
+        stream.end();
+        ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        ctx.close();
+    }
+
+    @Override
+    public void corrupt(String why) {
+        stream.end();
+        ctx.fireExceptionCaught(new IOException("resumable carrier: " + why));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && stream.armed()) {
+            abandon(null); // the carrier's EOF is not the stream's: only a CLOSE record is
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Runnable then = afterAbandon;
+        afterAbandon = null;
+        if ((abandoned || stream.armed()) && !stream.ended()) {
+            stream.carrierLost(this);
+            if (then != null) {
+                then.run();
+            }
+            return;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (stream.armed()) {
+            LOG.debug("carrier failed: {}", ctx.channel(), cause);
+            abandon(null);
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    // ---- outbound ----
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof ByteBuf b)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        if (rawLineOut) {
+            int eol = b.indexOf(b.readerIndex(), b.writerIndex(), (byte) '\n');
+            if (eol < 0) {
+                ctx.write(b, promise);
+                return;
+            }
+            rawLineOut = false;
+            ctx.write(b.readRetainedSlice(eol + 1 - b.readerIndex()));
+        }
+        stream.write(this, ctx, b, promise);
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (!abandoned && stream.isCurrent(this)) {
+            stream.end();
+            ctx.writeAndFlush(Frames.close(ctx.alloc())).addListener(f -> ctx.close(promise));
+            return;
+        }
+        ctx.close(promise);
+    }
+
+    /** Closes the carrier without ending the stream; {@code then} runs once it is down (on its loop). */
+    void abandon(Runnable then) {
+        ctx.executor().execute(() -> {
+            abandoned = true;
+            if (ctx.channel().isActive()) {
+                afterAbandon = then;
+                ctx.close();
+            } else {
+                stream.carrierLost(this);
+                if (then != null) {
+                    then.run();
+                }
+            }
+        });
+    }
+
+    ChannelHandlerContext context() {
+        return ctx;
+    }
+}

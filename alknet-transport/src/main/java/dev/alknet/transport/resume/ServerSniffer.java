@@ -1,0 +1,184 @@
+package dev.alknet.transport.resume;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server side, on every accepted stream before SSH: reads the client's first line. A resume hello takes over
+ * its detached stream (or is refused, the stream untouched); an identification with
+ * {@link ResumeHello#CLIENT_MARK} gets the accept pre-version line and a framed carrier; anything else
+ * (stock OpenSSH: decided on its 9th byte) goes to SSH raw at once. A client that waits for the server to
+ * speak first gets the plain SSH server after {@code SILENT_MS}.
+ */
+public final class ServerSniffer extends ChannelInboundHandlerAdapter {
+
+    public static final String NAME = "alknet-resume-sniff";
+    private static final Logger LOG = LoggerFactory.getLogger(ServerSniffer.class);
+    private static final long SILENT_MS = Long.getLong("alknet.resume.silentClientMs", 500);
+
+    private final ResumeRegistry registry;
+    private final Supplier<ResumableStream> newStream;
+    private final Consumer<Channel> ssh;
+    private ByteBuf held;
+    private ScheduledFuture<?> timer;
+    private boolean decided;
+
+    /** @param ssh attaches SSH to the stream (adds its handler last, starts reading) */
+    public ServerSniffer(ResumeRegistry registry, Supplier<ResumableStream> newStream, Consumer<Channel> ssh) {
+        this.registry = registry;
+        this.newStream = newStream;
+        this.ssh = ssh;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        held = ctx.alloc().buffer(128);
+        timer = ctx.executor().schedule(() -> {
+            if (!decided) {
+                plain(ctx);
+            }
+        }, SILENT_MS, TimeUnit.MILLISECONDS);
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        timer.cancel(false);
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (decided || !(msg instanceof ByteBuf b)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        held.writeBytes(b);
+        b.release();
+        if (LineReader.lineEnd(held) > 0) {
+            String line = held.toString(held.readerIndex(), LineReader.lineEnd(held) - held.readerIndex(),
+                    java.nio.charset.StandardCharsets.US_ASCII).trim();
+            if (line.startsWith(ResumeHello.HELLO_PREFIX)) {
+                resume(ctx, line);
+            } else if (line.startsWith(ResumeHello.OFFER_PREFIX)) {
+                framed(ctx);
+            } else {
+                plain(ctx);
+            }
+            return;
+        }
+        boolean ours = LineReader.couldBe(held, ResumeHello.HELLO_PREFIX)
+                || LineReader.couldBe(held, ResumeHello.OFFER_PREFIX);
+        if (!ours || held.readableBytes() > ResumeHello.MAX_LINE) {
+            plain(ctx);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        decided = true;
+        ctx.fireChannelInactive();
+    }
+
+    /** No resume involved: SSH as usual, with the bytes read so far. */
+    private void plain(ChannelHandlerContext ctx) {
+        decided = true;
+        ssh.accept(ctx.channel());
+        handOn(ctx, ctx);
+    }
+
+    /** An alknet client offers: accept, then SSH over a framed carrier. */
+    private void framed(ChannelHandlerContext ctx) {
+        decided = true;
+        ResumableStream stream = newStream.get();
+        Channel ch = ctx.channel();
+        ch.attr(ResumableStream.ATTR).set(stream);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(ResumeHello.ascii(ResumeHello.ACCEPT_LINE + "\r\n")));
+        ResumeFraming framing = new ResumeFraming(stream, true);
+        ctx.pipeline().addAfter(ctx.name(), ResumeFraming.NAME, framing);
+        stream.firstCarrier(framing);
+        ssh.accept(ch);
+        if (!ch.isOpen() || ctx.isRemoved()) {
+            return;
+        }
+        // the client's identification is not framed: straight to SSH; what follows it is
+        ChannelHandlerContext fctx = ctx.pipeline().context(framing);
+        int end = LineReader.lineEnd(held);
+        fctx.fireChannelRead(held.readRetainedSlice(end - held.readerIndex()));
+        fctx.fireChannelReadComplete();
+        handOn(ctx, fctx);
+    }
+
+    private void resume(ChannelHandlerContext ctx, String line) {
+        decided = true;
+        LineReader.take(held);
+        ResumeHello.Hello hello = ResumeHello.parseHello(line);
+        ResumableStream stream = hello == null ? null : registry.find(hello.id());
+        if (stream == null || stream.token() == null || !stream.token().accept(hello.counter(), hello.proof())) {
+            ResumeStats.refused();
+            LOG.info("refused a resume from {}: {}", ctx.channel().remoteAddress(),
+                    hello == null ? "malformed hello" : stream == null ? "unknown session" : "bad or reused token");
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(ResumeHello.no())).addListener(f -> ctx.close());
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        Channel ch = ctx.channel();
+        stream.detachCurrent(() -> ch.eventLoop().execute(() -> takeOver(ctx, stream, hello.received())));
+    }
+
+    private void takeOver(ChannelHandlerContext ctx, ResumableStream stream, long peerReceived) {
+        if (!ctx.channel().isActive() || stream.ended()) {
+            ctx.close();
+            return;
+        }
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(ResumeHello.ok(stream.received())));
+        ResumeFraming framing = new ResumeFraming(stream, false);
+        ctx.pipeline().addAfter(ctx.name(), ResumeFraming.NAME, framing);
+        ChannelHandlerContext fctx = ctx.pipeline().context(framing);
+        if (!stream.attach(framing, fctx, peerReceived)) {
+            LOG.info("resume from {} failed: counts do not match", ctx.channel().remoteAddress());
+            stream.fail("peer's count does not match");
+            ctx.close();
+            return;
+        }
+        ByteBuf rest = held.readRetainedSlice(held.readableBytes());
+        ctx.pipeline().remove(this);
+        if (rest.isReadable()) {
+            framing.channelRead(fctx, rest);
+            framing.channelReadComplete(fctx);
+        } else {
+            rest.release();
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    /** Passes the rest of what was read to {@code next}'s successor and leaves. */
+    private void handOn(ChannelHandlerContext ctx, ChannelHandlerContext from) {
+        if (!ctx.channel().isOpen() || ctx.isRemoved()) {
+            return;
+        }
+        ByteBuf rest = held.readRetainedSlice(held.readableBytes());
+        ctx.pipeline().remove(this);
+        if (from != ctx) {
+            // rest is framed: it goes into the framing handler, which sits after this one
+            ctx.fireChannelRead(rest);
+        } else if (rest.isReadable()) {
+            ctx.fireChannelRead(rest);
+        } else {
+            rest.release();
+        }
+        ctx.fireChannelReadComplete();
+    }
+}
