@@ -17,6 +17,9 @@ import dev.alknet.server.dial.HostResolver;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
 import java.net.InetAddress;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +48,7 @@ class TunThroughAlknetTest {
     private static AlknetClient client;
     private static WebServer web;
     private static Path dir;
+    private static DatagramSocket udpEcho;
     private static final List<String> RESOLVED = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -66,11 +70,30 @@ class TunThroughAlknetTest {
         server = AlknetServer.start(new ServerOptions(List.of(ServerAddress.parse("tcp://127.0.0.1:0", true)),
                 keys.hostKey(), keys.home().authorizedKeys(),
                 a -> Transports.create(a.scheme(), TransportSettings.defaults()), 6),
-                new DirectTcpipChannelFactory(new DirectDialer(names, Duration.ofSeconds(10)), DestinationPolicy.ALLOW_ALL));
+                new DirectTcpipChannelFactory(new DirectDialer(names, Duration.ofSeconds(10)), DestinationPolicy.ALLOW_ALL),
+                names);
         client = AlknetClient.start(E2e.clientOptions(keys, server.listeners().get(0).localAddress().getPort()),
                 new InetSocketAddress("127.0.0.1", 0));
         web = new WebServer();
         dir = Files.createTempDirectory("alknet-tun-it-");
+        udpEcho = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread echo = new Thread(TunThroughAlknetTest::echoDatagrams, "udp-echo");
+        echo.setDaemon(true);
+        echo.start();
+    }
+
+    /** Sends every datagram back to where it came from, until the socket is closed. */
+    private static void echoDatagrams() {
+        byte[] buf = new byte[65536];
+        while (!udpEcho.isClosed()) {
+            try {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udpEcho.receive(p);
+                udpEcho.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+            } catch (IOException e) {
+                return;
+            }
+        }
     }
 
     private static InetAddress loopback6() {
@@ -91,6 +114,9 @@ class TunThroughAlknetTest {
         }
         if (web != null) {
             web.close();
+        }
+        if (udpEcho != null) {
+            udpEcho.close();
         }
     }
 
@@ -138,6 +164,31 @@ class TunThroughAlknetTest {
         sameBlob("d", big, 4);
         assertTrue(RESOLVED.contains("web.test") && RESOLVED.contains("web6.test"), RESOLVED.toString());
         assertFalse(RESOLVED.stream().anyMatch(h -> h.startsWith("198.1") || h.startsWith("fd18")), RESOLVED.toString());
+    }
+
+    /**
+     * UDP to a name goes through the SOCKS port's UDP ASSOCIATE: the name is resolved on the server, and the replies
+     * reach a connected socket, i.e. they appear to come from the fake IP it sent to. 50 datagrams of 1 KB, each
+     * echoed byte for byte.
+     */
+    @Test
+    void udpUnderAlknetTunGoesThroughUdpAssociate() throws Exception {
+        String script = "import socket,os\n"
+                + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                + "s.settimeout(5)\n"
+                + "s.connect(('web.test'," + udpEcho.getLocalPort() + "))\n"
+                + "ok=0\n"
+                + "for i in range(50):\n"
+                + "    d=os.urandom(1000)\n"
+                + "    s.send(d)\n"
+                + "    ok+=s.recv(65535)==d\n"
+                + "print('udp ok',ok,s.getpeername()[0])\n";
+        Path py = dir.resolve("udp.py");
+        Files.writeString(py, script);
+        Cli.Result r = tun("python3 " + py);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdout().startsWith("udp ok 50 198.1"), r.toString());
+        assertTrue(r.stderr().contains("udp datagrams 50"), r.stderr());
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.alknet.server.dial.Dialer;
 import dev.alknet.server.dial.DirectDialer;
 import dev.alknet.server.dial.DirectTcpipChannelFactory;
 import dev.alknet.server.dial.ExecutorHostResolver;
+import dev.alknet.server.dial.HostResolver;
 import dev.alknet.server.dial.OutboundProxy;
 import dev.alknet.server.dial.ProxyDialer;
 import dev.alknet.server.policy.AccessPolicy;
@@ -93,6 +94,12 @@ public final class AlknetServer implements AutoCloseable {
 
     /** As {@link #start(ServerOptions)}, with the given {@code direct-tcpip} implementation (policy, egress). */
     public static AlknetServer start(ServerOptions options, ChannelFactory directTcpip) throws IOException {
+        return start(options, directTcpip, ExecutorHostResolver.shared());
+    }
+
+    /** As above; UDP ASSOCIATE destinations are resolved on {@code udpNames} (tests give their own names). */
+    public static AlknetServer start(ServerOptions options, ChannelFactory directTcpip, HostResolver udpNames)
+            throws IOException {
         if (!Files.isReadable(options.authorizedKeys())) {
             throw new IOException("no authorized_keys at " + options.authorizedKeys()
                     + " (put client public keys there; 'alknet keygen' prints one)");
@@ -123,7 +130,7 @@ public final class AlknetServer implements AutoCloseable {
         }
         if (access.outboundProxy() == null) {
             // SOCKS UDP ASSOCIATE, docs/adr/0008
-            new UdpChannelFactory(ExecutorHostResolver.shared(), destinations(access)).installOn(sshd);
+            new UdpChannelFactory(udpNames, destinations(access)).installOn(sshd);
         } else {
             // The proxy carries TCP only: refuse UDP (the client answers 0x07) rather than send it around the proxy.
             LOG.info("outbound proxy {}: all TCP egress goes through it; UDP ASSOCIATE is refused",
