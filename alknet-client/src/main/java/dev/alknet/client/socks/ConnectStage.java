@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CONNECT of any dialect but SOCKS5 (SOCKS4/4a, HTTP CONNECT, plain HTTP): opens the {@code direct-tcpip}
+ * The CONNECT of every dialect (SOCKS5, SOCKS4/4a, HTTP CONNECT, plain HTTP): opens the {@code direct-tcpip}
  * channel, lets the {@link Dialect} answer once the server has, and hands the connection to
  * {@link SshChannelRelay} with whatever the client sent meanwhile. Put it in the pipeline in place of the
  * dialect's request handler; it starts the open when added.
@@ -133,6 +133,7 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        // payload pipelined behind the request, and a FIN right after it, are carried once the channel is open
         if (err != null) {
             Socks5CommandStatus status = SocksReplyMapper.forFailure(err);
             AlknetMetrics.get().socksReply(status.byteValue());
@@ -150,6 +151,7 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
 
     private static SshdSocketAddress originator(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            // The literal, never getHostName(): that would be a reverse lookup on the event loop.
             return new SshdSocketAddress(inet.getAddress().getHostAddress(), inet.getPort());
         }
         return new SshdSocketAddress("0.0.0.0", 0);

@@ -9,10 +9,10 @@
  * {@link dev.alknet.client.socks.SocksVersionSniffer} (installs the dialect) →
  * {@link dev.alknet.client.socks.Socks5HandshakeHandler} (method negotiation) →
  * [{@link dev.alknet.client.socks.Socks5PasswordAuthHandler}] →
- * {@link dev.alknet.client.socks.Socks5ConnectHandler} (request, channel open, reply; or
+ * {@link dev.alknet.client.socks.Socks5ConnectHandler} (request; or
  * {@link dev.alknet.client.socks.udp.UdpAssociateHandler}) →
+ * {@link dev.alknet.client.socks.ConnectStage} (channel open, then the dialect's reply) →
  * {@link dev.alknet.client.socks.SshChannelRelay} with {@link dev.alknet.client.socks.SshToNettyPump} (bytes).
- * SOCKS4 and HTTP go through their request handler and {@link dev.alknet.client.socks.ConnectStage} to the same
- * relay. All per-connection state is confined to the connection's event loop; MINA callbacks hop onto it.
+ * SOCKS4 and HTTP go through their own request handler to the same connect stage and relay. All per-connection state is confined to the connection's event loop; MINA callbacks hop onto it.
  */
 package dev.alknet.client.socks;
