@@ -147,8 +147,9 @@ final class ServeCommand implements Callable<Integer> {
         try (MetricsOptions.Exporter exporter = metrics.start("server");
                 AlknetServer server = AlknetServer.start(options)) {
             if (stealthOptions.key() != null) {
-                StrictServeOptions.printShareLinks(addresses, stealthOptions.key(),
-                        settings.tlsServer().load().pin(), KeyFiles.fingerprint(hostKey.pair().getPublic()));
+                boolean tls = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()));
+                StrictServeOptions.printShareLinks(server.listeners(), stealthOptions.key(),
+                        tls ? settings.tlsServer().load().pin() : null, KeyFiles.fingerprint(hostKey.pair().getPublic()));
             }
             String why = signal.received().join();
             System.err.println(why + ": draining (up to " + drainTimeout.toMillis() + " ms)");

@@ -2,6 +2,7 @@ package dev.alknet.cli;
 
 import dev.alknet.core.config.AlknetHome;
 import dev.alknet.core.config.ServerAddress;
+import dev.alknet.transport.TransportListener;
 import dev.alknet.transport.stealth.StealthKey;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,14 +29,14 @@ final class StrictServeOptions {
     }
 
     /** Prints one share string per listen address, with a host name clients can reach for wildcard binds. */
-    static void printShareLinks(List<ServerAddress> addresses, StealthKey key, String pin, String hostKey) {
-        for (ServerAddress a : addresses) {
-            String host = a.host();
+    static void printShareLinks(List<TransportListener> listeners, StealthKey key, String pin, String hostKey) {
+        for (TransportListener l : listeners) {
+            String host = l.endpoint().host();
             if (host.isEmpty() || isWildcard(host)) {
                 host = Hostnames.local();
             }
-            ShareLink link = new ShareLink(new ServerAddress(a.scheme(), ServerAddress.DEFAULT_USER, host, a.port()),
-                    key, pin, hostKey);
+            ShareLink link = new ShareLink(new ServerAddress(l.endpoint().scheme(), ServerAddress.DEFAULT_USER, host,
+                    l.localAddress().getPort()), key, pin, hostKey);
             System.err.println("share: " + link.format());
         }
     }

@@ -36,7 +36,7 @@ final class StealthServer implements AutoCloseable {
         TransportSettings.Builder settings = TransportSettings.builder()
                 .tlsServer(TlsServerMaterial.selfSigned(dir, "localhost"));
         if (stealth.enabled()) {
-            settings.stealthTimeout(stealth.timeout());
+            settings.stealthTimeout(stealth.timeout()).stealthKey(stealth.key());
         }
         TransportSettings s = settings.build();
         List<ServerAddress> listen = new ArrayList<>();

@@ -7,7 +7,6 @@ import dev.alknet.transport.Resolver;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.tls.ClientTls;
-import dev.alknet.transport.tls.TlsContexts;
 import dev.alknet.transport.tls.TlsErrors;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

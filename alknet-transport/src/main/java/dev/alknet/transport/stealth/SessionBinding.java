@@ -1,14 +1,14 @@
 package dev.alknet.transport.stealth;
 
-import dev.alknet.transport.tls.StrictTls;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslHandler;
 
 /**
- * What a strict proof is bound to besides the key: bytes both ends derive from the TLS session of the
- * stream and nobody else can (the TLS exporter, RFC 8446 §7.5, of a {@link StrictTls} engine), so a proof
- * recorded in one session is worthless in another. Empty where the transport offers none (tcp; quic, whose
- * BoringSSL engine exposes no exporter: see docs/adr/0014); the replay cache covers those.
+ * What a strict proof is bound to besides the key and the clock: bytes both ends could derive from the
+ * stream's TLS session and nobody else could (the TLS exporter, RFC 8446 §7.5). None of the TLS stacks
+ * alknet runs on offers one today — JDK 17's JSSE has no exporter API, bctls 1.84 wipes the TLS 1.3 exporter
+ * secret when the handshake ends, Netty's QUIC engine does not expose BoringSSL's — so the binding is empty
+ * on every transport and the time window plus replay cache carry the proof (docs/adr/0014). This is the one
+ * place to plug an exporter in once the platform has it (JDK 25's {@code exportKeyingMaterialData}).
  */
 public final class SessionBinding {
 
@@ -19,8 +19,6 @@ public final class SessionBinding {
 
     /** The binding of {@code stream} as seen from this end. */
     public static byte[] of(Channel stream) {
-        SslHandler tls = stream.pipeline().get(SslHandler.class);
-        byte[] exporter = tls == null ? null : StrictTls.exporter(tls.engine());
-        return exporter == null ? NONE : exporter;
+        return NONE;
     }
 }

@@ -42,19 +42,22 @@ public final class StrictTransport implements Transport {
     public CompletableFuture<Channel> connect(Endpoint endpoint) {
         String name = host != null ? host : endpoint.host().indexOf(':') >= 0 ? "[" + endpoint.host() + "]"
                 : endpoint.host();
-        return inner.connect(endpoint).thenCompose(stream -> StrictProofClient.prove(stream, key, scheme(),
-                        name, timeout)
-                .whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        stream.close();
-                    }
-                })
-                .exceptionallyCompose(failure -> {
-                    Throwable t = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                            ? c.getCause() : failure;
-                    return CompletableFuture.failedFuture(t instanceof TransportException
-                            ? new TransportException(endpoint + ": " + t.getMessage(), t) : t);
-                }));
+        CompletableFuture<Channel> result = new CompletableFuture<>();
+        inner.connect(endpoint).whenComplete((stream, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            StrictProofClient.prove(stream, key, scheme(), name, timeout).whenComplete((ok, refused) -> {
+                if (refused == null) {
+                    result.complete(ok);
+                    return;
+                }
+                stream.close();
+                result.completeExceptionally(new TransportException(endpoint + ": " + refused.getMessage()));
+            });
+        });
+        return result;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.alknet.transport.ReadGate;
 import dev.alknet.transport.TransportException;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.List;
@@ -49,20 +50,18 @@ public final class ClientTls {
         CompletableFuture<Void> done = new CompletableFuture<>();
         SslHandler ssl;
         try {
+            SslContext ctx = TlsContexts.client(check, strict);
             String peer = sni() != null ? sni() : endpoint.host(); // the JDK sends no SNI for IP literals
-            ssl = strict ? new SslHandler(StrictTls.clientEngine(check, sni(), peer, endpoint.port()))
-                    : TlsContexts.client(check).newHandler(ch.alloc(), peer, endpoint.port());
+            ssl = ctx.newHandler(ch.alloc(), peer, endpoint.port());
         } catch (TransportException e) {
             return CompletableFuture.failedFuture(e);
         }
         ssl.setHandshakeTimeoutMillis(timeout.toMillis());
-        if (!strict) {
-            setSni(ssl.engine(), sni());
-        }
+        setSni(ssl.engine(), sni());
         ssl.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(new TransportException(describe(f.cause()), f.cause()));
-            } else if (!expectedAlpn().equals(ssl.engine().getApplicationProtocol())) {
+            } else if (!expectedAlpn().equals(ssl.applicationProtocol())) {
                 done.completeExceptionally(new TransportException(TlsErrors.ALPN_REFUSED));
             } else {
                 done.complete(null);

@@ -23,7 +23,7 @@ public final class TlsContexts {
     /** The one application protocol both tls and quic speak. */
     public static final String ALPN = "alknet-ssh";
     public static final String TLS13 = "TLSv1.3";
-    public static final String TLS12 = "TLSv1.2";
+    static final String TLS12 = "TLSv1.2";
     /** The ALPN a stealth listener also accepts, so that browsers and probes see a web server. */
     public static final String HTTP11 = "http/1.1";
     /** What a browser offers first; a strict client offers it too (and the server never picks it). */
@@ -50,7 +50,15 @@ public final class TlsContexts {
      * Our own clients keep TLS 1.3 and {@value #ALPN}.
      */
     public static SslContext server(TlsKeyMaterial km, boolean stealth) throws TransportException {
-        String[] offered = stealth ? new String[] {ALPN, HTTP11} : new String[] {ALPN};
+        return server(km, stealth, false);
+    }
+
+    /**
+     * {@code strict} (docs/adr/0014): the listener negotiates only {@value #HTTP11} (or no ALPN), exactly as
+     * nginx without HTTP/2: an offer of {@value #ALPN} alone is refused like any other unknown protocol.
+     */
+    public static SslContext server(TlsKeyMaterial km, boolean stealth, boolean strict) throws TransportException {
+        String[] offered = strict ? new String[] {HTTP11} : stealth ? new String[] {ALPN, HTTP11} : new String[] {ALPN};
         try {
             return SslContextBuilder.forServer(km.key(), km.chain())
                     .sslProvider(SslProvider.JDK)
@@ -65,6 +73,11 @@ public final class TlsContexts {
     }
 
     static SslContext client(X509TrustManager check) throws TransportException {
+        return client(check, false);
+    }
+
+    /** {@code browser}: offer {@value #H2} and {@value #HTTP11} as a browser does (strict stealth). */
+    static SslContext client(X509TrustManager check, boolean browser) throws TransportException {
         try {
             return SslContextBuilder.forClient()
                     .sslProvider(SslProvider.JDK)
@@ -72,7 +85,9 @@ public final class TlsContexts {
                     .trustManager(check)
                     // Host names are checked by ServerCertCheck (only with "verify"), not by the JDK.
                     .endpointIdentificationAlgorithm(null)
-                    .applicationProtocolConfig(alpn())
+                    .applicationProtocolConfig(browser ? new ApplicationProtocolConfig(Protocol.ALPN,
+                            SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.FATAL_ALERT,
+                            H2, HTTP11) : alpn())
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new TransportException("cannot set up TLS: " + e.getMessage(), e);

@@ -57,12 +57,10 @@ public final class TlsTransport implements Transport {
     @Override
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
         Duration stealth = settings.stealthTimeout();
-        boolean strict = stealth != null && settings.strict();
-        SslContext ctx = strict ? null : TlsContexts.server(serverIdentity(), stealth != null);
-        javax.net.ssl.SSLContext strictCtx = strict ? StrictTls.server(serverIdentity()) : null;
+        SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null, stealth != null && settings.strict());
         if (stealth != null) {
             return TcpTransport.bind(endpoint, ch -> {
-                SslHandler tls = strict ? new SslHandler(StrictTls.serverEngine(strictCtx)) : ctx.newHandler(ch.alloc());
+                SslHandler tls = ctx.newHandler(ch.alloc());
                 tls.setHandshakeTimeoutMillis(stealth.toMillis());
                 ch.pipeline()
                         .addLast(new PlaintextSniff(acceptor, stealth))
