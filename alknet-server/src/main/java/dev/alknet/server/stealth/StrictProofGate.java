@@ -8,12 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -25,9 +20,9 @@ import java.util.function.Supplier;
  * there a proof-shaped path is just a missing page. Silence (or a proof-shaped head that never ends) until
  * the deadline is closed without a byte, as nginx does at its header timeout.
  *
- * <p>Same reading discipline as {@link FirstBytesGate}: autoRead is off, one buffer at a time.
+ * <p>Reading, holding and the deadline: {@link HoldingGate}.
  */
-final class StrictProofGate extends ChannelInboundHandlerAdapter {
+final class StrictProofGate extends HoldingGate {
 
     private static final byte[] PREFIX = "GET /".getBytes(StandardCharsets.US_ASCII);
     private static final String VERSION = " HTTP/1.1";
@@ -37,83 +32,17 @@ final class StrictProofGate extends ChannelInboundHandlerAdapter {
 
     private final StrictVerifier verifier;
     private final String scheme;
-    private final Consumer<Channel> ssh;
-    private final Supplier<ChannelHandler> web;
-    private final long deadline;
-    private ByteBuf held;
-    private ScheduledFuture<?> timer;
-    private boolean decided;
     private boolean accepted;
-    private boolean attaching;
 
     StrictProofGate(StrictVerifier verifier, String scheme, Consumer<Channel> ssh, Supplier<ChannelHandler> web,
             long deadline) {
+        super(ssh, web, deadline, 256);
         this.verifier = verifier;
         this.scheme = scheme;
-        this.ssh = ssh;
-        this.web = web;
-        this.deadline = deadline;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        held = ctx.alloc().buffer(256);
-        timer = ctx.executor().schedule(() -> {
-            if (!decided) {
-                decided = true;
-                ctx.close();
-            }
-        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        timer.cancel(false);
-        if (held != null) {
-            held.release();
-            held = null;
-        }
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf b)) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (decided && !attaching) {
-            b.release();
-            return;
-        }
-        held.writeBytes(b);
-        b.release();
-        if (!attaching) {
-            decide(ctx, false);
-        }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!decided) {
-            ctx.read();
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent && !decided) {
-            decide(ctx, true);
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        decided = true;
-        ctx.fireChannelInactive();
-    }
-
-    private void decide(ChannelHandlerContext ctx, boolean ended) {
+    protected void decide(ChannelHandlerContext ctx, boolean ended) {
         if (!accepted && !couldBeProof()) {
             toWeb(ctx);
             return;
@@ -169,40 +98,5 @@ final class StrictProofGate extends ChannelInboundHandlerAdapter {
             }
         }
         return true;
-    }
-
-    private void toSsh(ChannelHandlerContext ctx) {
-        decided = true;
-        timer.cancel(false);
-        attaching = true; // SSH may start reading at once: what arrives meanwhile joins the rest
-        ssh.accept(ctx.channel());
-        attaching = false;
-        if (!ctx.channel().isOpen() || ctx.isRemoved()) {
-            return;
-        }
-        ByteBuf rest = held;
-        held = null;
-        if (rest.isReadable()) {
-            ctx.fireChannelRead(rest);
-            ctx.fireChannelReadComplete();
-        } else {
-            rest.release();
-        }
-        ctx.pipeline().remove(this);
-    }
-
-    private void toWeb(ChannelHandlerContext ctx) {
-        decided = true;
-        timer.cancel(false);
-        ctx.pipeline().addAfter(ctx.name(), "alknet-stealth-web", web.get());
-        ByteBuf bytes = held;
-        held = null;
-        if (bytes.isReadable()) {
-            ctx.fireChannelRead(bytes);
-            ctx.fireChannelReadComplete();
-        } else {
-            bytes.release();
-        }
-        ctx.pipeline().remove(this);
     }
 }
