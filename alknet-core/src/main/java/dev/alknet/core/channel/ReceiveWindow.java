@@ -49,7 +49,7 @@ public final class ReceiveWindow {
         void send(long bytes) throws IOException;
     }
 
-    private final String name;
+    private final Object name; // toString() only when logged: a channel's is costly
     private final Adjust adjust;
     private final WindowBudget budget;
     private final LongSupplier clock;
@@ -73,7 +73,7 @@ public final class ReceiveWindow {
      * @param initial the window the peer was told at channel open
      * @param packetSize the largest data packet we accept
      */
-    public ReceiveWindow(String name, long initial, long packetSize, WindowBudget budget, Adjust adjust,
+    public ReceiveWindow(Object name, long initial, long packetSize, WindowBudget budget, Adjust adjust,
             LongSupplier clock) {
         this.name = name;
         this.base = initial;
@@ -92,7 +92,7 @@ public final class ReceiveWindow {
      */
     public static ReceiveWindow of(AbstractChannel channel, Adjust adjust) {
         LocalWindow w = channel.getLocalWindow();
-        return new ReceiveWindow(channel.toString(), w.getSize(), w.getPacketSize(),
+        return new ReceiveWindow(channel, w.getSize(), w.getPacketSize(),
                 WindowBudget.of(channel.getSession()), adjust, System::nanoTime);
     }
 
