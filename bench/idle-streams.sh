@@ -3,7 +3,8 @@
 # channel and a destination connection on `alknet serve`), keeps them open and idle, and prints the resident set
 # size (VmRSS) of the client and server JVMs before and with the streams open.
 #   bench/idle-streams.sh [--streams 10000] [--transport tcp] [--opts "JAVA_OPTS for both"]
-# Raises the open-file limit of this shell (3 descriptors per stream on the client side, 2 on the server side).
+# Raises the open-file limit of this shell as far as the hard limit allows (each process here holds one descriptor
+# per stream: this script's sockets, the client's SOCKS sockets, the server's destination sockets, the target's).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="${SOCKSBENCH:-$root/../shared/bench/SocksBench.java}"
@@ -12,7 +13,10 @@ streams=10000; transport=tcp; opts="${ALKNET_JAVA_OPTS:-}"
 while (($#)); do case "$1" in
   --streams) streams=$2; shift 2;; --transport) transport=$2; shift 2;; --opts) opts=$2; shift 2;;
   *) echo "unknown option $1" >&2; exit 2;; esac; done
-ulimit -n $((streams * 3 + 4096))
+want=$((streams + 4096)); hard=$(ulimit -Hn)
+[[ $hard != unlimited ]] && ((hard < want)) && want=$hard
+ulimit -n "$want"
+((want >= streams + 1024)) || { echo "open-file hard limit $hard is too low for $streams streams" >&2; exit 1; }
 
 work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
