@@ -3,6 +3,9 @@
 # (tcp, tls, quic), same machine, same run, alternating rounds; prints medians and ratios to ssh -D.
 #   bench/compare.sh [--rounds 3] [--warmup 1] [--mib 1024] [--conns 2000] [--transports "tcp tls quic"]
 #                    [--cases "bulk_down bulk_up bulk_8 connect rtt"] [--variant "LABEL|LAUNCHER|JAVA_OPTS"]...
+#                    [--relay-delay-ms 50 --relay-mbit 1000]
+# --relay-delay-ms puts SocksBench's long-link relay (delay each way, paced at --relay-mbit) in front of sshd,
+# of every alknet listener and of the target itself (the "direct" path), so all three cross the same link.
 # --warmup rounds run every case on every path first and are not counted (JIT, TCP autotuning).
 # --variant adds an alknet build or JVM setting as its own paths (alknet-LABEL-tcp, ...), measured in the same
 # alternating rounds: A/B comparisons on a shared machine need that, and ratios to ssh -D taken in the same run.
@@ -12,19 +15,21 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="${SOCKSBENCH:-$root/../shared/bench/SocksBench.java}"
+[[ -f $bench || -n ${SOCKSBENCH:-} ]] || bench="$root/../../shared/bench/SocksBench.java"   # from a worktree
 rounds=3; warmup=1; mib=1024; transports="tcp tls quic"; conns=2000; cases="bulk_down bulk_up bulk_8 connect rtt"
-variants=()
+variants=(); relay_delay=0; relay_mbit=1000
 while (($#)); do case "$1" in
   --rounds) rounds=$2; shift 2;; --warmup) warmup=$2; shift 2;; --mib) mib=$2; shift 2;;
   --transports) transports=$2; shift 2;; --conns) conns=$2; shift 2;; --cases) cases=$2; shift 2;;
-  --variant) variants+=("$2"); shift 2;; *) echo "unknown option $1" >&2; exit 2;; esac; done
+  --variant) variants+=("$2"); shift 2;;
+  --relay-delay-ms) relay_delay=$2; shift 2;; --relay-mbit) relay_mbit=$2; shift 2;; *) echo "unknown option $1" >&2; exit 2;; esac; done
 [[ -f $bench ]] || { echo "SocksBench.java not found at $bench (set SOCKSBENCH)" >&2; exit 1; }
 
 work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-up() { for ((i = 0; i < 300; i++)); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+up() { for ((i = 0; i < 900; i++)); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 
 ((${#variants[@]})) || variants=("|$root/alknet|")
 IFS='|' read -r _ alknet _ <<<"${variants[0]}"   # runs keygen; ./alknet builds once if needed
@@ -33,6 +38,14 @@ mkdir -p "$work/bin"; javac -d "$work/bin" "$bench"
 sb() { java -cp "$work/bin" SocksBench "$@"; }
 
 T=$(port); java -cp "$work/bin" SocksBench target --port "$T" 2>/dev/null & pids+=($!); up "$T"
+# via PORT sets VIA to PORT itself, or (with --relay-delay-ms) to a long-link relay in front of it
+via() {
+  VIA=$1; ((relay_delay > 0)) || return 0
+  VIA=$(port)
+  java -cp "$work/bin" SocksBench relay --port "$VIA" --to "127.0.0.1:$1" --delay-ms "$relay_delay" \
+    --mbit "$relay_mbit" >/dev/null 2>&1 & pids+=($!); up "$VIA"
+}
+via "$T"; TD=$VIA   # the target as the direct path sees it
 
 # stock OpenSSH: sshd on loopback with its own config, ssh -D with AES-GCM
 export ALKNET_HOME="$work/home"; mkdir -p "$ALKNET_HOME"
@@ -51,8 +64,8 @@ StrictModes no
 PermitRootLogin prohibit-password
 CFG
 /usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & pids+=($!); up "$SP"
-SSHD=$(port)
-ssh -N -D "127.0.0.1:$SSHD" -c aes128-gcm@openssh.com -i "$ALKNET_HOME/id_ed25519" -p "$SP" -F /dev/null \
+SSHD=$(port); via "$SP"; SPV=$VIA
+ssh -N -D "127.0.0.1:$SSHD" -c aes128-gcm@openssh.com -i "$ALKNET_HOME/id_ed25519" -p "$SPV" -F /dev/null \
   -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes "$(whoami)@127.0.0.1" \
   2>"$work/ssh.log" & pids+=($!); up "$SSHD"
 
@@ -66,7 +79,9 @@ for v in "${variants[@]}"; do
   for t in $transports; do
     [[ $t != quic ]] && up "${AP[$t]}"
     S=$(port)
-    ALKNET_JAVA_OPTS="$opts" "$launcher" connect "$t://127.0.0.1:${AP[$t]}" --socks "127.0.0.1:$S" \
+    [[ $t == quic ]] && ((relay_delay > 0)) && { echo "the relay is TCP only: no quic with --relay-delay-ms" >&2; exit 2; }
+    via "${AP[$t]}"
+    ALKNET_JAVA_OPTS="$opts" "$launcher" connect "$t://127.0.0.1:$VIA" --socks "127.0.0.1:$S" \
       2>"$work/connect-$name-$t.log" & pids+=($!)
     up "$S"; socks[$name-$t]="127.0.0.1:$S"; paths+=("$name-$t")
   done
@@ -79,7 +94,8 @@ for ((r = 1 - warmup; r <= rounds; r++)); do
     s=(); [[ -n ${socks[$p]} ]] && s=(--socks "${socks[$p]}")
     run() {
       [[ " $cases " == *" $1 "* ]] || return 0
-      local res; res=$(sb "${@:2}" --target "127.0.0.1:$T" "${s[@]}")
+      local tgt=$T; [[ $p == direct ]] && tgt=$TD
+      local res; res=$(sb "${@:2}" --target "127.0.0.1:$tgt" "${s[@]}")
       ((r >= 1)) && echo "{\"path\":\"$p\",\"case\":\"$1\",\"round\":$r,\"r\":$res}" >>"$out"
       [[ -n ${BENCH_LOG:-} ]] && echo "{\"path\":\"$p\",\"case\":\"$1\",\"round\":$r,\"r\":$res}" >>"$BENCH_LOG"
       return 0

@@ -1,6 +1,7 @@
 package dev.alknet.client.socks;
 
 import dev.alknet.core.channel.ChannelDataWriter;
+import dev.alknet.core.channel.ReceiveWindow;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
@@ -36,6 +37,8 @@ public final class RelayDirectTcpip extends ChannelDirectTcpip {
     private ArrayDeque<byte[]> early = new ArrayDeque<>();
     private boolean earlyEof;
     private volatile ChannelDataWriter writer;
+    private final Object windowLock = new Object();
+    private volatile ReceiveWindow receiveWindow;
 
     public RelayDirectTcpip(SshdSocketAddress local, SshdSocketAddress remote) {
         super(local, remote);
@@ -71,6 +74,43 @@ public final class RelayDirectTcpip extends ChannelDirectTcpip {
             }
             inbound = in;
         }
+    }
+
+    /**
+     * Our own window accounting instead of MINA's (batched credit, grown on long fat links); valid once the channel
+     * is open.
+     */
+    public ReceiveWindow receiveWindow() {
+        ReceiveWindow w = receiveWindow;
+        if (w == null) {
+            synchronized (windowLock) {
+                w = receiveWindow;
+                if (w == null) {
+                    w = ReceiveWindow.of(this, this::sendWindowAdjust);
+                    receiveWindow = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    @Override
+    protected long validateIncomingDataSize(int cmd, long len) throws IOException {
+        return receiveWindow().consume(len);
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        receiveWindow().release(len); // direct-tcpip has no extended data (RFC 4254 §7.2): drop it
+    }
+
+    @Override
+    protected void preClose() {
+        ReceiveWindow w = receiveWindow;
+        if (w != null) {
+            w.close(); // its growth goes back to the session's budget
+        }
+        super.preClose();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.alknet.client.socks;
 
 import dev.alknet.core.channel.BatchedOutbound;
-import dev.alknet.core.channel.WindowReleaser;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -36,7 +35,7 @@ final class SshToNettyPump implements RelayDirectTcpip.Inbound {
     SshToNettyPump(RelayDirectTcpip ssh, Channel out, Runnable onEnd, Consumer<Throwable> onError) {
         this.out = out;
         this.loop = out.eventLoop();
-        this.outbound = new BatchedOutbound(out, new WindowReleaser(ssh));
+        this.outbound = new BatchedOutbound(out, ssh.receiveWindow());
         this.onEnd = onEnd;
         this.onError = onError;
         this.writeFailed = f -> loop.execute(() -> fail(f.cause()));

@@ -206,7 +206,9 @@ class SocksRelayTest {
                 long later = sent.get();
                 assertTrue(later - atPause < MIB, "target still sending: " + atPause + " -> " + later);
                 // The client stopped granting window: what it holds is bounded by the 2 MiB window.
-                long window = TestSsh.channels(stockSession).iterator().next().getLocalWindow().getSize();
+                // (the relayed channel keeps its own window, ReceiveWindow: MINA's LocalWindow stays untouched)
+                RelayDirectTcpip channel = (RelayDirectTcpip) TestSsh.channels(stockSession).iterator().next();
+                long window = channel.receiveWindow().granted();
                 assertTrue(window < 64 * 1024, "local window still open: " + window);
                 // Socket buffers on every hop plus that window; nowhere near 64 MiB.
                 assertTrue(later < 16L * MIB, "target could send " + later + " bytes to a reader that reads nothing");

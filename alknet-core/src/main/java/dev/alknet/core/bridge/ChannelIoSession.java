@@ -65,7 +65,7 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
     private final Runnable drain = this::drain;
 
     private ChannelIoSession(Channel channel, IoHandler handler, BridgeIoService service, SocketAddress acceptance) {
-        super(channel.toString());
+        super(); // no per-connection discriminator: MINA would create (and slf4j keep forever) a logger per name
         this.channel = channel;
         this.handler = handler;
         this.service = service;

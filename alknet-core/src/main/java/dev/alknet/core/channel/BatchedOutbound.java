@@ -15,20 +15,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * loop writes everything queued and flushes once, as the bridge does. The order of the bytes is the order of
  * {@link #write} calls.
  *
- * <p>Each write's window credit goes to the {@link WindowReleaser} once the socket took the bytes: a slow reader
+ * <p>Each write's window credit goes to the {@link ReceiveWindow} once the socket took the bytes: a slow reader
  * stops the credit, and with it the peer, so at most one window per stream is ever held here.
  */
 public final class BatchedOutbound {
 
     private final Channel channel;
-    private final WindowReleaser window;
+    private final ReceiveWindow window;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
     private volatile ChannelFuture lastWrite;
 
     /** {@code window} may be null: nothing to give credit to. */
-    public BatchedOutbound(Channel channel, WindowReleaser window) {
+    public BatchedOutbound(Channel channel, ReceiveWindow window) {
         this.channel = channel;
         this.window = window;
     }

@@ -45,7 +45,7 @@ public final class ChannelDataWriter extends AbstractCloseable {
     private DefaultCloseFuture idleWaiter;
 
     public ChannelDataWriter(AbstractChannel channel, EventExecutor loop) {
-        super(channel.toString());
+        super(); // a per-channel discriminator would make MINA create (and slf4j keep forever) a logger per channel
         this.channel = channel;
         this.loop = loop;
     }
@@ -159,7 +159,7 @@ public final class ChannelDataWriter extends AbstractCloseable {
     /** A graceful close waits until the current write (if any) completed; it may wait for window. */
     @Override
     protected CloseFuture doCloseGracefully() {
-        DefaultCloseFuture idle = new DefaultCloseFuture(toString(), futureLock);
+        DefaultCloseFuture idle = new DefaultCloseFuture(channel, futureLock);
         loop.execute(() -> {
             if (done == null) {
                 idle.setClosed();
@@ -183,5 +183,10 @@ public final class ChannelDataWriter extends AbstractCloseable {
             }
         });
         super.doCloseImmediately();
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelDataWriter[" + channel + "]";
     }
 }

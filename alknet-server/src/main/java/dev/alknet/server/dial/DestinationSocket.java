@@ -1,7 +1,7 @@
 package dev.alknet.server.dial;
 
 import dev.alknet.core.channel.BatchedOutbound;
-import dev.alknet.core.channel.WindowReleaser;
+import dev.alknet.core.channel.ReceiveWindow;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -28,7 +28,7 @@ final class DestinationSocket extends AbstractCloseable {
     private final BatchedOutbound outbound;
 
     /** {@code window} gets each write's credit once the destination took the bytes. */
-    DestinationSocket(Channel channel, WindowReleaser window) {
+    DestinationSocket(Channel channel, ReceiveWindow window) {
         super("destination");
         this.channel = channel;
         this.outbound = new BatchedOutbound(channel, window);

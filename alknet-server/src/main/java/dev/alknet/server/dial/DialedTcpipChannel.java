@@ -1,7 +1,7 @@
 package dev.alknet.server.dial;
 
 import dev.alknet.core.channel.ChannelDataWriter;
-import dev.alknet.core.channel.WindowReleaser;
+import dev.alknet.core.channel.ReceiveWindow;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.Collections;
@@ -47,6 +47,8 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     private volatile ChannelDataWriter toClient;
     private volatile DestinationSocket socket;
     private volatile CompletableFuture<Channel> dial;
+    private final Object windowLock = new Object();
+    private volatile ReceiveWindow receiveWindow;
 
     DialedTcpipChannel(Dialer dialer, DestinationPolicy policy) {
         super("", Collections.emptyList(), null);
@@ -141,7 +143,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
             }
             return;
         }
-        DestinationSocket dest = new DestinationSocket(ch, new WindowReleaser(this));
+        DestinationSocket dest = new DestinationSocket(ch, receiveWindow());
         toClient = new ChannelDataWriter(this, ch.eventLoop());
         socket = dest;
         if (isClosing()) { // a close that started before socket was visible would not close it
@@ -189,7 +191,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         if (dest == null) {
             throw new IOException("data before channel open");
         }
-        // The window is released only once the destination took the bytes (in batches, see WindowReleaser):
+        // The window is released only once the destination took the bytes (in batches, see ReceiveWindow):
         // a slow destination throttles the client.
         dest.write(data, off, (int) len, f -> {
             LOG.debug("{} write to destination failed: {}", this, f.cause().toString());
@@ -205,11 +207,27 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     }
 
     private void releaseWindow(long len) {
-        try {
-            getLocalWindow().release(len);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("{} window release failed: {}", this, e.toString());
+        receiveWindow().release(len);
+    }
+
+    /** Our own window accounting instead of MINA's (ReceiveWindow: batched credit, grown on long fat links). */
+    private ReceiveWindow receiveWindow() {
+        ReceiveWindow w = receiveWindow;
+        if (w == null) {
+            synchronized (windowLock) {
+                w = receiveWindow;
+                if (w == null) {
+                    w = ReceiveWindow.of(this, this::sendWindowAdjust);
+                    receiveWindow = w;
+                }
+            }
         }
+        return w;
+    }
+
+    @Override
+    protected long validateIncomingDataSize(int cmd, long len) throws IOException {
+        return receiveWindow().consume(len);
     }
 
     @Override
@@ -251,6 +269,10 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         CompletableFuture<Channel> pending = dial;
         if (pending != null) {
             pending.cancel(false); // the dialer closes a connection still in progress
+        }
+        ReceiveWindow w = receiveWindow;
+        if (w != null) {
+            w.close(); // its growth goes back to the session's budget
         }
         super.preClose();
     }
