@@ -251,6 +251,42 @@ class AccessPolicyEndToEndTest {
         }
     }
 
+    /** --max-conns-per-ip refuses the third connection without a byte; --auth-timeout closes a silent one. */
+    @Test
+    void connectionLimitAndAuthTimeout() throws Exception {
+        try (AlknetServer limited = AlknetServer.start(new ServerOptions(
+                List.of(ServerAddress.parse("tcp://127.0.0.1:0", true)), keys.hostKey(), keys.home().authorizedKeys(),
+                a -> Transports.create(a.scheme(), TransportSettings.defaults()), 6)
+                .withAccess(AccessOptions.safeDefaults().withLimits(Duration.ofSeconds(2), 2, 16)))) {
+            int port = limited.listeners().get(0).localAddress().getPort();
+            try (java.net.Socket a = new java.net.Socket("127.0.0.1", port);
+                    java.net.Socket b = new java.net.Socket("127.0.0.1", port)) {
+                assertTrue(banner(a).startsWith("SSH-2.0-"));
+                assertTrue(banner(b).startsWith("SSH-2.0-"));
+                try (java.net.Socket c = new java.net.Socket("127.0.0.1", port)) {
+                    E2e.Outcome third = E2e.drain(c, Duration.ofSeconds(20));
+                    assertEquals(0, third.received().length, third.toString());
+                    assertTrue(third.closed(), third.toString());
+                }
+                // a and b never authenticate: the 2 s auth timeout closes them (bounded wait, not a timing check).
+                assertTrue(E2e.drain(a, Duration.ofSeconds(25)).closed());
+                assertTrue(E2e.drain(b, Duration.ofSeconds(25)).closed());
+            }
+            E2e.await(() -> limited.sessionCount() == 0, Duration.ofSeconds(10), () -> "sessions to end");
+            try (java.net.Socket d = new java.net.Socket("127.0.0.1", port)) {
+                assertTrue(banner(d).startsWith("SSH-2.0-"), "slots are given back");
+            }
+        }
+    }
+
+    private static String banner(java.net.Socket s) throws Exception {
+        s.setSoTimeout(20_000);
+        s.getOutputStream().write("SSH-2.0-probe\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] buf = new byte[8];
+        int n = s.getInputStream().readNBytes(buf, 0, 8);
+        return new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     private static void run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
