@@ -93,6 +93,7 @@ class OutboundProxyEndToEndTest {
             assertEquals(E2e.FORBIDDEN, E2e.connect(port, "localhost", E2e.freePort()), "loopback by name, not allowed");
             assertNotEquals(E2e.SUCCEEDED, E2e.connect(port, "nonexistent.invalid", 80));
             assertEquals(E2e.FORBIDDEN, E2e.connect(port, "169.254.169.254", 80), "policy before the proxy");
+            assertEquals("220 hello", bannerThrough(port), "a server that speaks first loses no byte");
             assertTrue(serve.stderrText().contains("UDP ASSOCIATE is refused"), serve.stderrText());
             assertEquals(E2e.COMMAND_UNSUPPORTED, E2e.ask(port, E2e.UDP_ASSOCIATE, "0.0.0.0", 0),
                     "UDP cannot go through the proxy, so it does not go at all");
@@ -151,6 +152,29 @@ class OutboundProxyEndToEndTest {
                     .resolve("x"));
             assertEquals(97, r.exit(), "curl: SOCKS failure, " + r.stderr());
             assertEquals(before, echo.accepted.get(), "no direct connection");
+        }
+    }
+
+    /** Through the tunnel (by host name, so the proxy resolves) to a one-shot server that greets first, like SMTP. */
+    private static String bannerThrough(int socksPort) throws Exception {
+        try (java.net.ServerSocket greeter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::"))) {
+            greeter.setSoTimeout(20_000);
+            Thread t = E2e.daemon("greeter", () -> {
+                try (java.net.Socket s = greeter.accept()) {
+                    s.getOutputStream().write("220 hello\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.shutdownOutput();
+                    s.getInputStream().read();
+                } catch (java.io.IOException e) {
+                    // the assertion below reports it
+                }
+            });
+            try (java.net.Socket s = E2e.socksSocket(socksPort)) {
+                s.getOutputStream().write(E2e.request(E2e.CONNECT, hostName(), greeter.getLocalPort()));
+                assertEquals(E2e.SUCCEEDED, E2e.readReply(s.getInputStream()));
+                String line = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                t.join(5_000);
+                return line.trim();
+            }
         }
     }
 
