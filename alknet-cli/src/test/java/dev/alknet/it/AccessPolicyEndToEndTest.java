@@ -131,6 +131,43 @@ class AccessPolicyEndToEndTest {
         }
     }
 
+    /** permitlisten limits where -R may listen; no-port-forwarding refuses -R too. */
+    @Test
+    void permitlistenAndRemoteForwards() throws Exception {
+        int allowed = E2e.freePort();
+        int other = E2e.freePort();
+        KeyPair listener = authorize("permitlisten=\"localhost:" + allowed + "\"", "listener");
+        KeyPair none = authorize("no-port-forwarding", "no-fwd");
+        org.apache.sshd.common.util.net.SshdSocketAddress target =
+                new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", echo.port());
+        try (AlknetClient c = client(listener)) {
+            var session = c.sessions().session().get(15, TimeUnit.SECONDS);
+            var bound = session.startRemotePortForwarding(
+                    new org.apache.sshd.common.util.net.SshdSocketAddress("localhost", allowed), target);
+            assertEquals(allowed, bound.getPort());
+            assertThrowsIo(() -> session.startRemotePortForwarding(
+                    new org.apache.sshd.common.util.net.SshdSocketAddress("localhost", other), target));
+        }
+        try (AlknetClient c = client(none)) {
+            var session = c.sessions().session().get(15, TimeUnit.SECONDS);
+            assertThrowsIo(() -> session.startRemotePortForwarding(
+                    new org.apache.sshd.common.util.net.SshdSocketAddress("localhost", other), target));
+        }
+    }
+
+    private interface IoCall {
+        void run() throws java.io.IOException;
+    }
+
+    private static void assertThrowsIo(IoCall call) {
+        try {
+            call.run();
+        } catch (java.io.IOException e) {
+            return;
+        }
+        throw new AssertionError("the server accepted a -R it should refuse");
+    }
+
     @Test
     void fromRestrictsTheClientAddress() throws Exception {
         KeyPair elsewhere = authorize("from=\"10.9.9.9,192.0.2.0/24\"", "elsewhere");
