@@ -116,13 +116,13 @@ class CliContractTest {
         Cli.Running again = null;
         try {
             try (Cli.Running serve = Cli.Running.alknet("serve", "--home", home.toString(), "--listen",
-                    "tcp://127.0.0.1:" + port)) {
+                    "tcp://127.0.0.1:" + port, "--allow", "loopback")) {
                 String created = serve.awaitLine(l -> l.startsWith("created host key "), Duration.ofSeconds(30));
                 assertTrue(created.matches(HOST_KEY_LINE), created);
                 hostFp = created.split(" ")[3];
                 // A second server on the same home, started now, must load that key rather than make another.
                 again = Cli.Running.alknet("serve", "--home", home.toString(), "--listen",
-                        "tcp://127.0.0.1:" + E2e.freePort());
+                        "tcp://127.0.0.1:" + E2e.freePort(), "--allow", "loopback");
                 assertTrue(Files.isRegularFile(home.resolve("host_ed25519")));
                 assertEquals(KeyFiles.fingerprint(KeyFiles.load(home.resolve("host_ed25519")).getPublic()), hostFp);
                 if (Files.isExecutable(Path.of("/usr/bin/ssh-keygen"))) {

@@ -141,19 +141,28 @@ public final class KeyAuthenticator implements PublickeyAuthenticator {
             if (s.isEmpty() || s.startsWith("#")) {
                 continue;
             }
+            AuthorizedKeyEntry e;
+            PublicKey k;
             try {
-                AuthorizedKeyEntry e = AuthorizedKeyEntry.parseAuthorizedKeyEntry(s);
-                if (e == null) {
-                    continue;
-                }
-                PublicKey k = e.resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+                e = AuthorizedKeyEntry.parseAuthorizedKeyEntry(s);
+                k = e == null ? null : e.resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+            } catch (IllegalArgumentException | IllegalStateException | IOException
+                    | java.security.GeneralSecurityException ex) {
+                // As sshd: a key type we do not know (or a garbled line) is skipped, the others still work.
+                LOG.warn("skipping {} line {}: {}", file, n, ex.getMessage());
+                continue;
+            }
+            if (k == null) {
+                continue;
+            }
+            try {
                 Map<String, String> opts = e.getLoginOptions();
                 parsed.add(new Line(k, e.getComment(), KeyOptions.of(opts)));
-            } catch (IllegalArgumentException | IllegalStateException | IOException
-                    | java.security.GeneralSecurityException e) {
-                String msg = file + " line " + n + ": " + e.getMessage();
+            } catch (IllegalArgumentException ex) {
+                // A bad option could mean more access than intended: refuse to start with it, skip it later.
+                String msg = file + " line " + n + ": " + ex.getMessage();
                 if (strict) {
-                    throw new IOException(msg, e);
+                    throw new IOException(msg, ex);
                 }
                 LOG.warn("skipping {}", msg);
             }

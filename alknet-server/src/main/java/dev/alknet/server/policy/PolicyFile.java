@@ -48,6 +48,10 @@ public final class PolicyFile {
             root = yaml.readValue(file.toFile(), Root.class);
         } catch (java.io.FileNotFoundException | NoSuchFileException e) {
             throw new IOException("--policy: no such file " + file, e);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new IOException("--policy " + file + ": unknown field '" + e.getPropertyName() + "' at line "
+                    + e.getLocation().getLineNr() + " (expected: default, allow, deny, keys; under keys: key, allow,"
+                    + " deny)", e);
         } catch (JsonMappingException e) {
             throw new IOException("--policy " + file + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.alknet.transport.proxy;
 
+import dev.alknet.transport.ReadGate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -11,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One TCP connection to {@code target} through an upstream proxy (SOCKS5 or HTTP CONNECT), for dialers that hand the
- * bare byte stream on: the proxy handler is removed once the proxy reported success. Never connects around the proxy.
+ * byte stream on: the proxy handler is removed once the proxy reported success; a {@link ReadGate} stays last and
+ * replays anything the target sent early at the caller's first read. Never connects around the proxy.
  */
 public final class ProxyConnect {
 
@@ -48,7 +50,8 @@ public final class ProxyConnect {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addFirst("alknet-outbound-proxy", proxy);
+                        // The gate holds target bytes read together with the proxy's reply until the caller reads.
+                        ch.pipeline().addLast("alknet-outbound-proxy", proxy).addLast(ReadGate.NAME, new ReadGate());
                     }
                 })
                 .connect(target);
