@@ -65,6 +65,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    LoggingOptions logging;
+
     @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
     boolean strictHostKey;
 

@@ -46,6 +46,7 @@ public final class Main {
             cli.getErr().println("alknet: " + e.getMessage());
             return 2;
         }
+        Logging.apply(expanded.args());
         UserErrors errors = new UserErrors(expanded);
         cli.setExecutionExceptionHandler(errors);
         cli.setParameterExceptionHandler(errors);

@@ -35,7 +35,7 @@ class OperatorEndToEndTest {
                 + "\nmetrics: 127.0.0.1:0\nclient-alive-interval: 5s\n");
         Path clientYaml = home.resolve("client.yaml");
         Files.writeString(clientYaml, "server: tcp://127.0.0.1:" + serverPort + "\nhome: " + home
-                + "\nsocks: 127.0.0.1:9\nmetrics: 127.0.0.1:0\n");
+                + "\nsocks: 127.0.0.1:9\nmetrics: 127.0.0.1:0\nlog-format: json\n");
         try (WebServer web = new WebServer();
                 Cli.Running server = Cli.Running.alknet("serve", "--config", serverYaml.toString());
                 // --socks on the command line wins over the file's port 9
@@ -44,7 +44,9 @@ class OperatorEndToEndTest {
             String serverMetrics = ForwardFixtures.awaitGroup(server, METRICS_URL);
             String clientMetrics = ForwardFixtures.awaitGroup(client, METRICS_URL);
             int socks = Integer.parseInt(ForwardFixtures.awaitGroup(client, "SOCKS5h proxy on /127\\.0\\.0\\.1:(\\d+)"));
-            client.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(20));
+            // log-format json: one JSON object per line
+            client.awaitLine(l -> l.startsWith("{\"timestamp\":") && l.contains("\"formattedMessage\":\"tunnel up")
+                    && l.endsWith("}"), Duration.ofSeconds(20));
             assertEquals(0.0, metric(scrape(clientMetrics), "alknet_socks_replies_total{code=\"succeeded\"}"));
 
             Path out = home.resolve("blob");
