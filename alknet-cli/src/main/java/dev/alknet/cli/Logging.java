@@ -25,6 +25,9 @@ final class Logging {
         String format = value(args, "--log-format");
         String level = value(args, "--log-level");
         boolean destinations = List.of(args).contains("--log-destinations");
+        if (format == null && level == null) {
+            return; // logback.xml as it is, initialised when the first logger is made
+        }
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
             return; // another SLF4J backend (an embedding program's): leave it alone
         }

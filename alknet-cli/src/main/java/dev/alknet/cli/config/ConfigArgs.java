@@ -28,7 +28,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 public final class ConfigArgs {
 
     public static final String OPTION = "--config";
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** Built on first use: loading Jackson and SnakeYAML costs start-up time that runs without --config skip. */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = new YAMLMapper();
+    }
 
     private ConfigArgs() {
     }
@@ -77,9 +80,9 @@ public final class ConfigArgs {
 
     static JsonNode read(Path file) {
         try {
-            JsonNode node = YAML.readTree(Files.readString(file));
+            JsonNode node = Yaml.MAPPER.readTree(Files.readString(file));
             if (node == null || node.isMissingNode() || node.isNull()) {
-                return YAML.createObjectNode();
+                return Yaml.MAPPER.createObjectNode();
             }
             if (!node.isObject()) {
                 throw new ConfigException(file + ": expected 'key: value' lines at the top level");
