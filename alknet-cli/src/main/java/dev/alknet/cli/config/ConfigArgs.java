@@ -74,7 +74,7 @@ public final class ConfigArgs {
 
         /** "FILE: key 'K': " if {@code name} came from the config file, else "". */
         public String blame(String name) {
-            return file != null && fromConfig.contains(name) ? file + ": key '" + name.replaceFirst("^--", "") + "': " : "";
+            return file != null && fromConfig.contains(name) ? file + ": key '" + name.replaceFirst("^--", "").toLowerCase(java.util.Locale.ROOT) + "': " : "";
         }
     }
 
