@@ -69,6 +69,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     StrictConnectOptions strict;
 
+    @Mixin
+    LoggingOptions logging;
+
     @Option(names = "--strict-host-key", description = "Refuse servers whose host key is not in known_hosts yet.")
     boolean strictHostKey;
 

@@ -26,12 +26,15 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        return run(null, args);
+        return run(null, null, args);
     }
 
-    /** As {@link #run(String...)}, with errors written to {@code err} (null: stderr). */
-    static int run(java.io.PrintWriter err, String... args) {
+    /** As {@link #run(String...)}, with output and errors written to {@code out} and {@code err} (null: std ones). */
+    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        if (out != null) {
+            cli.setOut(out);
+        }
         if (err != null) {
             cli.setErr(err);
         }
@@ -43,6 +46,7 @@ public final class Main {
             cli.getErr().println("alknet: " + e.getMessage());
             return 2;
         }
+        Logging.apply(expanded.args());
         UserErrors errors = new UserErrors(expanded);
         cli.setExecutionExceptionHandler(errors);
         cli.setParameterExceptionHandler(errors);

@@ -50,6 +50,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policy;
 
+    @Mixin
+    LoggingOptions logging;
+
     @Option(names = "--max-auth-attempts", paramLabel = "N", defaultValue = "6",
             description = "Authentication attempts per connection (default: ${DEFAULT-VALUE}).")
     int maxAuthAttempts;

@@ -29,7 +29,7 @@ final class UserErrors implements IExecutionExceptionHandler, IParameterExceptio
                     ? ((picocli.CommandLine.Model.OptionSpec) ex.getArgSpec()).longestName()
                     : ex.getArgSpec().paramLabel());
         }
-        cmd.getErr().println("alknet: " + blame + firstLine(ex.getMessage()));
+        cmd.getErr().println("alknet: " + blame + firstLine(conversionMessage(ex)));
         cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
         return 2;
     }
@@ -52,6 +52,20 @@ final class UserErrors implements IExecutionExceptionHandler, IParameterExceptio
             t.printStackTrace(cmd.getErr());
         }
         return 1;
+    }
+
+    /** "invalid --heartbeat: bad duration 'soon' (...)" rather than picocli's text naming Java exception classes. */
+    private static String conversionMessage(ParameterException ex) {
+        Throwable cause = ex.getCause();
+        while (cause != null && !(cause instanceof IllegalArgumentException) && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause == null || cause.getMessage() == null || ex.getArgSpec() == null) {
+            return ex.getMessage();
+        }
+        String name = ex.getArgSpec().isOption()
+                ? ((picocli.CommandLine.Model.OptionSpec) ex.getArgSpec()).longestName() : ex.getArgSpec().paramLabel();
+        return "invalid " + name + ": " + cause.getMessage();
     }
 
     private static String firstLine(String s) {

@@ -121,7 +121,7 @@ class ConfigFileTest {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, "listen: tcp://127.0.0.1:0\nclient-alive-interval: soon\n");
         java.io.StringWriter err = new java.io.StringWriter();
-        int exit = Main.run(new java.io.PrintWriter(err), "serve", "--config", file.toString());
+        int exit = Main.run(null, new java.io.PrintWriter(err), "serve", "--config", file.toString());
         assertEquals(2, exit);
         String first = err.toString().lines().findFirst().orElse("");
         assertTrue(first.startsWith("alknet: " + file + ": key 'client-alive-interval': ")

@@ -28,7 +28,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 public final class ConfigArgs {
 
     public static final String OPTION = "--config";
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** Built on first use: loading Jackson and SnakeYAML costs start-up time that runs without --config skip. */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = new YAMLMapper();
+    }
 
     private ConfigArgs() {
     }
@@ -71,15 +74,15 @@ public final class ConfigArgs {
 
         /** "FILE: key 'K': " if {@code name} came from the config file, else "". */
         public String blame(String name) {
-            return file != null && fromConfig.contains(name) ? file + ": key '" + name.replaceFirst("^--", "") + "': " : "";
+            return file != null && fromConfig.contains(name) ? file + ": key '" + name.replaceFirst("^--", "").toLowerCase(java.util.Locale.ROOT) + "': " : "";
         }
     }
 
     static JsonNode read(Path file) {
         try {
-            JsonNode node = YAML.readTree(Files.readString(file));
+            JsonNode node = Yaml.MAPPER.readTree(Files.readString(file));
             if (node == null || node.isMissingNode() || node.isNull()) {
-                return YAML.createObjectNode();
+                return Yaml.MAPPER.createObjectNode();
             }
             if (!node.isObject()) {
                 throw new ConfigException(file + ": expected 'key: value' lines at the top level");
