@@ -32,7 +32,7 @@ class OperatorEndToEndTest {
         int serverPort = E2e.freePort();
         Path serverYaml = home.resolve("server.yaml");
         Files.writeString(serverYaml, "listen: [tcp://127.0.0.1:" + serverPort + "]\nhome: " + home
-                + "\nmetrics: 127.0.0.1:0\nclient-alive-interval: 5s\n");
+                + "\nmetrics: 127.0.0.1:0\nclient-alive-interval: 5s\nallow: [loopback]\n");
         Path clientYaml = home.resolve("client.yaml");
         Files.writeString(clientYaml, "server: tcp://127.0.0.1:" + serverPort + "\nhome: " + home
                 + "\nsocks: 127.0.0.1:9\nmetrics: 127.0.0.1:0\nlog-format: json\n");
