@@ -1,6 +1,6 @@
 // HoldStreams: many SOCKS5 streams held open at once, each carrying checksummed traffic, on one thread.
 //
-//   java bench/HoldStreams.java --socks 127.0.0.1:1080 [--streams 5000] [--seconds 60] [--opening 200]
+//   java bench/HoldStreams.java --socks 127.0.0.1:1080 [--streams 5000] [--seconds 60] [--opening 32]
 //                               [--every-ms 1000] [--chunk 64] [--target HOST:PORT]
 //
 // Without --target it starts its own echo server on loopback (NIO, same thread) and asks the proxy for
@@ -67,7 +67,7 @@ public class HoldStreams {
         InetSocketAddress socks = addr(o.get("socks"));
         int streams = Integer.parseInt(o.getOrDefault("streams", "5000"));
         long holdMillis = Long.parseLong(o.getOrDefault("seconds", "60")) * 1000;
-        int opening = Integer.parseInt(o.getOrDefault("opening", "200"));
+        int opening = Integer.parseInt(o.getOrDefault("opening", "32"));
         long everyMs = Long.parseLong(o.getOrDefault("every-ms", "1000"));
         int chunk = Integer.parseInt(o.getOrDefault("chunk", "64"));
 

@@ -15,20 +15,19 @@ pair_up() {
   SSH_PORT=$(free_port); SOCKS_PORT=$(free_port)
   "$root/alknet" serve --home "$work/home" --listen "$scheme://127.0.0.1:$SSH_PORT" >"$work/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 100); do grep -q "listening" "$work/server.log" 2>/dev/null && break; sleep 0.2; done
+  for _ in $(seq 300); do grep -q "listening" "$work/server.log" 2>/dev/null && break; sleep 0.2; done
   "$root/alknet" connect --home "$work/home" --socks "127.0.0.1:$SOCKS_PORT" "$@" "$scheme://127.0.0.1:$SSH_PORT" \
     >"$work/client.log" 2>&1 &
   CLIENT_PID=$!
-  for _ in $(seq 150); do
-    curl -s -o /dev/null --max-time 2 --socks5-hostname "127.0.0.1:$SOCKS_PORT" "http://127.0.0.1:$SSH_PORT/" 2>/dev/null
-    grep -qi "connected\|tunnel up\|session" "$work/client.log" 2>/dev/null && break
+  for _ in $(seq 600); do
+    grep -q "tunnel up" "$work/client.log" 2>/dev/null && break
     sleep 0.2
   done
 }
 
 pair_down() {
-  [[ -n "$CLIENT_PID" ]] && kill "$CLIENT_PID" 2>/dev/null && wait "$CLIENT_PID" 2>/dev/null
-  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  if [[ -n "$CLIENT_PID" ]]; then kill "$CLIENT_PID" 2>/dev/null || true; wait "$CLIENT_PID" 2>/dev/null || true; fi
+  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   CLIENT_PID=""; SERVER_PID=""
 }
 trap pair_down EXIT
