@@ -43,7 +43,8 @@ wait_log "$work/client.log" "tunnel up" $((ups + 1)) && echo "tunnel up again $(
 
 echo "== 3. carrier reset mid-transfer"
 ups=$(grep -c "tunnel up" "$work/client.log")
-java "$bench" bulk --socks "$socks" --target "$target" --mib 4096 >"$work/bulk.out" 2>&1 & bulk=$!
+# SocksBench bulk does not notice an EOF on the SOCKS socket (it then sits in CLOSE-WAIT): bound it
+timeout 60 java "$bench" bulk --socks "$socks" --target "$target" --mib 4096 >"$work/bulk.out" 2>&1 & bulk=$!
 sleep 2; kill -9 "$relay_pid"; t0=$(ms); relay
 wait "$bulk" || true; echo "the stream in flight: $(tail -1 "$work/bulk.out")"
 wait_log "$work/client.log" "tunnel up" $((ups + 1)) && echo "tunnel up again $(( $(ms) - t0 )) ms after the reset"
