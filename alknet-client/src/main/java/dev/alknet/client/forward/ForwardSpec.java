@@ -72,8 +72,9 @@ public record ForwardSpec(String bindHost, int bindPort, String targetHost, int 
         return bind + bindPort + ":" + bracket(targetHost) + ":" + targetPort;
     }
 
+    /** Brackets whatever only parses in brackets (IPv6, a zone id), so that the text parses back. */
     static String bracket(String host) {
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return NAME.matcher(host).matches() ? host : "[" + host + "]";
     }
 
     private record Part(String text, boolean bracketed) {

@@ -98,7 +98,7 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
         }
         List<PublicKey> keys = new ArrayList<>();
         for (KnownHostEntry e : KnownHostEntry.readKnownHostEntries(file)) {
-            if (e.getMarker() != null || !e.isHostMatch(host, port)) {
+            if (e.getMarker() != null || !KnownHostMatch.matches(e, host, port)) {
                 continue; // @revoked / @cert-authority markers are not used by alknet
             }
             try {

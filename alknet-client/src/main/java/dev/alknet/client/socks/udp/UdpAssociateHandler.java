@@ -65,7 +65,7 @@ public final class UdpAssociateHandler extends ChannelInboundHandlerAdapter {
         relay = bound.channel();
         bound.addListener(f -> {
             if (ended) {
-                relay.close(); // the client left while binding
+                closeRelay(); // the client left while binding
                 return;
             }
             if (!f.isSuccess()) {
@@ -150,7 +150,7 @@ public final class UdpAssociateHandler extends ChannelInboundHandlerAdapter {
 
     private void fail(ChannelHandlerContext ctx, Socks5CommandStatus status) {
         ended = true;
-        relay.close();
+        closeRelay();
         ctx.writeAndFlush(new DefaultSocks5CommandResponse(status, Socks5AddressType.IPv4, "0.0.0.0", 0))
                 .addListener(ChannelFutureListener.CLOSE);
     }
@@ -169,8 +169,18 @@ public final class UdpAssociateHandler extends ChannelInboundHandlerAdapter {
         if (association != null) {
             association.close();
         } else {
-            relay.close();
+            closeRelay();
             ctx.close();
+        }
+    }
+
+    /**
+     * A relay whose channel could not even be created (no file descriptor left: Netty hands back an unregistered
+     * stand-in) throws on close(); without this guard the client got no reply and the connection stayed open.
+     */
+    private void closeRelay() {
+        if (relay.isRegistered()) {
+            relay.close();
         }
     }
 }
