@@ -97,6 +97,8 @@ public final class ClientNegotiation extends ChannelDuplexHandler {
     }
 
     private void decide(ChannelHandlerContext ctx) {
+        org.slf4j.LoggerFactory.getLogger(ClientNegotiation.class).debug("server {} the resumable carrier on {}",
+                accepted ? "accepted" : "did not take", ctx.channel());
         ByteBuf rest = in.readRetainedSlice(in.readableBytes());
         ResumeFraming framing = null;
         ChannelHandlerContext fctx = null;
