@@ -79,6 +79,7 @@ public final class ResumableStream {
     /** Once both ends hold the token, a lost carrier is resumed instead of ending the stream. */
     public void arm(ResumeToken t) {
         this.token = t;
+        ResumeStats.armed();
     }
 
     public ResumeToken token() {
