@@ -90,6 +90,11 @@ public final class ResumableStream {
         return token != null && !ended;
     }
 
+    /** Armed and waiting for a new carrier. */
+    public synchronized boolean detached() {
+        return token != null && !ended && current == null;
+    }
+
     public boolean ended() {
         return ended;
     }
