@@ -57,14 +57,17 @@ class ResumeEndToEndTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"tcp", "tls"})
-    void downloadSurvivesTwoCarrierCuts(String scheme) throws Exception {
+    @ValueSource(strings = {"tcp", "tls", "tcp-stealth"})
+    void downloadSurvivesTwoCarrierCuts(String variant) throws Exception {
         CarrierRelay[] relay = new CarrierRelay[1];
-        try (Tunnel t = Tunnel.startRelayed(scheme, Duration.ofSeconds(30), port -> relay(relay, port))) {
+        String scheme = variant.replace("-stealth", "");
+        // with --stealth the resume hello must pass the first-bytes gate (it starts with SSH-2.0-)
+        try (Tunnel t = Tunnel.startRelayed(scheme, Duration.ofSeconds(30), variant.endsWith("-stealth"),
+                port -> relay(relay, port))) {
             awaitArmed(t.server, 1);
             long before = ResumeStats.resumes();
-            long seed = 5 + scheme.hashCode();
-            Path out = dir.resolve("got-" + scheme);
+            long seed = 5 + variant.hashCode();
+            Path out = dir.resolve("got-" + variant);
             CompletableFuture<Curl.Result> curl = download(t, seed, out);
             cutWhen(relay[0], out, SIZE / 4);
             E2e.await(() -> ResumeStats.resumes() > before, Duration.ofSeconds(20), () -> "first resume");
@@ -74,8 +77,10 @@ class ResumeEndToEndTest {
             assertEquals(WebServer.Blob.sha256(SIZE, seed), sha256(out), "byte-exact after two cuts");
             assertTrue(ResumeStats.resumes() >= before + 2, "resumed: " + (ResumeStats.resumes() - before));
             assertEquals(1, t.server.sessionCount(), "the same session carried on");
-            System.out.printf("resume over %s: %d resumes so far, %d bytes replayed, last detached %d ms%n", scheme,
+            System.out.printf("resume over %s: %d resumes so far, %d bytes replayed, last detached %d ms%n", variant,
                     ResumeStats.resumes(), ResumeStats.bytesReplayed(), ResumeStats.lastDetachedNanos() / 1_000_000);
+            assertTrue(variant.equals(scheme) || relay[0].firstLines.stream()
+                    .anyMatch(l -> l.startsWith("SSH-2.0-alknet-resume/1 ")), "resumed through the stealth gate");
         } finally {
             close(relay[0]);
         }
