@@ -30,8 +30,8 @@ public final class ResumeTokens {
     /** Client: arms the session's stream if it has one and the server hands out a token. */
     public static boolean fetch(ClientSession session, Duration timeout) {
         ResumableStream stream = ResumeLink.of(session.getIoSession());
-        if (stream == null) {
-            LOG.debug("no resumable stream under {}", session);
+        if (stream == null || !stream.framed()) {
+            LOG.debug("no resumable stream under {} (stock server, or resume off)", session);
             return false;
         }
         try {
