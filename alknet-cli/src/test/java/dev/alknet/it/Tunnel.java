@@ -43,6 +43,52 @@ final class Tunnel implements AutoCloseable {
         return start(scheme, TransportSettings.defaults());
     }
 
+    /**
+     * A server with resume grace {@code grace}, and a client that dials the port {@code clientPort} maps the
+     * server's port to (a relay in between).
+     */
+    static Tunnel startRelayed(String scheme, Duration grace, java.util.function.IntUnaryOperator clientPort)
+            throws Exception {
+        return startRelayed(scheme, grace, false, clientPort);
+    }
+
+    /** As above; {@code stealth}: the server runs {@code --stealth} (compatible). */
+    static Tunnel startRelayed(String scheme, Duration grace, boolean stealth,
+            java.util.function.IntUnaryOperator clientPort) throws Exception {
+        Path dir = Files.createTempDirectory("alknet-it-");
+        AlknetHome home = new AlknetHome(dir).ensureExists();
+        KeyPair identity = KeyFiles.loadOrCreate(home.identity(), "it").pair();
+        Files.writeString(home.authorizedKeys(), KeyFiles.publicKeyLine(identity.getPublic(), "it") + "\n");
+        AlknetServer server = startServer(dir, scheme, 0, grace, stealth);
+        try {
+            int port = clientPort.applyAsInt(server.listeners().get(0).localAddress().getPort());
+            return new Tunnel(dir, server, startClient(dir, port, identity, scheme, TransportSettings.defaults()),
+                    identity, scheme, true);
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** A server on {@code port} (0: any) with the scratch home {@code dir}. */
+    static AlknetServer startServer(Path dir, String scheme, int port, Duration grace) throws Exception {
+        return startServer(dir, scheme, port, grace, false);
+    }
+
+    static AlknetServer startServer(Path dir, String scheme, int port, Duration grace, boolean stealth)
+            throws Exception {
+        AlknetHome home = new AlknetHome(dir);
+        KeyPair hostKey = KeyFiles.loadOrCreate(home.hostKey(), "it-host").pair();
+        TransportSettings settings = TransportSettings.builder()
+                .tlsServer(TlsServerMaterial.selfSigned(dir, "localhost")).build();
+        return AlknetServer.start(new ServerOptions(
+                List.of(ServerAddress.parse(scheme + "://127.0.0.1:" + port, true)), hostKey, home.authorizedKeys(),
+                a -> Transports.create(a.scheme(), settings), 6).withResumeGrace(grace)
+                .withStealth(stealth ? new dev.alknet.server.stealth.StealthOptions(
+                        dev.alknet.server.stealth.StealthOptions.Level.COMPATIBLE, Duration.ofSeconds(30), null, null)
+                        : dev.alknet.server.stealth.StealthOptions.OFF));
+    }
+
     /** A tunnel whose client dials with {@code clientSettings} (a --via proxy, TLS pin, ...). */
     static Tunnel start(String scheme, TransportSettings clientSettings) throws Exception {
         Path dir = Files.createTempDirectory("alknet-it-");
@@ -72,7 +118,11 @@ final class Tunnel implements AutoCloseable {
 
     private static AlknetClient startClient(Path dir, AlknetServer server, KeyPair identity, String scheme,
             TransportSettings clientSettings) throws IOException {
-        int port = server.listeners().get(0).localAddress().getPort();
+        return startClient(dir, server.listeners().get(0).localAddress().getPort(), identity, scheme, clientSettings);
+    }
+
+    private static AlknetClient startClient(Path dir, int port, KeyPair identity, String scheme,
+            TransportSettings clientSettings) throws IOException {
         ServerAddress target = ServerAddress.parse(scheme + "://127.0.0.1:" + port, false);
         ClientOptions options = new ClientOptions(target, Transports.create(scheme, clientSettings), identity,
                 new AlknetHome(dir).knownHosts(), HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(10),

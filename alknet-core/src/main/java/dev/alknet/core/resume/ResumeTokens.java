@@ -10,7 +10,6 @@ import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.helpers.AbstractConnectionServiceRequestHandler;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +30,21 @@ public final class ResumeTokens {
     /** Client: arms the session's stream if it has one and the server hands out a token. */
     public static boolean fetch(ClientSession session, Duration timeout) {
         ResumableStream stream = ResumeLink.of(session.getIoSession());
-        if (stream == null) {
+        if (stream == null || !stream.framed()) {
+            LOG.debug("no resumable stream under {} (stock server, or resume off)", session);
             return false;
         }
         try {
-            Buffer reply = session.request(REQUEST, new ByteArrayBuffer(), timeout.toMillis());
+            Buffer request = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, 32);
+            request.putString(REQUEST);
+            request.putBoolean(true);
+            Buffer reply = session.request(REQUEST, request, timeout.toMillis());
             if (reply == null) {
+                LOG.debug("server refused {}", REQUEST);
                 return false;
             }
             stream.arm(new ResumeToken(reply.getBytes(), reply.getBytes()));
-            LOG.debug("resumable carrier armed, server grace {} s", reply.getUInt());
+            LOG.info("resumable carrier: open streams survive a drop of up to {} s", reply.getUInt());
             return true;
         } catch (Exception e) {
             LOG.debug("no resume token", e);

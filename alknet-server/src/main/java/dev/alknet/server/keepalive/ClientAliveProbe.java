@@ -46,6 +46,12 @@ final class ClientAliveProbe implements Runnable {
             task.cancel(false);
             return;
         }
+        var stream = dev.alknet.core.resume.ResumeLink.of(session.getIoSession());
+        if (stream != null && stream.detached()) {
+            // no carrier, so no answer can come: the resume grace decides this session's fate (ADR 0011)
+            unanswered.set(0);
+            return;
+        }
         int missed = unanswered.get();
         if (missed >= maxUnanswered) {
             task.cancel(false);

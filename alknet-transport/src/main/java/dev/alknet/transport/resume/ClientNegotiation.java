@@ -97,7 +97,11 @@ public final class ClientNegotiation extends ChannelDuplexHandler {
     }
 
     private void decide(ChannelHandlerContext ctx) {
+        org.slf4j.LoggerFactory.getLogger(ClientNegotiation.class).debug("server {} the resumable carrier on {}",
+                accepted ? "accepted" : "did not take", ctx.channel());
         ByteBuf rest = in.readRetainedSlice(in.readableBytes());
+        ArrayDeque<Object[]> writes = new ArrayDeque<>(held);
+        held.clear();
         ResumeFraming framing = null;
         ChannelHandlerContext fctx = null;
         if (accepted) {
@@ -105,19 +109,18 @@ public final class ClientNegotiation extends ChannelDuplexHandler {
             ctx.pipeline().addAfter(ctx.name(), ResumeFraming.NAME, framing);
             stream.firstCarrier(framing);
             fctx = ctx.pipeline().context(framing);
-            Object[] w;
-            while ((w = held.pollFirst()) != null) {
+        }
+        // leave first, so that what is written now goes past this handler
+        ctx.pipeline().remove(this);
+        Object[] w;
+        while ((w = writes.pollFirst()) != null) {
+            if (framing != null) {
                 framing.write(fctx, w[0], (ChannelPromise) w[1]);
-            }
-            fctx.flush();
-        } else {
-            Object[] w;
-            while ((w = held.pollFirst()) != null) {
+            } else {
                 ctx.write(w[0], (ChannelPromise) w[1]);
             }
-            ctx.flush();
         }
-        ctx.pipeline().remove(this);
+        ctx.channel().flush();
         if (rest.isReadable() && framing != null) {
             framing.channelRead(fctx, rest);
         } else if (rest.isReadable()) {

@@ -9,8 +9,8 @@ import java.util.List;
  * The sent-but-unacknowledged bytes of one direction of a resumable stream, numbered from 0: holds
  * {@code [acked, sent)} and never more than {@code bound} bytes. Not thread-safe: its owner serialises calls.
  *
- * <p>Buffers are kept by reference (retained), not copied: what the SSH layer hands down is a fresh, already
- * encrypted packet that nobody writes into again.
+ * <p>Buffers are kept by reference (retained duplicates of what went on the wire): the caller hands in
+ * buffers of its own (a copy of the SSH layer's packet, which that layer may reuse once its write completed).
  */
 public final class ReplayBuffer {
 

@@ -57,6 +57,7 @@ public final class ResumableStream {
     private volatile ResumeToken token;
     private volatile Owner owner;
     private volatile boolean ended;
+    private volatile boolean framed;
     private volatile Runnable onEnd;
 
     public ResumableStream(Settings settings) {
@@ -79,6 +80,7 @@ public final class ResumableStream {
     /** Once both ends hold the token, a lost carrier is resumed instead of ending the stream. */
     public void arm(ResumeToken t) {
         this.token = t;
+        ResumeStats.armed();
     }
 
     public ResumeToken token() {
@@ -89,12 +91,23 @@ public final class ResumableStream {
         return token != null && !ended;
     }
 
+    /** Armed and waiting for a new carrier. */
+    public synchronized boolean detached() {
+        return token != null && !ended && current == null;
+    }
+
     public boolean ended() {
         return ended;
     }
 
     synchronized void firstCarrier(ResumeFraming f) {
         current = f;
+        framed = true;
+    }
+
+    /** Whether the peer took the offer (both directions framed); a stock peer leaves it false. */
+    public boolean framed() {
+        return framed;
     }
 
     // ---- data path (on the current carrier's loop) ----
@@ -123,10 +136,17 @@ public final class ResumableStream {
         if (out.held() == 0) {
             lastAckProgress = System.nanoTime();
         }
-        out.add(msg);
-        ctx.write(Frames.dataHeader(ctx.alloc(), msg.readableBytes()), ctx.voidPromise());
+        // One copy, into a buffer of our own: the writer's future completes now, and the SSH layer may then
+        // reuse its packet array while these bytes still wait on the socket or in the replay buffer.
+        int n = msg.readableBytes();
+        ByteBuf own = ctx.alloc().ioBuffer(Frames.DATA_HEADER + n);
+        own.writeByte(Frames.DATA).writeInt(n).writeBytes(msg);
+        msg.release();
+        own.skipBytes(Frames.DATA_HEADER);
+        out.add(own);
+        own.readerIndex(0);
         // a failed write is a lost carrier, found out by channelInactive: the bytes are in the replay buffer
-        ctx.write(msg, ctx.newPromise());
+        ctx.write(own, ctx.newPromise());
     }
 
     private void pump(ChannelHandlerContext ctx) {

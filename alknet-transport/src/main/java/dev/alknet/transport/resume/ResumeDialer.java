@@ -45,6 +45,11 @@ public final class ResumeDialer {
         dial.get().whenComplete((ch, failure) -> {
             if (failure != null) {
                 LOG.debug("resume dial {} failed: {}", n, failure.toString());
+                if (refused(failure)) {
+                    // the host answers but nothing listens: the server process is gone, and its sessions with it
+                    stream.fail("server refused the connection (restarted?)");
+                    return;
+                }
                 retry(n);
                 return;
             }
@@ -55,6 +60,16 @@ public final class ResumeDialer {
             ch.pipeline().addLast("alknet-resume-hello", new Hello(n));
             ch.config().setAutoRead(true);
         });
+    }
+
+    private static boolean refused(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (c instanceof java.net.ConnectException && m.contains("refused") || m.contains("connection refused")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void retry(int n) {

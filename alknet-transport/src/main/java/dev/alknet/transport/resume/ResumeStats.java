@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Process-wide resume counters, for logs now and a metrics module later. */
 public final class ResumeStats {
 
+    private static final AtomicLong ARMED = new AtomicLong();
     private static final AtomicLong RESUMES = new AtomicLong();
     private static final AtomicLong FAILURES = new AtomicLong();
     private static final AtomicLong REFUSED = new AtomicLong();
@@ -20,6 +21,15 @@ public final class ResumeStats {
         BYTES_REPLAYED.addAndGet(replayed);
         DETACHED_NANOS.addAndGet(detachedNanos);
         LAST_DETACHED_NANOS.set(detachedNanos);
+    }
+
+    static void armed() {
+        ARMED.incrementAndGet();
+    }
+
+    /** Streams (either end) that got their resume token: from then on a lost carrier is resumed. */
+    public static long armedStreams() {
+        return ARMED.get();
     }
 
     /** A stream that could not be resumed (grace elapsed, peer refused). */

@@ -23,7 +23,7 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
 
     public static final String NAME = "alknet-resume-sniff";
     private static final Logger LOG = LoggerFactory.getLogger(ServerSniffer.class);
-    private static final long SILENT_MS = Long.getLong("alknet.resume.silentClientMs", 500);
+    private static final long SILENT_MS = Long.getLong("alknet.resume.silentClientMs", 2000);
 
     private final ResumeRegistry registry;
     private final Supplier<ResumableStream> newStream;
@@ -95,6 +95,7 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
     /** No resume involved: SSH as usual, with the bytes read so far. */
     private void plain(ChannelHandlerContext ctx) {
         decided = true;
+        LOG.debug("plain SSH on {} ({} bytes read)", ctx.channel(), held.readableBytes());
         ssh.accept(ctx.channel());
         handOn(ctx, ctx);
     }
@@ -102,6 +103,7 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
     /** An alknet client offers: accept, then SSH over a framed carrier. */
     private void framed(ChannelHandlerContext ctx) {
         decided = true;
+        LOG.debug("resumable carrier offered and accepted on {}", ctx.channel());
         ResumableStream stream = newStream.get();
         Channel ch = ctx.channel();
         ch.attr(ResumableStream.ATTR).set(stream);
