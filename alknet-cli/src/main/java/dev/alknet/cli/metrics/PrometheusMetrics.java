@@ -1,8 +1,10 @@
 package dev.alknet.cli.metrics;
 
 import dev.alknet.core.metrics.Metrics;
+import dev.alknet.transport.resume.ResumeStats;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
@@ -20,7 +22,6 @@ public final class PrometheusMetrics implements Metrics {
     private final Gauge sessions;
     private final Counter sessionsTotal;
     private final Counter reconnects;
-    private final Counter resumes;
     private final Gauge channelsOpen;
     private final Counter channelsTotal;
     private final CounterDataPoint bytesReceived;
@@ -36,8 +37,7 @@ public final class PrometheusMetrics implements Metrics {
                 .register(registry);
         reconnects = Counter.builder().name("alknet_reconnects_total")
                 .help("Client: tunnel brought up again after it was lost").register(registry);
-        resumes = Counter.builder().name("alknet_resumes_total")
-                .help("Client: sessions resumed over a new carrier instead of reconnected").register(registry);
+        resumeCounters(registry);
         channelsOpen = Gauge.builder().name("alknet_channels_open").help("SSH channels (streams) open now")
                 .register(registry);
         channelsTotal = Counter.builder().name("alknet_channels_total").help("SSH channels (streams) opened")
@@ -61,6 +61,22 @@ public final class PrometheusMetrics implements Metrics {
         authFailures.inc(0);
     }
 
+    /** The resumable carrier keeps its own process-wide counters (ResumeStats); they are read at each scrape. */
+    private static void resumeCounters(PrometheusRegistry registry) {
+        CounterWithCallback.builder().name("alknet_resumes_total")
+                .help("Sessions resumed over a new carrier instead of reconnected")
+                .callback(c -> c.call(ResumeStats.resumes())).register(registry);
+        CounterWithCallback.builder().name("alknet_resume_failures_total")
+                .help("Sessions that could not be resumed (grace elapsed, resume refused)")
+                .callback(c -> c.call(ResumeStats.failures())).register(registry);
+        CounterWithCallback.builder().name("alknet_resume_refusals_total")
+                .help("Server: resume hellos refused (unknown, stale or forged token)")
+                .callback(c -> c.call(ResumeStats.refusals())).register(registry);
+        CounterWithCallback.builder().name("alknet_resume_replayed_bytes_total").unit(Unit.BYTES)
+                .help("Bytes sent again after a resume").callback(c -> c.call(ResumeStats.bytesReplayed()))
+                .register(registry);
+    }
+
     @Override
     public void sessionOpened() {
         sessions.inc();
@@ -75,11 +91,6 @@ public final class PrometheusMetrics implements Metrics {
     @Override
     public void reconnected() {
         reconnects.inc();
-    }
-
-    @Override
-    public void resumed() {
-        resumes.inc();
     }
 
     @Override

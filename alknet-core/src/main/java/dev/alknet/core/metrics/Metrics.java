@@ -21,10 +21,6 @@ public interface Metrics {
     default void reconnected() {
     }
 
-    /** Client: a session was resumed instead of reconnected (the resumable carrier counts here). */
-    default void resumed() {
-    }
-
     /** An SSH channel (a SOCKS or forwarded stream) was opened / closed. */
     default void channelOpened() {
     }
