@@ -24,6 +24,8 @@ final class CarrierRelay implements AutoCloseable {
     final List<String> firstLines = new CopyOnWriteArrayList<>();
     private volatile int targetPort;
     volatile boolean blackhole;
+    /** Connections that stay open but carry nothing more (a path that went silent). */
+    private final java.util.Set<Socket> stalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     CarrierRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -76,14 +78,24 @@ final class CarrierRelay implements AutoCloseable {
                         }
                     }
                 }
+                while (stalled.contains(from) && !from.isClosed()) {
+                    Thread.sleep(20);
+                }
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {
             // cut
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             E2e.closeQuietly(from);
             E2e.closeQuietly(to);
         }
+    }
+
+    /** Every relayed connection stays open but stops carrying bytes; later connections are not affected. */
+    void stall() {
+        stalled.addAll(open);
     }
 
     /** Breaks every relayed connection now (reset, no goodbye). */

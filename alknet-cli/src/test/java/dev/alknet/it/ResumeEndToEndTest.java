@@ -86,6 +86,31 @@ class ResumeEndToEndTest {
         }
     }
 
+    /**
+     * A carrier that goes silent without closing (a NAT or Wi-Fi that drops everything): the client's heartbeat
+     * hears nothing three times, drops that carrier and resumes on a new one; the download finishes byte-exact.
+     */
+    @Test
+    void aSilentCarrierIsDroppedByTheHeartbeatAndResumed() throws Exception {
+        CarrierRelay[] relay = new CarrierRelay[1];
+        try (Tunnel t = Tunnel.startRelayed("tcp", Duration.ofSeconds(30), false, port -> relay(relay, port),
+                Duration.ofSeconds(1))) {
+            awaitArmed(t.server, 1);
+            long before = ResumeStats.resumes();
+            Path out = dir.resolve("got-stalled");
+            CompletableFuture<Curl.Result> curl = download(t, 17, out);
+            E2e.await(() -> out.toFile().length() >= SIZE / 4, Duration.ofSeconds(60), () -> "download started");
+            relay[0].stall();
+            E2e.await(() -> ResumeStats.resumes() > before, Duration.ofSeconds(30), () -> "resumed after the stall");
+            Curl.Result r = curl.get(100, TimeUnit.SECONDS);
+            assertEquals(0, r.exit(), "curl saw no error: " + r.stderr());
+            assertEquals(WebServer.Blob.sha256(SIZE, 17), sha256(out), "byte-exact across the stall");
+            assertEquals(1, t.server.sessionCount(), "the same session carried on");
+        } finally {
+            close(relay[0]);
+        }
+    }
+
     @Test
     void replayedAndForgedHellosAreRefusedAndTheSessionCarriesOn() throws Exception {
         CarrierRelay[] relay = new CarrierRelay[1];

@@ -55,6 +55,12 @@ final class Tunnel implements AutoCloseable {
     /** As above; {@code stealth}: the server runs {@code --stealth} (compatible). */
     static Tunnel startRelayed(String scheme, Duration grace, boolean stealth,
             java.util.function.IntUnaryOperator clientPort) throws Exception {
+        return startRelayed(scheme, grace, stealth, clientPort, Duration.ofSeconds(15));
+    }
+
+    /** As above, with the client's {@code heartbeat} (3 missed: the carrier is dropped and resumed). */
+    static Tunnel startRelayed(String scheme, Duration grace, boolean stealth,
+            java.util.function.IntUnaryOperator clientPort, Duration heartbeat) throws Exception {
         Path dir = Files.createTempDirectory("alknet-it-");
         AlknetHome home = new AlknetHome(dir).ensureExists();
         KeyPair identity = KeyFiles.loadOrCreate(home.identity(), "it").pair();
@@ -62,8 +68,8 @@ final class Tunnel implements AutoCloseable {
         AlknetServer server = startServer(dir, scheme, 0, grace, stealth);
         try {
             int port = clientPort.applyAsInt(server.listeners().get(0).localAddress().getPort());
-            return new Tunnel(dir, server, startClient(dir, port, identity, scheme, TransportSettings.defaults()),
-                    identity, scheme, true);
+            return new Tunnel(dir, server, startClient(dir, port, identity, scheme, TransportSettings.defaults(),
+                    heartbeat), identity, scheme, true);
         } catch (Exception e) {
             server.close();
             throw e;
@@ -123,10 +129,15 @@ final class Tunnel implements AutoCloseable {
 
     private static AlknetClient startClient(Path dir, int port, KeyPair identity, String scheme,
             TransportSettings clientSettings) throws IOException {
+        return startClient(dir, port, identity, scheme, clientSettings, Duration.ofSeconds(15));
+    }
+
+    private static AlknetClient startClient(Path dir, int port, KeyPair identity, String scheme,
+            TransportSettings clientSettings, Duration heartbeat) throws IOException {
         ServerAddress target = ServerAddress.parse(scheme + "://127.0.0.1:" + port, false);
         ClientOptions options = new ClientOptions(target, Transports.create(scheme, clientSettings), identity,
                 new AlknetHome(dir).knownHosts(), HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(15), 3);
+                Duration.ofSeconds(10), heartbeat, 3);
         return AlknetClient.start(options, new InetSocketAddress("127.0.0.1", 0));
     }
 

@@ -1,6 +1,7 @@
 package dev.alknet.client;
 
 import dev.alknet.core.config.SshDefaults;
+import dev.alknet.core.keepalive.PeerAliveProbe;
 import dev.alknet.core.hostkeys.KnownHostsVerifier;
 import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.core.resume.ResumeTokens;
@@ -45,10 +46,6 @@ public final class TunnelConnector implements SessionConnector {
         c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         c.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         CoreModuleProperties.CLIENT_IDENTIFICATION.set(c, TransportSshClient.identification(RESUMABLE));
-        if (options.heartbeat() != null && !options.heartbeat().isZero()) {
-            CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, options.heartbeat());
-            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, options.heartbeatMisses());
-        }
         c.start();
         this.client = c;
     }
@@ -74,6 +71,9 @@ public final class TunnelConnector implements SessionConnector {
             session.addPublicKeyIdentity(options.identity());
             session.auth().verify(timeout);
             ResumeTokens.fetch(session, timeout);
+            // Our heartbeat, not MINA's: any bytes from the server count, and a detached carrier is not a dead one.
+            PeerAliveProbe.start(session, options.heartbeat(), options.heartbeatMisses(),
+                    client.getScheduledExecutorService());
             return session;
         } catch (IOException | RuntimeException e) {
             ConnectFailure failure = explain(session, e);

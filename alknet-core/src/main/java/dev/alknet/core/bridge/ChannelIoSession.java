@@ -54,6 +54,8 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
     /** True while a resumable stream has no carrier: writes wait in {@link #outbound}. */
     private volatile boolean parked;
     private volatile boolean readSuspended;
+    /** Reads from the peer so far: a keepalive counts any of them as a sign of life. */
+    private volatile long reads;
     private volatile Runnable closeHook;
     private final IoHandler handler;
     private final BridgeIoService service;
@@ -244,6 +246,11 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
         }
     }
 
+    /** How many reads brought bytes from the peer (any thread may ask). */
+    public long reads() {
+        return reads;
+    }
+
     @Override
     public long getId() {
         return id;
@@ -302,6 +309,7 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             ByteBuf buf = (ByteBuf) msg;
+            reads++; // written only by the carrier's event loop, one carrier at a time
             dev.alknet.core.metrics.AlknetMetrics.get().bytesReceived(buf.readableBytes());
             try {
                 handler.messageReceived(ChannelIoSession.this, new ByteBufReadable(buf));

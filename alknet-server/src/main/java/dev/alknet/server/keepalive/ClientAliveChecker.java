@@ -1,5 +1,6 @@
 package dev.alknet.server.keepalive;
 
+import dev.alknet.core.keepalive.PeerAliveProbe;
 import java.time.Duration;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -7,7 +8,7 @@ import org.apache.sshd.server.SshServer;
 
 /**
  * Reaps clients that vanished without closing their connection (power cut, network gone, a NAT that forgot
- * the flow): every {@code interval} each authenticated session gets a {@value ClientAliveProbe#REQUEST}
+ * the flow): every {@code interval} each authenticated session gets a {@value PeerAliveProbe#REQUEST}
  * global request with want-reply, and after {@code maxUnanswered} in a row without any reply it is closed.
  * Any reply counts: alknet and MINA clients answer success, stock OpenSSH answers failure.
  *
@@ -47,7 +48,7 @@ public final class ClientAliveChecker implements SessionListener {
         // Probing starts with the connection service: before authentication there is no one to ask, and
         // the auth timeout bounds that phase anyway.
         if (event == Event.Authenticated) {
-            new ClientAliveProbe(session, interval, maxUnanswered).start(sshd.getScheduledExecutorService());
+            PeerAliveProbe.start(session, interval, maxUnanswered, sshd.getScheduledExecutorService());
         }
     }
 }

@@ -204,6 +204,23 @@ public final class ResumableStream {
 
     // ---- carriers ----
 
+    /**
+     * Drops the current carrier as if it had broken (its peer fell silent: keepalives went unanswered), so the
+     * session is resumed on a new one instead of being closed. Returns false when there is no carrier to drop or
+     * no resume to follow (not armed, ended).
+     */
+    public boolean dropCarrier() {
+        ResumeFraming f;
+        synchronized (this) {
+            f = current;
+        }
+        if (f == null || !armed() || ended) {
+            return false;
+        }
+        f.abandon(null);
+        return true;
+    }
+
     boolean isCurrent(ResumeFraming f) {
         synchronized (this) {
             return f == current;
