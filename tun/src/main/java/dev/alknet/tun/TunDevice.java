@@ -46,6 +46,11 @@ final class TunDevice implements Closeable {
         this.out = new FileOutputStream(file.getFD()).getChannel();
     }
 
+    /** A device over any file (tests use /dev/null), plain packets, no ioctl. */
+    static TunDevice over(RandomAccessFile file, String name) throws IOException {
+        return new TunDevice(file, name, false);
+    }
+
     /**
      * Creates the device in the network namespace of the calling thread; with {@code offload}, asks for checksum and
      * TSO offload (falls back to plain packets when the kernel refuses).

@@ -7,7 +7,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,11 +31,9 @@ class PacketFuzzTest {
 
     private static TunDevice devNull() {
         try {
-            Constructor<TunDevice> c = TunDevice.class.getDeclaredConstructor(RandomAccessFile.class, String.class);
-            c.setAccessible(true);
-            return c.newInstance(new RandomAccessFile("/dev/null", "rw"), "fuzz0");
-        } catch (ReflectiveOperationException | IOException e) {
-            throw new IllegalStateException(e);
+            return TunDevice.over(new RandomAccessFile("/dev/null", "rw"), "fuzz0");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
