@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.core.resume.ResumeLink;
 import dev.alknet.server.AlknetServer;
+import dev.alknet.transport.resume.ResumableStream;
 import dev.alknet.transport.resume.ResumeStats;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +91,61 @@ class ResumeEndToEndTest {
                     .anyMatch(l -> l.startsWith("SSH-2.0-alknet-resume/1 ")), "resumed through the stealth gate");
         } finally {
             close(relay[0]);
+        }
+    }
+
+    /**
+     * QUIC: the client's carrier (its QUIC stream, and with it the connection) is closed twice in the middle of a
+     * 100 MiB download, as a network change would; each time the session resumes on a new QUIC connection.
+     */
+    @Test
+    void quicCarrierClosedTwiceMidDownloadIsResumed() throws Exception {
+        try (Tunnel t = Tunnel.start("quic")) {
+            ResumableStream stream = armedClientStream(t);
+            long before = ResumeStats.resumes();
+            Path out = dir.resolve("got-quic");
+            CompletableFuture<Curl.Result> curl = download(t, 23, out);
+            dropWhen(stream, out, SIZE / 4);
+            E2e.await(() -> ResumeStats.resumes() > before, Duration.ofSeconds(30), () -> "first resume");
+            dropWhen(stream, out, SIZE / 2);
+            Curl.Result r = curl.get(100, TimeUnit.SECONDS);
+            assertEquals(0, r.exit(), "curl saw no error: " + r.stderr());
+            assertEquals(WebServer.Blob.sha256(SIZE, 23), sha256(out), "byte-exact after two cuts");
+            assertTrue(ResumeStats.resumes() >= before + 2, "resumed: " + (ResumeStats.resumes() - before));
+            assertEquals(1, t.server.sessionCount(), "the same session carried on");
+        }
+    }
+
+    /**
+     * The carrier is cut the moment a key re-exchange starts (re-keying every 16 MiB here), twice: the half-done
+     * exchange continues on the resumed carrier, and the download finishes byte-exact.
+     */
+    @Test
+    void aCarrierCutDuringAKeyReExchangeIsResumed() throws Exception {
+        System.setProperty(REKEY_PROPERTY, Long.toString(16L << 20));
+        try (Tunnel t = Tunnel.start("tcp")) {
+            ResumableStream stream = armedClientStream(t);
+            ClientSession session = t.client.sessions().session().get(15, TimeUnit.SECONDS);
+            AtomicInteger cuts = new AtomicInteger();
+            session.addSessionListener(new SessionListener() {
+                @Override
+                public void sessionNegotiationStart(Session s, Map<KexProposalOption, String> client,
+                        Map<KexProposalOption, String> server) {
+                    if (cuts.getAndIncrement() < 2) {
+                        stream.dropCarrier();
+                    }
+                }
+            });
+            long before = ResumeStats.resumes();
+            Path out = dir.resolve("got-rekey");
+            Curl.Result r = download(t, 29, out).get(100, TimeUnit.SECONDS);
+            assertEquals(0, r.exit(), "curl saw no error: " + r.stderr());
+            assertEquals(WebServer.Blob.sha256(SIZE, 29), sha256(out), "byte-exact across cut key exchanges");
+            assertTrue(cuts.get() >= 2, "key exchanges started: " + cuts.get());
+            assertTrue(ResumeStats.resumes() >= before + 2, "resumed: " + (ResumeStats.resumes() - before));
+            assertEquals(1, t.server.sessionCount(), "the same session carried on");
+        } finally {
+            System.clearProperty(REKEY_PROPERTY);
         }
     }
 
@@ -196,6 +259,25 @@ class ResumeEndToEndTest {
     }
 
     // ---- helpers ----
+
+    /** MINA reads unset properties from system properties with this prefix (SyspropsMapWrapper). */
+    private static final String REKEY_PROPERTY = "org.apache.sshd.config.rekey-bytes-limit";
+
+    /** The client session's resumable stream, once both ends hold the token. */
+    private static ResumableStream armedClientStream(Tunnel t) throws Exception {
+        ClientSession session = t.client.sessions().session().get(15, TimeUnit.SECONDS);
+        E2e.await(() -> {
+            ResumableStream s = ResumeLink.of(session.getIoSession());
+            return s != null && s.armed() && t.server.resumableSessions() == 1;
+        }, Duration.ofSeconds(30), () -> "armed");
+        return ResumeLink.of(session.getIoSession());
+    }
+
+    /** Closes the client's current carrier once the download has {@code bytes}. */
+    private static void dropWhen(ResumableStream stream, Path out, long bytes) throws InterruptedException {
+        E2e.await(() -> out.toFile().length() >= bytes, Duration.ofSeconds(60), () -> "download reached " + bytes);
+        assertTrue(stream.dropCarrier(), "a carrier to drop");
+    }
 
     private static int relay(CarrierRelay[] holder, int serverPort) {
         try {

@@ -1,6 +1,8 @@
 package dev.alknet.core.bridge;
 
 import dev.alknet.transport.StreamAddresses;
+import dev.alknet.core.resume.ResumeLink;
+import dev.alknet.transport.resume.ResumableStream;
 import dev.alknet.transport.resume.ResumeFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -121,6 +123,11 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
         carrier.eventLoop().execute(drain);
     }
 
+    /** Whether a lost carrier may be replaced: a resumable stream that holds its token and has not ended. */
+    private boolean mayResume() {
+        return getAttribute(ResumeLink.KEY) instanceof ResumableStream s && s.armed();
+    }
+
     /** Runs once when the session is closed (frees what a resumable stream holds). */
     public void onClose(Runnable hook) {
         closeHook = hook;
@@ -129,7 +136,7 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
     @Override
     public IoWriteFuture writeBuffer(Buffer buffer) throws IOException {
         ChannelWriteFuture future = new ChannelWriteFuture(this);
-        if (isClosing() || (!parked && !channel.isOpen())) {
+        if (isClosing() || (!parked && !channel.isOpen() && !mayResume())) {
             future.complete(new IOException("transport closed: " + channel));
             return future;
         }
@@ -162,7 +169,9 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
             return;
         }
         drainScheduled.set(false);
-        if (parked) {
+        if (parked || (!channel.isActive() && mayResume())) {
+            // A carrier that just died but is not parked yet: its pipeline may be gone, and a write there would
+            // fail and be lost (a gap in the SSH stream: the peer's next packet fails its MAC). Keep it for unpark.
             return;
         }
         boolean wrote = false;
