@@ -1,6 +1,7 @@
 package dev.alknet.client.socks;
 
 import dev.alknet.core.channel.ChannelDataWriter;
+import dev.alknet.core.channel.LazyReceiveWindow;
 import dev.alknet.core.channel.ReceiveWindow;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -37,8 +38,7 @@ public final class RelayDirectTcpip extends ChannelDirectTcpip {
     private ArrayDeque<byte[]> early = new ArrayDeque<>();
     private boolean earlyEof;
     private volatile ChannelDataWriter writer;
-    private final Object windowLock = new Object();
-    private volatile ReceiveWindow receiveWindow;
+    private final LazyReceiveWindow receiveWindow = new LazyReceiveWindow(this, this::sendWindowAdjust);
 
     public RelayDirectTcpip(SshdSocketAddress local, SshdSocketAddress remote) {
         super(local, remote);
@@ -81,17 +81,7 @@ public final class RelayDirectTcpip extends ChannelDirectTcpip {
      * is open.
      */
     public ReceiveWindow receiveWindow() {
-        ReceiveWindow w = receiveWindow;
-        if (w == null) {
-            synchronized (windowLock) {
-                w = receiveWindow;
-                if (w == null) {
-                    w = ReceiveWindow.of(this, this::sendWindowAdjust);
-                    receiveWindow = w;
-                }
-            }
-        }
-        return w;
+        return receiveWindow.get();
     }
 
     @Override
@@ -106,10 +96,7 @@ public final class RelayDirectTcpip extends ChannelDirectTcpip {
 
     @Override
     protected void preClose() {
-        ReceiveWindow w = receiveWindow;
-        if (w != null) {
-            w.close(); // its growth goes back to the session's budget
-        }
+        receiveWindow.close(); // its growth goes back to the session's budget
         super.preClose();
     }
 

@@ -1,6 +1,7 @@
 package dev.alknet.server.dial;
 
 import dev.alknet.core.channel.ChannelDataWriter;
+import dev.alknet.core.channel.LazyReceiveWindow;
 import dev.alknet.core.channel.ReceiveWindow;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -47,8 +48,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     private volatile ChannelDataWriter toClient;
     private volatile DestinationSocket socket;
     private volatile CompletableFuture<Channel> dial;
-    private final Object windowLock = new Object();
-    private volatile ReceiveWindow receiveWindow;
+    private final LazyReceiveWindow receiveWindow = new LazyReceiveWindow(this, this::sendWindowAdjust);
 
     DialedTcpipChannel(Dialer dialer, DestinationPolicy policy) {
         super("", Collections.emptyList(), null);
@@ -212,17 +212,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
 
     /** Our own window accounting instead of MINA's (ReceiveWindow: batched credit, grown on long fat links). */
     private ReceiveWindow receiveWindow() {
-        ReceiveWindow w = receiveWindow;
-        if (w == null) {
-            synchronized (windowLock) {
-                w = receiveWindow;
-                if (w == null) {
-                    w = ReceiveWindow.of(this, this::sendWindowAdjust);
-                    receiveWindow = w;
-                }
-            }
-        }
-        return w;
+        return receiveWindow.get();
     }
 
     @Override
@@ -270,10 +260,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         if (pending != null) {
             pending.cancel(false); // the dialer closes a connection still in progress
         }
-        ReceiveWindow w = receiveWindow;
-        if (w != null) {
-            w.close(); // its growth goes back to the session's budget
-        }
+        receiveWindow.close(); // its growth goes back to the session's budget
         super.preClose();
     }
 
