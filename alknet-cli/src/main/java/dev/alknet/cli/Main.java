@@ -20,6 +20,9 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length > 0 && !args[0].startsWith("-") && !"help".equals(args[0])) {
+            // Logging first, on this thread: SLF4J initialised from two threads at once replays the early calls
+            // with a warning on stderr, which breaks "one line for a user mistake".
+            org.slf4j.LoggerFactory.getILoggerFactory();
             dev.alknet.core.config.CryptoWarmup.startInBackground();
         }
         System.exit(run(args));

@@ -68,7 +68,13 @@ class OperatorEndToEndTest {
             assertTrue(metric(s, "alknet_transport_bytes_total{direction=\"sent\"}") > 300_000, s);
             assertEquals(0.0, metric(s, "alknet_auth_failures_total"), s);
 
+            // the state file is rewritten every 2 s: the tunnel may have come up after the last write
             Cli.Result status = Cli.run("status", "--home", home.toString());
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); status.exit() != 0
+                    && System.nanoTime() < end; ) {
+                Thread.sleep(500);
+                status = Cli.run("status", "--home", home.toString());
+            }
             assertEquals(0, status.exit(), status.toString());
             assertTrue(status.stdout().contains("): up for ") && status.stdout().contains("tcp://127.0.0.1:" + serverPort)
                     && status.stdout().contains("127.0.0.1:" + socks) && status.stdout().contains(clientMetrics),

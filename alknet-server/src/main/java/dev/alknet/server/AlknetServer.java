@@ -164,13 +164,6 @@ public final class AlknetServer implements AutoCloseable {
 
     private void listen(ServerAddress address, Transport transport) throws TransportException {
         Consumer<Channel> ssh = stream -> {
-            InetAddress from = StreamAddresses.remote(stream) instanceof InetSocketAddress a ? a.getAddress() : null;
-            if (!perAddress.tryAcquire(from)) {
-                LOG.warn("connection limit from {}: refused (--max-conns-per-ip)", from.getHostAddress());
-                stream.close();
-                return;
-            }
-            stream.closeFuture().addListener(f -> perAddress.release(from));
             try {
                 sshd.attach(stream);
             } catch (Exception e) {
@@ -186,9 +179,26 @@ public final class AlknetServer implements AutoCloseable {
         }
         // Stealth: SSH is attached only once the peer's first bytes were SSH-2.0-; the rest meets a web server.
         StreamAcceptor acceptor = stealth == null ? ssh::accept : stealth.acceptor(address.scheme(), ssh);
-        TransportListener l = transport.listen(address.endpoint(), acceptor);
+        TransportListener l = transport.listen(address.endpoint(), limitedPerAddress(acceptor));
         listeners.add(l);
         LOG.info("listening on {}://{}{}", address.scheme(), hostPort(l), stealth == null ? "" : " (stealth)");
+    }
+
+    /**
+     * --max-conns-per-ip, counted from accept: before stealth or resume sniffing, so a peer that never speaks
+     * holds a slot too, and one over the limit is closed without a byte.
+     */
+    private StreamAcceptor limitedPerAddress(StreamAcceptor next) {
+        return stream -> {
+            InetAddress from = StreamAddresses.remote(stream) instanceof InetSocketAddress a ? a.getAddress() : null;
+            if (!perAddress.tryAcquire(from)) {
+                LOG.warn("connection limit from {}: refused (--max-conns-per-ip)", from.getHostAddress());
+                stream.close();
+                return;
+            }
+            stream.closeFuture().addListener(f -> perAddress.release(from));
+            next.accept(stream);
+        };
     }
 
     private static String hostPort(TransportListener l) {
