@@ -12,8 +12,9 @@ import org.apache.sshd.server.SshServer;
  * global request with want-reply, and after {@code maxUnanswered} in a row without any reply it is closed.
  * Any reply counts: alknet and MINA clients answer success, stock OpenSSH answers failure.
  *
- * <p>A dead client is freed at most (maxUnanswered + 1) × interval after its last reply: 20 s with the
- * defaults (5 s, 3), inside twice the client's 15 s heartbeat. Without this the server would hold a dead
+ * <p>A dead client is freed at most (maxUnanswered + 1) × interval after it was last heard: 20 s with the
+ * defaults (5 s, 3), inside twice the client's 15 s heartbeat; a resumable session waits out its resume grace
+ * after that instead (its carrier is dropped, see {@link PeerAliveProbe}). Without this the server would hold a dead
  * session, its channels and its {@code -R} ports until TCP gives up, which can take hours; an idle timeout
  * cannot do the job because it would also kill healthy idle tunnels.
  */
