@@ -1,5 +1,6 @@
 package dev.alknet.cli;
 
+import dev.alknet.core.config.ServerAddress;
 import dev.alknet.server.AccessOptions;
 import dev.alknet.server.dial.OutboundProxy;
 import dev.alknet.server.policy.AccessPolicy;
@@ -18,7 +19,8 @@ final class PolicyOptions {
     @Option(names = "--allow", paramLabel = "DEST",
             description = "Allow this destination: HOST[:PORTS] with HOST a name pattern (*.example.com), IP, CIDR"
                     + " or loopback|link-local|private|self|multicast; PORTS a port, LOW-HIGH or * (repeatable)."
-                    + " Loopback, link-local and this server's own addresses are denied unless allowed.")
+                    + " Loopback, link-local and this server's own addresses are denied unless allowed (loopback"
+                    + " is allowed when every --listen address is a loopback one and no policy is given).")
     List<String> allow = new ArrayList<>();
 
     @Option(names = "--deny", paramLabel = "DEST",
@@ -46,19 +48,49 @@ final class PolicyOptions {
             description = "Streams at once per session (default: ${DEFAULT-VALUE}).")
     int maxChannels;
 
-    /** The access options these flags describe; mistakes are one-line IllegalArgumentException/IOException. */
-    AccessOptions accessOptions() throws IOException {
+    /**
+     * The access options these flags describe; mistakes are one-line IllegalArgumentException/IOException.
+     *
+     * @param loopbackOnly the server listens on loopback only: its clients are local users, who reach loopback
+     *                     anyway, so unless a policy was given (--allow, --deny, --policy) loopback destinations
+     *                     are allowed
+     */
+    AccessOptions accessOptions(boolean loopbackOnly) throws IOException {
         AccessPolicyBuilder b = AccessPolicy.builder();
         if (policyFile != null) {
             PolicyFile.load(policyFile, b);
         }
+        List<String> allowed = new ArrayList<>(allow);
+        if (loopbackOnly && allow.isEmpty() && deny.isEmpty() && policyFile == null) {
+            allowed.add("loopback");
+        }
         try {
-            b.rules(allow, deny);
+            b.rules(allowed, deny);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--allow/--deny: " + e.getMessage(), e);
         }
         AccessOptions a = AccessOptions.safeDefaults().withDestinations(b.build())
                 .withLimits(authTimeout, maxConnsPerIp, maxChannels);
         return outboundProxy == null ? a : a.withOutboundProxy(OutboundProxy.parse(outboundProxy));
+    }
+
+    /** Whether every listen address is a loopback one (127.0.0.0/8, ::1, localhost); a wildcard is not. */
+    static boolean loopbackOnly(List<ServerAddress> addresses) {
+        for (ServerAddress a : addresses) {
+            String host = a.host();
+            boolean loopback = false;
+            if (host != null && !host.isEmpty() && (host.equalsIgnoreCase("localhost")
+                    || io.netty.util.NetUtil.isValidIpV4Address(host) || io.netty.util.NetUtil.isValidIpV6Address(host))) {
+                try {
+                    loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+                } catch (java.net.UnknownHostException e) {
+                    loopback = false;
+                }
+            }
+            if (!loopback) {
+                return false;
+            }
+        }
+        return !addresses.isEmpty();
     }
 }

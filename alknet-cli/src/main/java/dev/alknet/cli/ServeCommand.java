@@ -119,13 +119,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dev.alknet.server.AccessOptions access = policy.accessOptions();
-        AlknetHome h = home.resolve();
-        StealthOptions stealthOptions = stealthOptions(h);
         List<ServerAddress> addresses = new ArrayList<>();
         for (String l : listen) {
             addresses.add(ServerAddress.parse(l, true));
         }
+        dev.alknet.server.AccessOptions access = policy.accessOptions(PolicyOptions.loopbackOnly(addresses));
+        AlknetHome h = home.resolve();
+        StealthOptions stealthOptions = stealthOptions(h);
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
         System.err.println((hostKey.created() ? "created host key " : "host key ")
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
