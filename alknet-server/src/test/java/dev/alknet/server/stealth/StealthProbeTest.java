@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -237,35 +232,6 @@ class StealthProbeTest {
     private static String quic(byte[] send, Duration wait) throws Exception {
         var t = Transports.create("quic", TransportSettings.builder().connectTimeout(Duration.ofSeconds(5)).build());
         Channel stream = t.connect(new Endpoint("quic", "127.0.0.1", server.port("quic"))).get(10, TimeUnit.SECONDS);
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        stream.eventLoop().submit(() -> {
-            stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf b = (ByteBuf) msg;
-                    synchronized (got) {
-                        got.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(b));
-                    }
-                    b.release();
-                }
-
-                @Override
-                public void channelInactive(ChannelHandlerContext ctx) {
-                    closed.complete(null);
-                }
-            });
-            stream.config().setAutoRead(true);
-            stream.writeAndFlush(Unpooled.wrappedBuffer(send));
-        }).get(5, TimeUnit.SECONDS);
-        try {
-            closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            // keep-alive: still open
-        }
-        stream.parent().close();
-        synchronized (got) {
-            return got.toString(StandardCharsets.ISO_8859_1);
-        }
+        return StreamExchange.exchange(stream, send, wait);
     }
 }

@@ -16,13 +16,7 @@ import dev.alknet.transport.stealth.StrictProofClient;
 import dev.alknet.transport.tcp.TcpTransport;
 import dev.alknet.transport.tls.TlsCertificates;
 import dev.alknet.transport.tls.TlsTransport;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +25,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,42 +90,6 @@ class StrictNginxReferenceTest {
         return TransportSettings.builder().connectTimeout(Duration.ofSeconds(20)).stealthKey(KEY).build();
     }
 
-    /** Sends {@code bytes} on a stream our own transport opened (no proof of its own), collects the answer. */
-    private static String exchange(Channel stream, byte[] bytes, Duration wait) throws Exception {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        stream.eventLoop().submit(() -> {
-            stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ByteBuf b = (ByteBuf) msg;
-                    synchronized (got) {
-                        got.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(b));
-                    }
-                    b.release();
-                }
-
-                @Override
-                public void channelInactive(ChannelHandlerContext ctx) {
-                    closed.complete(null);
-                }
-            });
-            stream.config().setAutoRead(true);
-            stream.writeAndFlush(Unpooled.wrappedBuffer(bytes));
-        }).get(10, TimeUnit.SECONDS);
-        try {
-            closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            // keep-alive or SSH: still open
-        }
-        stream.close();
-        if (stream.parent() != null) {
-            stream.parent().close();
-        }
-        synchronized (got) {
-            return got.toString(StandardCharsets.ISO_8859_1);
-        }
-    }
 
     /**
      * A real client's first bytes on {@code scheme}: the strict client's proof head, made for the stream
@@ -144,7 +101,7 @@ class StrictNginxReferenceTest {
         String head = stream.eventLoop().submit(() -> StrictProofClient.head(KEY, scheme, "localhost", stream))
                 .get(10, TimeUnit.SECONDS);
         byte[] recording = Probe.ascii(head + SSH_BANNER);
-        String answer = exchange(stream, recording, Duration.ofSeconds(10));
+        String answer = StreamExchange.exchange(stream, recording, Duration.ofSeconds(10));
         assertTrue(answer.startsWith("SSH-2.0-alknet\r\n"), scheme + ": a fresh proof gets SSH: " + answer);
         return recording;
     }
@@ -238,7 +195,7 @@ class StrictNginxReferenceTest {
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, byte[]> p : probes.entrySet()) {
             Channel stream = quic.connect(new Endpoint("quic", "127.0.0.1", alknet.port("quic"))).get(30, TimeUnit.SECONDS);
-            String got = exchange(stream, p.getValue(), WAIT);
+            String got = StreamExchange.exchange(stream, p.getValue(), WAIT);
             if (got.contains("SSH-") || !got.startsWith("HTTP/1.1 ")) {
                 failures.add("quic " + p.getKey() + ": " + got);
             }
