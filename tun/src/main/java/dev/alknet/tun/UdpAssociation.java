@@ -7,7 +7,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -38,8 +37,8 @@ final class UdpAssociation {
     private final ArrayDeque<ByteBuffer[]> queued = new ArrayDeque<>();
     /** Per destination port: the fake IP the application last sent to on it. */
     private final Map<Integer, byte[]> fakeByPort = new ConcurrentHashMap<>();
-    /** IP destinations sent to, as "address#port", so a reply from one of them is not taken for a fake IP's. */
-    private final Map<String, Boolean> literals = new ConcurrentHashMap<>();
+    /** IP destinations sent to, so a reply from one of them is not taken for a fake IP's. */
+    private final Map<Endpoint, Boolean> literals = new ConcurrentHashMap<>();
     private volatile State state = State.CONNECTING;
     private volatile long lastActive = System.nanoTime();
     private SocketChannel control;
@@ -67,7 +66,7 @@ final class UdpAssociation {
         if (name != null) {
             fakeByPort.put(dport, dst);
         } else if (literals.size() < MAX_LITERALS) {
-            literals.put(Arrays.toString(dst) + "#" + dport, Boolean.TRUE);
+            literals.put(new Endpoint(dst, dport), Boolean.TRUE);
         }
         synchronized (this) {
             switch (state) {
@@ -178,7 +177,7 @@ final class UdpAssociation {
         d.get(4, from);
         int port = d.getShort(4 + length) & 0xffff;
         byte[] fake = fakeByPort.get(port);
-        if (fake != null && !literals.containsKey(Arrays.toString(from) + "#" + port)) {
+        if (fake != null && !literals.containsKey(new Endpoint(from, port))) {
             from = fake;
         }
         if (from.length != app.length) {

@@ -22,7 +22,7 @@ final class UdpAssociations {
     static final long RETRY_AFTER = TimeUnit.SECONDS.toNanos(10);
     static final int MAX = 512;
 
-    private final Map<String, UdpAssociation> byApp = new ConcurrentHashMap<>();
+    private final Map<Endpoint, UdpAssociation> byApp = new ConcurrentHashMap<>();
     private final InetSocketAddress socks;
     private final int timeoutMillis;
     private final TunDevice tun;
@@ -55,7 +55,7 @@ final class UdpAssociations {
                 return false; // a fake IP from before a restart: nothing to ask for
             }
         }
-        String key = Net.text(src) + "#" + sport;
+        Endpoint key = new Endpoint(src, sport);
         UdpAssociation a = byApp.get(key);
         if (a == null) {
             if (byApp.size() >= MAX) {
