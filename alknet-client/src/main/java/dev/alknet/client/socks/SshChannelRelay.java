@@ -65,7 +65,7 @@ public final class SshChannelRelay extends ChannelInboundHandlerAdapter {
         RelayTuning.applyReadAllocator(ctx.channel());
         toSsh = new ChannelDataWriter(ssh, ctx.executor());
         ssh.addCloseFutureListener(f -> ctx.executor().execute(this::onSshClosed));
-        pump = new SshToNettyPump(ssh, ctx.channel(), this::onDownstreamDone, this::abort);
+        pump = new SshToNettyPump(ssh, ctx.channel(), this::onDownstreamDone, this::abort, () -> upstreamDone);
         if (!ctx.channel().isActive()) {
             abort(null);
             return;

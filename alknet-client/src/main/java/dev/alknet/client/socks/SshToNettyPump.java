@@ -1,11 +1,13 @@
 package dev.alknet.client.socks;
 
 import dev.alknet.core.channel.BatchedOutbound;
+import dev.alknet.core.channel.OutputEnd;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +25,7 @@ final class SshToNettyPump implements RelayDirectTcpip.Inbound {
     private final EventExecutor loop;
     private final BatchedOutbound outbound;
     private final Runnable onEnd;
+    private final BooleanSupplier upstreamDone;
     private final Consumer<Throwable> onError;
     private final ChannelFutureListener writeFailed;
     private volatile boolean done;
@@ -31,13 +34,17 @@ final class SshToNettyPump implements RelayDirectTcpip.Inbound {
      * @param onEnd   called once, on the channel's event loop, when all bytes and the EOF were delivered and the
      *                output is shut down
      * @param onError called once, on the event loop, if writing fails
+     * @param upstreamDone whether the other direction (socket to SSH) delivered its EOF: then the socket may be
+     *                     closed instead of half-closed
      */
-    SshToNettyPump(RelayDirectTcpip ssh, Channel out, Runnable onEnd, Consumer<Throwable> onError) {
+    SshToNettyPump(RelayDirectTcpip ssh, Channel out, Runnable onEnd, Consumer<Throwable> onError,
+            BooleanSupplier upstreamDone) {
         this.out = out;
         this.loop = out.eventLoop();
         this.outbound = new BatchedOutbound(out, ssh.receiveWindow());
         this.onEnd = onEnd;
         this.onError = onError;
+        this.upstreamDone = upstreamDone;
         this.writeFailed = f -> loop.execute(() -> fail(f.cause()));
     }
 
@@ -84,7 +91,7 @@ final class SshToNettyPump implements RelayDirectTcpip.Inbound {
 
     private void shutdown() {
         if (out instanceof DuplexChannel duplex) {
-            duplex.shutdownOutput().addListener(s -> {
+            OutputEnd.of(duplex, upstreamDone.getAsBoolean()).addListener(s -> {
                 if (s.isSuccess()) {
                     onEnd.run();
                 } else {

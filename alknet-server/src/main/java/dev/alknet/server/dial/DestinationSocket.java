@@ -1,6 +1,7 @@
 package dev.alknet.server.dial;
 
 import dev.alknet.core.channel.BatchedOutbound;
+import dev.alknet.core.channel.OutputEnd;
 import dev.alknet.core.channel.ReceiveWindow;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,6 +11,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.util.closeable.AbstractCloseable;
@@ -46,10 +48,13 @@ final class DestinationSocket extends AbstractCloseable {
         return outbound.write(data, off, len, onFailure);
     }
 
-    /** Sends FIN once every write issued so far has been handed to the kernel. */
-    Future<Void> shutdownOutputAfterWrites() {
+    /**
+     * Sends FIN once every write issued so far has been handed to the kernel; closes the socket instead if by then
+     * {@code readingDone} says its own bytes and EOF were all passed on.
+     */
+    Future<Void> shutdownOutputAfterWrites(BooleanSupplier readingDone) {
         var done = channel.eventLoop().<Void>newPromise();
-        afterWrites(() -> ((DuplexChannel) channel).shutdownOutput().addListener(f -> {
+        afterWrites(() -> OutputEnd.of((DuplexChannel) channel, readingDone.getAsBoolean()).addListener(f -> {
             if (f.isSuccess()) {
                 done.trySuccess(null);
             } else {

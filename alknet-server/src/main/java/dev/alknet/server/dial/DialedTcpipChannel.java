@@ -43,6 +43,8 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     private final Dialer dialer;
     private final DestinationPolicy policy;
     private final AtomicInteger directionsDone = new AtomicInteger();
+    /** The destination's bytes and EOF all went into the channel: the socket has nothing more to give. */
+    private volatile boolean destinationDrained;
     private volatile SshdSocketAddress destination;
     private volatile SshdSocketAddress originator;
     private volatile ChannelDataWriter toClient;
@@ -225,7 +227,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         super.handleEof();
         DestinationSocket dest = socket;
         if (dest != null) {
-            dest.shutdownOutputAfterWrites().addListener(f -> directionDone("client EOF"));
+            dest.shutdownOutputAfterWrites(() -> destinationDrained).addListener(f -> directionDone("client EOF"));
         }
     }
 
@@ -287,7 +289,10 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
             try {
                 IoWriteFuture eof = sendEof();
                 if (eof != null) {
-                    eof.addListener(f -> directionDone("destination EOF"));
+                    eof.addListener(f -> {
+                        destinationDrained = true;
+                        directionDone("destination EOF");
+                    });
                 }
             } catch (IOException e) {
                 failed(e);

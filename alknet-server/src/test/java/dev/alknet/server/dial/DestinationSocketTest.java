@@ -29,7 +29,7 @@ class DestinationSocketTest {
             for (int off = 0; off < data.length; off += 32 * 1024) {
                 socket.write(data, off, 32 * 1024, f -> { });
             }
-            var shutdown = socket.shutdownOutputAfterWrites();
+            var shutdown = socket.shutdownOutputAfterWrites(() -> false);
             Thread.sleep(200);
             // The peer reads nothing yet, so most of the 16 MiB must still be queued in Netty.
             assertTrue(!shutdown.isDone(), "shutdown waited for queued writes");
