@@ -10,9 +10,4 @@ import org.apache.sshd.client.session.ClientSession;
 @FunctionalInterface
 public interface SessionProvider {
     CompletableFuture<ClientSession> session();
-
-    /** The session if the tunnel is up right now, else null; never waits. */
-    default ClientSession currentOrNull() {
-        return null;
-    }
 }

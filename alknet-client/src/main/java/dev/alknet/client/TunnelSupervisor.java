@@ -66,12 +66,6 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         return lastError;
     }
 
-    @Override
-    public ClientSession currentOrNull() {
-        ClientSession now = upOrNull(current);
-        return now != null && now.isOpen() ? now : null;
-    }
-
     /** The current session if up, else waits up to connect-wait for one. */
     @Override
     public CompletableFuture<ClientSession> session() {

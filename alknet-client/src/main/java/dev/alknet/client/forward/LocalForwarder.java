@@ -1,6 +1,5 @@
 package dev.alknet.client.forward;
 
-import dev.alknet.client.OnCarrierLoop;
 import dev.alknet.client.SessionProvider;
 import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,7 +57,6 @@ public final class LocalForwarder implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(EventLoops.group())
                 .channel(EventLoops.serverSocketChannel())
-                .handler(new OnCarrierLoop(sessions))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -1,6 +1,5 @@
 package dev.alknet.client.socks;
 
-import dev.alknet.client.OnCarrierLoop;
 import dev.alknet.client.SessionProvider;
 import dev.alknet.client.socks.udp.UdpCounters;
 import dev.alknet.transport.EventLoops;
@@ -60,7 +59,6 @@ public final class SocksServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(EventLoops.group())
                 .channel(EventLoops.serverSocketChannel())
-                .handler(new OnCarrierLoop(sessions))
                 // Reads are driven by the handlers: nothing is read faster than it can be forwarded.
                 .childOption(ChannelOption.AUTO_READ, false)
                 // A client's FIN must become an SSH EOF, not a close: the answer may still be coming.

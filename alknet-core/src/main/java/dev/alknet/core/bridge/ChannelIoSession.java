@@ -12,7 +12,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
@@ -107,11 +106,6 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
 
     public Channel channel() {
         return channel;
-    }
-
-    /** The event loop carrying {@code session}'s bytes now, or null if it does not run over this bridge. */
-    public static EventLoop eventLoopOf(org.apache.sshd.common.session.Session session) {
-        return session != null && session.getIoSession() instanceof ChannelIoSession io ? io.channel.eventLoop() : null;
     }
 
     /** The carrier is gone but the stream may resume: hold writes, keep the session. */

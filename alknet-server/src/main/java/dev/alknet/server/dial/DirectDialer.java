@@ -5,7 +5,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -83,9 +82,6 @@ public final class DirectDialer implements Dialer {
             return CompletableFuture.failedFuture(ReservedNames.refusal(host));
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        // Called on the SSH session's loop: the destination socket lives there too (EventLoops, affinity)
-        EventLoop home = EventLoops.current();
-        Bootstrap dialing = home != null ? bootstrap.clone(home) : bootstrap;
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(name);
         CompletableFuture<List<InetAddress>> addresses = literal != null
                 ? CompletableFuture.completedFuture(List.of(literalAddress(literal)))
@@ -104,7 +100,7 @@ public final class DirectDialer implements Dialer {
                     return;
                 }
                 LOG.debug("dial {} port {}: {} address(es)", host, port, permitted.size());
-                new ConnectAttempts(dialing, permitted, port, deadline, result).start();
+                new ConnectAttempts(bootstrap, permitted, port, deadline, result).start();
             }
         });
         return result;
