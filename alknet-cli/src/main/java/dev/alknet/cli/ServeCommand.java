@@ -103,18 +103,24 @@ final class ServeCommand implements Callable<Integer> {
 
     private StealthOptions stealthOptions(AlknetHome h) throws java.io.IOException {
         if (stealth == null) {
-            if (stealthSite != null || stealthFallback != null || strict.keyFile != null) {
-                throw new IllegalArgumentException("--stealth-site, --stealth-fallback and --stealth-key need --stealth");
+            if (stealthSite != null || stealthFallback != null || strict.keyFile != null || strict.binding != null) {
+                throw new IllegalArgumentException(
+                        "--stealth-site, --stealth-fallback, --stealth-key and --stealth-binding need --stealth");
             }
             return StealthOptions.OFF;
         }
         StealthOptions.Level level = StealthOptions.Level.parse(stealth);
-        if (level != StealthOptions.Level.STRICT && strict.keyFile != null) {
-            throw new IllegalArgumentException("--stealth-key FILE is for --stealth=strict only");
+        if (level != StealthOptions.Level.STRICT) {
+            if (strict.keyFile != null) {
+                throw new IllegalArgumentException("--stealth-key FILE is for --stealth=strict only");
+            }
+            if (strict.binding != null) {
+                throw new IllegalArgumentException("--stealth-binding is for --stealth=strict only");
+            }
+            return new StealthOptions(level, stealthTimeout, stealthSite, stealthFallback);
         }
-        return level == StealthOptions.Level.STRICT
-                ? StealthOptions.strict(stealthTimeout, stealthSite, stealthFallback, strict.key(h))
-                : new StealthOptions(level, stealthTimeout, stealthSite, stealthFallback);
+        StealthOptions.Binding binding = strict.binding(); // before the key is made: a refusal leaves no trace
+        return StealthOptions.strict(stealthTimeout, stealthSite, stealthFallback, strict.key(h), binding);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.alknet.cli;
 
 import dev.alknet.core.config.AlknetHome;
 import dev.alknet.core.config.ServerAddress;
+import dev.alknet.server.stealth.StealthOptions;
 import dev.alknet.transport.TransportListener;
 import dev.alknet.transport.stealth.StealthKey;
 import java.io.IOException;
@@ -11,12 +12,26 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** {@code alknet serve}'s part of {@code --stealth=strict}: where the key lives, and the share strings. */
+/**
+ * {@code alknet serve}'s part of {@code --stealth=strict}: where the key lives, whether proofs must be bound to
+ * their TLS session, and the share strings.
+ */
 final class StrictServeOptions {
 
     @Option(names = "--stealth-key", paramLabel = "FILE",
             description = "Stealth strict: the server's secret (default: <home>/stealth_key, made on first start).")
     Path keyFile;
+
+    @Option(names = "--stealth-binding", paramLabel = "any|required",
+            description = "Stealth strict, tls: 'required' lets in only proofs bound to their TLS session (clients"
+                    + " and server on Java 25 or newer; needs Java 25 here); 'any' also takes unbound proofs from"
+                    + " clients on older Java (default).")
+    String binding;
+
+    /** The {@code --stealth-binding} policy (any when not given), if this runtime can apply it. */
+    StealthOptions.Binding binding() {
+        return binding == null ? StealthOptions.Binding.ANY : StealthOptions.Binding.parse(binding).supported();
+    }
 
     /** Loads (or makes) the key and says where it is. */
     StealthKey key(AlknetHome home) throws IOException {

@@ -19,8 +19,16 @@ final class Cli {
 
     /** The command line of a JVM running {@code mainClass} on this test's class path, after {@code prefix}. */
     static List<String> command(List<String> prefix, String mainClass, String... args) {
+        return command(Path.of(System.getProperty("java.home"), "bin", "java"), prefix, mainClass, args);
+    }
+
+    /** The same, in a JVM of another runtime ({@code java}: its launcher binary). */
+    static List<String> command(Path java, List<String> prefix, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(java.toString());
+        if (!java.startsWith(System.getProperty("java.home"))) {
+            cmd.add("--enable-native-access=ALL-UNNAMED"); // as ./alknet: Java 24+ warns about Netty's natives
+        }
         cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; these processes do little work
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-cp");
@@ -163,6 +171,11 @@ final class Cli {
 
         static Running alknet(String... args) throws IOException {
             return start(command(List.of(), "dev.alknet.cli.Main", args), Map.of());
+        }
+
+        /** {@code alknet ARGS} in a JVM of {@code java}. */
+        static Running alknetOn(Path java, String... args) throws IOException {
+            return start(command(java, List.of(), "dev.alknet.cli.Main", args), Map.of());
         }
 
         String stderrText() {

@@ -1,6 +1,7 @@
 package dev.alknet.server.stealth;
 
 import dev.alknet.transport.StreamAcceptor;
+import dev.alknet.transport.stealth.SessionBinding;
 import dev.alknet.transport.stealth.StrictVerifier;
 import dev.alknet.transport.tls.TlsTransport;
 import io.netty.channel.Channel;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stealth mode for every listener of a server: each accepted stream first goes through a gate, a
@@ -19,6 +22,7 @@ import java.util.function.Consumer;
  */
 public final class StealthFront {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StealthFront.class);
     private static final Duration FALLBACK_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final StealthOptions options;
@@ -40,6 +44,17 @@ public final class StealthFront {
             throw new IOException("--stealth-fallback: cannot resolve " + options.fallback().getHost());
         }
         warmUp();
+    }
+
+    /** What a strict tls listener of this runtime does with the proofs' binding to the TLS session. */
+    static String bindingSummary(StealthOptions.Binding binding) {
+        if (!SessionBinding.available()) {
+            return "tls proofs cannot be bound to the TLS session: Java " + Runtime.version().feature()
+                    + " has no TLS exporter (Java 25 has); clients on Java 25 or newer send bound proofs and are refused";
+        }
+        return binding == StealthOptions.Binding.REQUIRED
+                ? "tls proofs must be bound to the TLS session (TLS exporter); unbound ones are refused"
+                : "tls proofs bound to the TLS session (TLS exporter); unbound ones from clients on Java < 25 accepted";
     }
 
     /**
@@ -76,6 +91,9 @@ public final class StealthFront {
      */
     public StreamAcceptor acceptor(String scheme, Consumer<Channel> ssh) {
         boolean secure = !"tcp".equals(scheme);
+        if (verifier != null && "tls".equals(scheme)) {
+            LOG.info("strict stealth: {}", bindingSummary(options.binding()));
+        }
         return stream -> {
             long deadline = System.nanoTime() + options.timeout().toNanos();
             boolean plain = Boolean.TRUE.equals(stream.attr(TlsTransport.PLAINTEXT).get());
@@ -85,9 +103,11 @@ public final class StealthFront {
                 gate = new FirstBytesGate(ssh, web, deadline);
             } else if (plain) {
                 // plaintext on a TLS port never carries a proof (it is bound to the TLS session)
-                gate = new StrictProofGate(verifier, "plaintext-on-tls", c -> c.close(), web, deadline);
+                gate = new StrictProofGate(verifier, "plaintext-on-tls", true, c -> c.close(), web, deadline);
             } else {
-                gate = new StrictProofGate(verifier, scheme, ssh, web, deadline);
+                // only tls has an exporter: "required" there, while quic and tcp proofs are always unbound
+                boolean unboundAllowed = options.binding() == StealthOptions.Binding.ANY || !"tls".equals(scheme);
+                gate = new StrictProofGate(verifier, scheme, unboundAllowed, ssh, web, deadline);
             }
             stream.pipeline().addLast("alknet-stealth", gate);
             stream.read();

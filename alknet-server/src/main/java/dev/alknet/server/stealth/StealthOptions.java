@@ -1,5 +1,6 @@
 package dev.alknet.server.stealth;
 
+import dev.alknet.transport.stealth.SessionBinding;
 import dev.alknet.transport.stealth.StealthKey;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,13 +18,16 @@ import java.util.Objects;
  * @param site     directory served as static files, or null for an empty site (nginx's error pages only)
  * @param fallback {@code http://host[:port]} every non-SSH connection is piped to instead, or null
  * @param key      strict only (required there): the secret a peer must prove knowledge of to get SSH
+ * @param binding  strict only: whether a tls proof must be bound to its TLS session ({@link Binding})
  */
-public record StealthOptions(Level level, Duration timeout, Path site, URI fallback, StealthKey key) {
+public record StealthOptions(Level level, Duration timeout, Path site, URI fallback, StealthKey key,
+        Binding binding) {
 
     /** nginx's default {@code client_header_timeout}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    public static final StealthOptions OFF = new StealthOptions(Level.OFF, DEFAULT_TIMEOUT, null, null, null);
+    public static final StealthOptions OFF = new StealthOptions(Level.OFF, DEFAULT_TIMEOUT, null, null, null,
+            Binding.ANY);
 
     public enum Level {
         OFF, COMPATIBLE, STRICT;
@@ -38,9 +42,39 @@ public record StealthOptions(Level level, Duration timeout, Path site, URI fallb
         }
     }
 
+    /**
+     * What a strict tls listener asks of a proof's binding to the TLS session (docs/adr/0014). quic and tcp
+     * proofs are never bound (no exporter there), so this concerns tls only.
+     */
+    public enum Binding {
+        /** Bound proofs, and unbound ones from clients that cannot bind (Java before 25). */
+        ANY,
+        /** Bound proofs only: unbound ones get the web front. Needs Java 25 or newer on the server. */
+        REQUIRED;
+
+        /** {@code any} or {@code required}. */
+        public static Binding parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--stealth-binding: '" + s + "' (expected any or required)");
+            }
+        }
+
+        /** This policy, if this runtime can apply it: {@link #REQUIRED} needs the TLS exporter (Java 25). */
+        public Binding supported() {
+            if (this == REQUIRED && !SessionBinding.available()) {
+                throw new IllegalArgumentException("--stealth-binding=required needs Java 25 or newer (the TLS"
+                        + " exporter); this is Java " + Runtime.version().feature());
+            }
+            return this;
+        }
+    }
+
     public StealthOptions {
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(binding, "binding");
         if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("--stealth-timeout must be positive: " + timeout);
         }
@@ -48,6 +82,10 @@ public record StealthOptions(Level level, Duration timeout, Path site, URI fallb
             throw new IllegalArgumentException(key == null ? "--stealth=strict needs a stealth key"
                     : "a stealth key is for --stealth=strict only");
         }
+        if (binding == Binding.REQUIRED && level != Level.STRICT) {
+            throw new IllegalArgumentException("--stealth-binding is for --stealth=strict only");
+        }
+        binding.supported();
         if (site != null && fallback != null) {
             throw new IllegalArgumentException("--stealth-site and --stealth-fallback exclude each other");
         }
@@ -64,7 +102,7 @@ public record StealthOptions(Level level, Duration timeout, Path site, URI fallb
 
     /** Compatible or off (no key). */
     public StealthOptions(Level level, Duration timeout, Path site, URI fallback) {
-        this(level, timeout, site, fallback, null);
+        this(level, timeout, site, fallback, null, Binding.ANY);
     }
 
     public static StealthOptions compatible(Duration timeout, Path site, URI fallback) {
@@ -72,7 +110,11 @@ public record StealthOptions(Level level, Duration timeout, Path site, URI fallb
     }
 
     public static StealthOptions strict(Duration timeout, Path site, URI fallback, StealthKey key) {
-        return new StealthOptions(Level.STRICT, timeout, site, fallback, key);
+        return strict(timeout, site, fallback, key, Binding.ANY);
+    }
+
+    public static StealthOptions strict(Duration timeout, Path site, URI fallback, StealthKey key, Binding binding) {
+        return new StealthOptions(Level.STRICT, timeout, site, fallback, key, binding);
     }
 
     public boolean enabled() {

@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The strict stealth decision (docs/adr/0014): SSH only for a peer whose first bytes are a request head
@@ -24,6 +26,7 @@ import java.util.function.Supplier;
  */
 final class StrictProofGate extends HoldingGate {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StrictProofGate.class);
     private static final byte[] PREFIX = "GET /".getBytes(StandardCharsets.US_ASCII);
     private static final String VERSION = " HTTP/1.1";
     private static final int LINE = PREFIX.length + StrictProof.TEXT + VERSION.length();
@@ -32,13 +35,16 @@ final class StrictProofGate extends HoldingGate {
 
     private final StrictVerifier verifier;
     private final String scheme;
+    private final boolean unboundAllowed;
     private boolean accepted;
 
-    StrictProofGate(StrictVerifier verifier, String scheme, Consumer<Channel> ssh, Supplier<ChannelHandler> web,
-            long deadline) {
+    /** @param unboundAllowed whether a proof not bound to the stream's TLS session may pass (docs/adr/0014) */
+    StrictProofGate(StrictVerifier verifier, String scheme, boolean unboundAllowed, Consumer<Channel> ssh,
+            Supplier<ChannelHandler> web, long deadline) {
         super(ssh, web, deadline, 256);
         this.verifier = verifier;
         this.scheme = scheme;
+        this.unboundAllowed = unboundAllowed;
     }
 
     @Override
@@ -50,10 +56,14 @@ final class StrictProofGate extends HoldingGate {
         if (!accepted && held.readableBytes() >= LINE) {
             String token = held.toString(held.readerIndex() + PREFIX.length, StrictProof.TEXT, StandardCharsets.US_ASCII);
             // a valid token is used up here: whatever follows, it cannot be replayed
-            if (!verifier.accept(token, scheme, SessionBinding.of(ctx.channel()))) {
+            StrictVerifier.Verdict verdict = verifier.accept(token, scheme, SessionBinding.of(ctx.channel()),
+                    unboundAllowed);
+            if (!verdict.accepted()) {
                 toWeb(ctx);
                 return;
             }
+            LOG.debug("{}: strict proof accepted on {}, {}", ctx.channel().remoteAddress(), scheme,
+                    verdict == StrictVerifier.Verdict.BOUND ? "bound to the TLS session" : "unbound");
             accepted = true;
         }
         if (accepted) {

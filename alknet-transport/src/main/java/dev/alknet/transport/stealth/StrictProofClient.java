@@ -15,24 +15,34 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Client side of {@code --stealth=strict} on a freshly connected stream (autoRead off, {@link ReadGate}
  * last): sends the proof as an ordinary-looking request head, then waits for the server's first bytes. A
  * server that took the proof starts SSH (its bytes are left for the SSH client, held by the read gate); a
- * web answer ({@code HTTP/}) means the proof was refused: wrong key, or not a strict alknet server.
+ * web answer ({@code HTTP/}) means the proof was refused: wrong key, not a strict alknet server, or a proof
+ * bound to the TLS session ({@link SessionBinding}) sent to a server that cannot check it (Java before 25).
  */
 public final class StrictProofClient extends ChannelInboundHandlerAdapter {
 
     public static final String REFUSED = "stealth key refused: the server answered as a web server"
             + " (wrong --stealth-key, or not an alknet --stealth=strict server)";
+    /** Added to {@link #REFUSED} when the proof was bound to the TLS session, which an older server cannot check. */
+    public static final String BOUND_HINT = "; the proof was bound to the TLS session, which a server on Java < 25 cannot"
+            + " check (run it on Java 25 or newer)";
     private static final byte[] HTTP = "HTTP/".getBytes(StandardCharsets.US_ASCII);
     private static final String USER_AGENT =
             "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final Logger LOG = LoggerFactory.getLogger(StrictProofClient.class);
+
     private final CompletableFuture<Channel> done = new CompletableFuture<>();
     private final Duration timeout;
+    /** The failure for a web answer; set on the event loop before the handler is added. */
+    private String refused = REFUSED;
     private ByteBuf held;
     private ScheduledFuture<?> timer;
 
@@ -42,10 +52,14 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
 
     /** The request head carrying a fresh proof for {@code stream}. */
     public static String head(StealthKey key, String scheme, String host, Channel stream) {
+        return head(key, scheme, host, SessionBinding.of(stream));
+    }
+
+    /** The request head carrying a fresh proof bound to {@code binding} (empty: unbound). */
+    public static String head(StealthKey key, String scheme, String host, byte[] binding) {
         byte[] nonce = new byte[StrictProof.NONCE];
         RANDOM.nextBytes(nonce);
-        String token = StrictProof.token(key, scheme, SessionBinding.of(stream), System.currentTimeMillis() / 1000,
-                nonce);
+        String token = StrictProof.token(key, scheme, binding, System.currentTimeMillis() / 1000, nonce);
         return "GET /" + token + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + USER_AGENT
                 + "\r\nAccept: */*\r\nAccept-Language: en-US,en;q=0.5\r\n\r\n";
     }
@@ -64,7 +78,12 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
                 return;
             }
             try {
-                String head = head(key, scheme, host, stream);
+                byte[] binding = SessionBinding.of(stream);
+                if (binding.length > 0) {
+                    LOG.debug("{}: stealth proof bound to the TLS session", stream.remoteAddress());
+                    h.refused = REFUSED + BOUND_HINT;
+                }
+                String head = head(key, scheme, host, binding);
                 stream.pipeline().addBefore(gate.name(), "alknet-strict-proof", h);
                 stream.writeAndFlush(Unpooled.copiedBuffer(head, StandardCharsets.US_ASCII));
                 stream.pipeline().context(h).read();
@@ -107,7 +126,7 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
             }
         }
         if (n == HTTP.length) {
-            fail(ctx, REFUSED);
+            fail(ctx, refused);
         }
     }
 
@@ -121,14 +140,14 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent && !done.isDone()) {
-            fail(ctx, held.isReadable() ? REFUSED : "server closed the connection after the stealth proof");
+            fail(ctx, held.isReadable() ? refused : "server closed the connection after the stealth proof");
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        fail(ctx, held != null && held.isReadable() ? REFUSED : "server closed the connection after the stealth proof");
+        fail(ctx, held != null && held.isReadable() ? refused : "server closed the connection after the stealth proof");
         ctx.fireChannelInactive();
     }
 

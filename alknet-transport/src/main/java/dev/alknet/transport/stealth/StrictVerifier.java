@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Server side of {@link StrictProof}: a token is accepted once, if its tag is right, its time stamp is
- * within {@link #WINDOW} of the server's clock (both directions: the tolerated clock skew), and its nonce
- * was not seen within that window. The replay cache holds at most {@link #MAX_NONCES} nonces; when it is
+ * Server side of {@link StrictProof}: a token is accepted once, if its tag is right (for the stream's
+ * {@link SessionBinding}, or where allowed for none), its time stamp is within {@link #WINDOW} of the server's
+ * clock (both directions: the tolerated clock skew), and its nonce was not seen within that window. The replay cache holds at most {@link #MAX_NONCES} nonces; when it is
  * full of unexpired ones, new proofs are refused (fail closed) until some expire.
  */
 public final class StrictVerifier {
@@ -33,21 +33,44 @@ public final class StrictVerifier {
         this.clock = clock;
     }
 
+    /** How {@link #accept} judged a token. */
+    public enum Verdict {
+        /** Not a valid, fresh, first-time token for this stream. */
+        REFUSED,
+        /** Valid, and bound to this stream's TLS session (docs/adr/0014). */
+        BOUND,
+        /** Valid with the empty binding: from a client that cannot export (Java before 25), or on tcp. */
+        UNBOUND;
+
+        public boolean accepted() {
+            return this != REFUSED;
+        }
+    }
+
     /**
-     * Whether {@code token} (the text after {@code GET /}) proves knowledge of the key for a stream of this
-     * scheme and binding; a true answer uses the token up.
+     * Judges {@code token} (the text after {@code GET /}) for a stream of this scheme whose own binding is
+     * {@code binding} ({@link SessionBinding#of}): a tag over that binding is {@link Verdict#BOUND}; failing
+     * that, if {@code unboundAllowed}, a tag over the empty binding is {@link Verdict#UNBOUND}. At most two
+     * HMACs per token. Accepting uses the token's nonce up, whichever binding matched: a token is accepted once.
+     * Taking unbound tokens does not weaken bound ones: a token bound to another session fails both tags, and
+     * only the key makes a new one.
      */
-    public boolean accept(String token, String scheme, byte[] binding) {
+    public Verdict accept(String token, String scheme, byte[] binding, boolean unboundAllowed) {
         StrictProof.Parsed p = StrictProof.parse(token);
         if (p == null) {
-            return false;
+            return Verdict.REFUSED;
         }
         long now = clock.millis() / 1000;
         if (Math.abs(now - p.epochSeconds()) > WINDOW.toSeconds()) {
-            return false;
+            return Verdict.REFUSED;
         }
-        if (!StrictProof.tagMatches(key, scheme, binding, p)) {
-            return false;
+        Verdict verdict;
+        if (binding.length > 0 && StrictProof.tagMatches(key, scheme, binding, p)) {
+            verdict = Verdict.BOUND;
+        } else if (unboundAllowed && StrictProof.tagMatches(key, scheme, SessionBinding.NONE, p)) {
+            verdict = Verdict.UNBOUND;
+        } else {
+            return Verdict.REFUSED;
         }
         String nonce = Base64.getEncoder().encodeToString(p.nonce());
         // Kept until no token with this time stamp can be accepted any more.
@@ -55,10 +78,10 @@ public final class StrictVerifier {
         if (inserts.incrementAndGet() % PURGE_EVERY == 0 || seen.size() >= MAX_NONCES) {
             purge(now);
             if (seen.size() >= MAX_NONCES) {
-                return false; // 1000 proofs a second for two minutes: refuse rather than grow
+                return Verdict.REFUSED; // 1000 proofs a second for two minutes: refuse rather than grow
             }
         }
-        return seen.putIfAbsent(nonce, expires) == null;
+        return seen.putIfAbsent(nonce, expires) == null ? verdict : Verdict.REFUSED;
     }
 
     private void purge(long now) {
