@@ -123,4 +123,9 @@ for c, (k, unit) in metric.items():
     vals = [f"{med[(p, c)]:.1f}" for p in paths]
     ratios = [f"{med[(p, c)] / med[('ssh', c)]:.2f}x" for p in paths if p.startswith("alknet")]
     print(f"| {c} | {unit} | " + " | ".join(vals) + " | " + " | ".join(ratios) + " |")
+print()
+for c, (k, unit) in metric.items():   # the rounds behind each median, in order: spread and drift show here
+    for p in paths:
+        each = [f"{x['r'][k]:.0f}" for x in rows if x["path"] == p and x["case"] == c]
+        print(f"  {c} {p}: " + " / ".join(each), file=sys.stderr)
 PY
