@@ -44,7 +44,7 @@ final class PolicyOptions {
             description = "SSH connections at once from one address; 0 is unlimited (default: ${DEFAULT-VALUE}).")
     int maxConnsPerIp;
 
-    @Option(names = "--max-channels", paramLabel = "N", defaultValue = "4096",
+    @Option(names = "--max-channels", paramLabel = "N", defaultValue = "16384",
             description = "Streams at once per session (default: ${DEFAULT-VALUE}).")
     int maxChannels;
 

@@ -316,6 +316,53 @@ class AccessPolicyEndToEndTest {
         }
     }
 
+    /**
+     * --max-channels: one stream too many is refused with 0x01 and the session carries on: the streams already open
+     * still echo, and a slot given back is usable again. (MINA's own limit closed the whole session.)
+     */
+    @Test
+    void channelLimitRefusesOneStreamAndKeepsTheOthers() throws Exception {
+        try (AlknetServer limited = AlknetServer.start(new ServerOptions(
+                List.of(ServerAddress.parse("tcp://127.0.0.1:0", true)), keys.hostKey(), keys.home().authorizedKeys(),
+                a -> Transports.create(a.scheme(), TransportSettings.defaults()), 6)
+                .withAccess(AccessOptions.UNRESTRICTED.withLimits(Duration.ofSeconds(30), 64, 3)));
+                AlknetClient c = AlknetClient.start(E2e.clientOptions(authorize("", "limited"),
+                        keys.home().knownHosts(), limited.listeners().get(0).localAddress().getPort(),
+                        dev.alknet.core.hostkeys.HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(5)),
+                        new InetSocketAddress("127.0.0.1", 0))) {
+            c.sessions().session().get(15, TimeUnit.SECONDS);
+            int socks = c.socksAddress().getPort();
+            List<Socks5Probe> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socks5Probe p = new Socks5Probe(socks);
+                    held.add(p);
+                    assertEquals(E2e.SUCCEEDED, p.connectDomain("127.0.0.1", echo.port()), "stream " + i);
+                }
+                assertEquals(E2e.GENERAL_FAILURE, E2e.connect(socks, "127.0.0.1", echo.port()), "one too many");
+                for (Socks5Probe p : held) {
+                    p.out.write("still here".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    byte[] back = new byte[10];
+                    p.in.readFully(back);
+                    assertEquals("still here", new String(back, java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                assertEquals(1, limited.sessionCount(), "the session survived");
+                held.remove(0).close();
+                E2e.await(() -> {
+                    try {
+                        return E2e.connect(socks, "127.0.0.1", echo.port()) == E2e.SUCCEEDED;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, Duration.ofSeconds(20), () -> "a slot given back");
+            } finally {
+                for (Socks5Probe p : held) {
+                    p.close();
+                }
+            }
+        }
+    }
+
     private static String banner(java.net.Socket s) throws Exception {
         s.setSoTimeout(20_000);
         s.getOutputStream().write("SSH-2.0-probe\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));

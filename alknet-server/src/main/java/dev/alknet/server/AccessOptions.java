@@ -20,7 +20,7 @@ public record AccessOptions(DestinationPolicy destinations, OutboundProxy outbou
 
     public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONNS_PER_IP = 64;
-    public static final int DEFAULT_MAX_CHANNELS = 4096;
+    public static final int DEFAULT_MAX_CHANNELS = 16384;
 
     /**
      * Every destination allowed, no proxy, default limits: for embedding and tests that bring their own policy.

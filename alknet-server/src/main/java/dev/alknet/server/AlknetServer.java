@@ -112,7 +112,8 @@ public final class AlknetServer implements AutoCloseable {
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, options.maxAuthAttempts());
         AccessOptions access = options.access();
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, access.authTimeout());
-        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(sshd, access.maxChannels());
+        // ChannelLimit enforces --max-channels per open; MINA's check would close the whole session instead
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(sshd, Integer.MAX_VALUE);
         CoreModuleProperties.AUTH_METHODS.set(sshd, "publickey");
         sshd.setKeyPairProvider(KeyPairProvider.wrap(options.hostKey()));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
@@ -136,6 +137,7 @@ public final class AlknetServer implements AutoCloseable {
             LOG.info("outbound proxy {}: all TCP egress goes through it; UDP ASSOCIATE is refused",
                     access.outboundProxy());
         }
+        sshd.setChannelFactories(ChannelLimit.each(sshd.getChannelFactories(), access.maxChannels()));
         ClientAliveChecker.install(sshd, options.clientAliveInterval(), options.clientAliveMax());
         OpenChannels channels = new OpenChannels();
         sshd.addChannelListener(channels);

@@ -1,5 +1,6 @@
 package dev.alknet.server.dial;
 
+import dev.alknet.server.OpenFailure;
 import dev.alknet.core.channel.ChannelDataWriter;
 import dev.alknet.core.channel.LazyReceiveWindow;
 import dev.alknet.core.channel.ReceiveWindow;

@@ -1,4 +1,4 @@
-package dev.alknet.server.dial;
+package dev.alknet.server;
 
 import java.io.IOException;
 import org.apache.sshd.common.SshConstants;
@@ -12,12 +12,12 @@ import org.apache.sshd.common.util.buffer.Buffer;
  * (2.20.0 {@code AbstractConnectionService.channelOpen}) copies only the reason code of a failed OpenFuture's
  * {@code SshChannelOpenException} and always sends the description "Generic error while opening channel: N".
  */
-final class OpenFailure {
+public final class OpenFailure {
 
     private OpenFailure() {
     }
 
-    static IoWriteFuture send(Channel channel, int reasonCode, String description) throws IOException {
+    public static IoWriteFuture send(Channel channel, int reasonCode, String description) throws IOException {
         Session session = channel.getSession();
         Buffer buf = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE, description.length() + 64);
         buf.putUInt(channel.getRecipient());
