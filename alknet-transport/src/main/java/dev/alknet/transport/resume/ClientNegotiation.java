@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
 public final class ClientNegotiation extends ChannelDuplexHandler {
 
     public static final String NAME = "alknet-resume-offer";
-    private static final int MAX_PRELUDE = 8192;
+    static final int MAX_PRELUDE = 8192;
 
     private final ResumableStream stream;
     private final ArrayDeque<Object[]> held = new ArrayDeque<>();

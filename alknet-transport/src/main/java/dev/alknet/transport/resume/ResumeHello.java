@@ -31,8 +31,13 @@ public final class ResumeHello {
     }
 
     static byte[] hello(ResumeToken token, long counter, long received) {
-        return ascii(HELLO_PREFIX + token.idHex() + " " + counter + " "
-                + HexFormat.of().formatHex(token.proof(counter)) + " " + received + "\r\n");
+        return ascii(line(new Hello(token.id(), counter, token.proof(counter), received)) + "\r\n");
+    }
+
+    /** The hello's line without CR LF: what {@link #parseHello} reads back. */
+    static String line(Hello h) {
+        return HELLO_PREFIX + HexFormat.of().formatHex(h.id()) + " " + h.counter() + " "
+                + HexFormat.of().formatHex(h.proof()) + " " + h.received();
     }
 
     /** Null if the line is not a well-formed hello. */
