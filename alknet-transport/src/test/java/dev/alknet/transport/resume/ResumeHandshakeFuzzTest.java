@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /**
  * The clear-text start of a carrier, anything the peer sends, cut anyhow (first input byte: the cutting, see
@@ -104,20 +105,7 @@ class ResumeHandshakeFuzzTest {
         registry.register(detached, new ResumeToken(ID, KEY));
         List<ResumableStream> made = new ArrayList<>(List.of(detached));
         Above above = new Above();
-        detached.owner(new ResumableStream.Owner() {
-            @Override
-            public void carrierLost() {
-            }
-
-            @Override
-            public void resumedOn(Channel carrier) {
-                carrier.pipeline().addLast(above);
-            }
-
-            @Override
-            public void resumeFailed(String why) {
-            }
-        });
+        detached.owner(owner(above));
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         ch.pipeline().addLast(ServerSniffer.NAME, new ServerSniffer(registry, () -> {
@@ -154,6 +142,59 @@ class ResumeHandshakeFuzzTest {
     /** A hello was taken and the takeover is under way (autoRead is off meanwhile). */
     private static boolean resuming(EmbeddedChannel ch) {
         return !ch.config().isAutoRead();
+    }
+
+    /** Bytes read in the same go as a hello, before the takeover ran, are not lost (found by reading). */
+    @Test
+    void bytesBehindAHelloWaitForTheTakeover() {
+        ResumeHello.Hello h = new ResumeHello.Hello(ID, 3, new ResumeToken(ID, KEY).proof(3), 0);
+        byte[] record = record(ResumeHello.ascii("replayed"));
+        ResumeRegistry registry = new ResumeRegistry();
+        ResumableStream detached = new ResumableStream(SETTINGS);
+        registry.register(detached, new ResumeToken(ID, KEY));
+        Above above = new Above();
+        detached.owner(owner(above));
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.pipeline().addLast(new ServerSniffer(registry, () -> new ResumableStream(SETTINGS), c -> c.close()));
+        try {
+            ch.writeInbound(Unpooled.wrappedBuffer(ResumeHello.ascii(ResumeHello.line(h) + "\r\n")));
+            ch.writeInbound(Unpooled.wrappedBuffer(record)); // no task ran in between
+            ch.runPendingTasks();
+            above.events.flush();
+            assertEquals(List.of(new Data(ResumeHello.ascii("replayed"))), above.events.list);
+        } finally {
+            ch.finishAndReleaseAll();
+            detached.end();
+        }
+    }
+
+    /** Endless short pre-version lines (more than a fuzz input holds): the client decides at the bound. */
+    @Test
+    void endlessPreVersionLinesAreCutAtTheBound() {
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        input.write(17);
+        for (int i = 0; i < 4000; i++) {
+            input.writeBytes(ResumeHello.ascii("x\r\n"));
+        }
+        input.writeBytes(ResumeHello.ascii(ResumeHello.ACCEPT_LINE + "\r\nSSH-2.0-late\r\n"));
+        clientFirstLines(input.toByteArray());
+    }
+
+    private static ResumableStream.Owner owner(Above above) {
+        return new ResumableStream.Owner() {
+            @Override
+            public void carrierLost() {
+            }
+
+            @Override
+            public void resumedOn(Channel carrier) {
+                carrier.pipeline().addLast(above);
+            }
+
+            @Override
+            public void resumeFailed(String why) {
+            }
+        };
     }
 
     /** A hello with the test token's id and a right proof (each run starts with a fresh token: any counter). */
