@@ -157,8 +157,9 @@ class ResumeHandshakeFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(new ServerSniffer(registry, () -> new ResumableStream(SETTINGS), c -> c.close()));
         try {
-            ch.writeInbound(Unpooled.wrappedBuffer(ResumeHello.ascii(ResumeHello.line(h) + "\r\n")));
-            ch.writeInbound(Unpooled.wrappedBuffer(record)); // no task ran in between
+            // two reads in one go (writeInbound would run the takeover in between)
+            ch.pipeline().fireChannelRead(Unpooled.wrappedBuffer(ResumeHello.ascii(ResumeHello.line(h) + "\r\n")));
+            ch.pipeline().fireChannelRead(Unpooled.wrappedBuffer(record));
             ch.runPendingTasks();
             above.events.flush();
             assertEquals(List.of(new Data(ResumeHello.ascii("replayed"))), above.events.list);
