@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -79,9 +78,7 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
         if (end > 0) {
             // a line is judged whole, whatever the reads were: too long to be ours (or the client's one
             // identification, RFC 4253 4.2) means plain SSH, as it does while it is still arriving
-            String line = end - held.readerIndex() > ResumeHello.MAX_LINE ? ""
-                    : held.toString(held.readerIndex(), end - held.readerIndex(), StandardCharsets.US_ASCII)
-                            .replace("\r", "").replace("\n", "");
+            String line = end - held.readerIndex() > ResumeHello.MAX_LINE ? "" : LineReader.text(held, end);
             if (line.startsWith(ResumeHello.HELLO_PREFIX)) {
                 resume(ctx, line);
             } else if (line.startsWith(ResumeHello.OFFER_PREFIX)) {
