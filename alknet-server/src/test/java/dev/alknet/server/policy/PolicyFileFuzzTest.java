@@ -18,6 +18,7 @@ class PolicyFileFuzzTest {
     private static final InetAddress PUBLIC = address(93, 184, 215, 14);
     private static final InetAddress PRIVATE = address(10, 1, 2, 3);
     private static final String LONG_NAME = "a".repeat(40) + ".example." + "b".repeat(40) + ".com";
+    private static final String MANY_LABELS = "a.".repeat(60) + "example.com";
     private static final KeyGrant GRANT = new KeyGrant("SHA256:abc", "laptop", KeyOptions.NONE);
 
     @FuzzTest(maxDuration = "60s")
@@ -35,6 +36,7 @@ class PolicyFileFuzzTest {
         AccessPolicy p = b.build();
         p.permits("example.com", PUBLIC, 443, null);
         p.permits(LONG_NAME, PUBLIC, 8080, GRANT);
+        p.permits(MANY_LABELS, PUBLIC, 443, GRANT);
         p.permits("db.internal", PRIVATE, 5432, GRANT);
         p.permits("10.1.2.3", PRIVATE, 22, null);
     }
