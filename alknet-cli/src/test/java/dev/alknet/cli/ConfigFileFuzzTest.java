@@ -30,8 +30,9 @@ class ConfigFileFuzzTest {
             try {
                 expanded = ConfigArgs.expand(CLI, new String[] {command, "--config", FILE.toString()});
             } catch (ConfigException expected) {
-                assertFalse(expected.getMessage().contains("\n") || expected.getMessage().contains("\r"),
-                        "more than one line: " + expected.getMessage());
+                assertFalse(expected.getMessage().lines().count() > 1
+                                || expected.getMessage().chars().anyMatch(Character::isISOControl),
+                        "not one clean line: " + expected.getMessage());
                 continue;
             }
             try {
