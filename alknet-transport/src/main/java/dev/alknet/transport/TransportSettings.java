@@ -12,7 +12,8 @@ import java.util.Objects;
  * Everything {@link Transports#create} needs, immutable. Build with {@link #builder()}; unset values take
  * the defaults below.
  *
- * @param connectTimeout  TCP connect / proxy handshake / TLS handshake / QUIC handshake limit (10 s)
+ * @param connectTimeout  TCP connect / proxy handshake / TLS handshake / QUIC handshake limit (10 s); on a
+ *                        listener: the TLS handshake, and a QUIC connection's handshake plus first stream
  * @param via             upstream proxy for tcp and tls, or null (direct)
  * @param tlsClient       how tls/quic clients check the server certificate ({@link TlsClientOptions#NONE})
  * @param tlsServer       where tls/quic listeners get their certificate, or null (client-only use)

@@ -80,7 +80,7 @@ public final class ConfigArgs {
 
     static JsonNode read(Path file) {
         try {
-            JsonNode node = Yaml.MAPPER.readTree(Files.readString(file));
+            JsonNode node = Yaml.MAPPER.readTree(BoundedFile.readString(file, "--config"));
             if (node == null || node.isMissingNode() || node.isNull()) {
                 return Yaml.MAPPER.createObjectNode();
             }

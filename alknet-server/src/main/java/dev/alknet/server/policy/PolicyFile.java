@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +38,9 @@ public final class PolicyFile {
             @JsonProperty("deny") List<String> deny, @JsonProperty("keys") List<KeySection> keys) {
     }
 
+    /** A policy is a few rules: anything larger is the wrong file (or /dev/zero), refused before parsing. */
+    static final int MAX_BYTES = 1 << 20;
+
     private PolicyFile() {
     }
 
@@ -45,7 +50,7 @@ public final class PolicyFile {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         Root root;
         try {
-            root = yaml.readValue(file.toFile(), Root.class);
+            root = yaml.readValue(readBounded(file), Root.class);
         } catch (java.io.FileNotFoundException | NoSuchFileException e) {
             throw new IOException("--policy: no such file " + file, e);
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
@@ -78,6 +83,17 @@ public final class PolicyFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--policy " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] readBounded(Path file) throws IOException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new IOException("larger than " + (MAX_BYTES >> 20) + " MiB: not a policy file?");
+        }
+        return bytes;
     }
 
     private static String firstLine(String s) {

@@ -1,5 +1,6 @@
 package dev.alknet.server.policy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,5 +44,35 @@ class PatternListTest {
         assertTrue(Wildcard.matches("*", ""));
         assertFalse(Wildcard.matches("a?c", "ac"));
         assertTrue(Wildcard.matches("A?C", "abc"));
+    }
+
+    /** The linear matcher agrees with a plain translation to a regular expression on every small case tried. */
+    @Test
+    void wildcardAgreesWithARegularExpression() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            String p = random(r, "aB.*?", 7);
+            String t = random(r, "Ab.", 9);
+            StringBuilder regex = new StringBuilder("(?i)");
+            for (char c : p.toCharArray()) {
+                regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+            assertEquals(t.matches(regex.toString()), Wildcard.matches(p, t), p + " / " + t);
+        }
+    }
+
+    /** A client picks the name: a rule with many stars must not backtrack over it (this took minutes before). */
+    @Test
+    void manyStarsOnALongNameAnswerAtOnce() {
+        assertFalse(Wildcard.matches("*.".repeat(12) + "corp", "a.".repeat(120) + "example.com"));
+        assertTrue(Wildcard.matches("*.".repeat(12) + "com", "a.".repeat(120) + "example.com"));
+    }
+
+    private static String random(java.util.SplittableRandom r, String alphabet, int maxLength) {
+        StringBuilder b = new StringBuilder();
+        for (int n = r.nextInt(maxLength + 1); n > 0; n--) {
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 }

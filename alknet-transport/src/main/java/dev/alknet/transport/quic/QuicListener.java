@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A QUIC server socket: each bidirectional stream a client opens is handed to the acceptor (autoRead
  * off, half-closure allowed). A connection closes when its last stream has closed ({@link QuicLinger}),
- * or if no stream arrives within the idle timeout. Connections run on the UDP socket's event loop.
+ * or if no stream arrives within the handshake limit ({@link TransportSettings#connectTimeout()}, 10 s) of its
+ * first packet. Connections run on the UDP socket's event loop.
  */
 final class QuicListener implements TransportListener {
 
@@ -51,7 +52,7 @@ final class QuicListener implements TransportListener {
                             return;
                         }
                         quic.pipeline().addLast(new QuicKeepAlive(java.time.Duration.ZERO),
-                                new QuicServerConnection(settings.quicIdleTimeout()));
+                                new QuicServerConnection(settings.connectTimeout()));
                     }
                 })
                 .streamOption(ChannelOption.AUTO_READ, false)

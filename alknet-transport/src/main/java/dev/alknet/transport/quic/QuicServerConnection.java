@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Server side lifetime of one QUIC connection: counts its accepted streams and closes the connection
- * (after {@link QuicLinger}) when the last one closed, or when none arrived within {@code firstStream}.
+ * (after {@link QuicLinger}) when the last one closed, or when none arrived within {@code firstStream} of the
+ * connection's first packet: a handshake that never finishes, or a client that opens a stream and never writes
+ * to it (the server only learns of a stream from its first bytes), is not kept for the whole idle timeout.
  * Runs on the connection's event loop, as do its streams.
  */
 final class QuicServerConnection extends ChannelInboundHandlerAdapter {
@@ -29,13 +31,13 @@ final class QuicServerConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         noStreamTimer = ctx.executor().schedule(() -> {
             if (!seen) {
+                log.debug("{}: no stream within {} ms, closing", ctx.channel(), firstStream.toMillis());
                 ctx.close();
             }
         }, firstStream.toMillis(), TimeUnit.MILLISECONDS);
-        ctx.fireChannelActive();
     }
 
     @Override

@@ -16,13 +16,15 @@ import java.util.ArrayDeque;
 public final class ClientNegotiation extends ChannelDuplexHandler {
 
     public static final String NAME = "alknet-resume-offer";
-    private static final int MAX_PRELUDE = 8192;
+    static final int MAX_PRELUDE = 8192;
 
     private final ResumableStream stream;
     private final ArrayDeque<Object[]> held = new ArrayDeque<>();
     private boolean ownLineSent;
     private boolean accepted;
     private ByteBuf in;
+    /** Bytes of the server's lines so far: they may not exceed {@link #MAX_PRELUDE} in all. */
+    private int prelude;
 
     public ClientNegotiation(ResumableStream stream) {
         this.stream = stream;
@@ -77,9 +79,14 @@ public final class ClientNegotiation extends ChannelDuplexHandler {
         }
         in.writeBytes(b);
         b.release();
-        while (LineReader.lineEnd(in) > 0) {
+        int end;
+        while ((end = LineReader.lineEnd(in)) > 0) {
+            if (prelude + end - in.readerIndex() > MAX_PRELUDE) {
+                break;
+            }
             int start = in.readerIndex();
             String line = LineReader.take(in);
+            prelude += in.readerIndex() - start;
             if (line.equals(ResumeHello.ACCEPT_LINE)) {
                 accepted = true;
                 continue;
@@ -90,10 +97,13 @@ public final class ClientNegotiation extends ChannelDuplexHandler {
                 return;
             }
         }
-        if (in.readableBytes() > MAX_PRELUDE) {
+        if (prelude + in.readableBytes() > MAX_PRELUDE) {
+            // pre-version lines without end: not ours to judge, SSH will refuse them
             accepted = false;
-            decide(ctx); // not ours to judge: SSH will refuse it
+            decide(ctx);
+            return;
         }
+        in.discardReadBytes();
     }
 
     private void decide(ChannelHandlerContext ctx) {

@@ -14,7 +14,8 @@ final class FrameReader {
         /** Payload bytes, in order; the sink takes ownership (release it). */
         void data(ByteBuf slice);
 
-        void ack(long received);
+        /** @return false if {@code received} is impossible: the reader then stops, as for any bad record */
+        boolean ack(long received);
 
         void close();
 
@@ -72,7 +73,13 @@ final class FrameReader {
                             sink.corrupt("negative record length");
                         }
                     }
-                    case Frames.ACK -> sink.ack(header.getLong(1));
+                    case Frames.ACK -> {
+                        long received = header.getLong(1);
+                        if (!sink.ack(received)) {
+                            failed = true;
+                            sink.corrupt("acknowledgement of bytes never sent: " + received);
+                        }
+                    }
                     default -> {
                         failed = true;
                         sink.close();

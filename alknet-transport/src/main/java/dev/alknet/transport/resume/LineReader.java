@@ -15,12 +15,24 @@ final class LineReader {
         return i < 0 ? -1 : i + 1;
     }
 
-    /** Reads one line (without CR LF) from {@code b}, which must hold a whole one. */
+    /** Reads one line (without its LF or CR LF) from {@code b}, which must hold a whole one. */
     static String take(ByteBuf b) {
         int end = lineEnd(b);
-        String line = b.toString(b.readerIndex(), end - b.readerIndex(), StandardCharsets.US_ASCII);
+        String line = text(b, end);
         b.readerIndex(end);
-        return line.replace("\r", "").replace("\n", "");
+        return line;
+    }
+
+    /**
+     * The line from the reader index to {@code end} (just past its LF), without that LF and one CR before it.
+     * A CR elsewhere stays: it is part of the line, as it is for {@link #couldBe} while the line arrives.
+     */
+    static String text(ByteBuf b, int end) {
+        int n = end - b.readerIndex() - 1;
+        if (n > 0 && b.getByte(b.readerIndex() + n - 1) == '\r') {
+            n--;
+        }
+        return b.toString(b.readerIndex(), n, StandardCharsets.US_ASCII);
     }
 
     /** Whether the bytes so far could still grow into {@code prefix}. */

@@ -96,10 +96,8 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
     }
 
     @Override
-    public void ack(long received) {
-        if (!stream.onAck(this, ctx, received)) {
-            corrupt("acknowledgement of bytes never sent: " + received);
-        }
+    public boolean ack(long received) {
+        return stream.onAck(this, ctx, received);
     }
 
     @Override

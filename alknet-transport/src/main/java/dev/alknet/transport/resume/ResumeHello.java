@@ -31,25 +31,34 @@ public final class ResumeHello {
     }
 
     static byte[] hello(ResumeToken token, long counter, long received) {
-        return ascii(HELLO_PREFIX + token.idHex() + " " + counter + " "
-                + HexFormat.of().formatHex(token.proof(counter)) + " " + received + "\r\n");
+        return ascii(line(new Hello(token.id(), counter, token.proof(counter), received)) + "\r\n");
     }
 
-    /** Null if the line is not a well-formed hello. */
+    /** The hello's line without CR LF: what {@link #parseHello} reads back. */
+    static String line(Hello h) {
+        return HELLO_PREFIX + HexFormat.of().formatHex(h.id()) + " " + h.counter() + " "
+                + HexFormat.of().formatHex(h.proof()) + " " + h.received();
+    }
+
+    /**
+     * Null if the line (without CR LF) is not a hello exactly as {@link #hello} writes it: lower-case hex of the
+     * right lengths, decimal counts without sign or leading zeros, single spaces. One spelling per hello, so what
+     * is accepted is what the client's proof was made over, and nothing else.
+     */
     static Hello parseHello(String line) {
         if (!line.startsWith(HELLO_PREFIX)) {
             return null;
         }
-        String[] f = line.substring(HELLO_PREFIX.length()).trim().split(" ");
-        if (f.length != 4) {
+        String[] f = line.substring(HELLO_PREFIX.length()).split(" ", -1);
+        if (f.length != 4 || !hex(f[0], ResumeToken.ID_BYTES) || !hex(f[2], ResumeToken.PROOF_BYTES)) {
             return null;
         }
-        try {
-            return new Hello(HexFormat.of().parseHex(f[0]), Long.parseLong(f[1]), HexFormat.of().parseHex(f[2]),
-                    Long.parseLong(f[3]));
-        } catch (IllegalArgumentException e) {
+        long counter = count(f[1]);
+        long received = count(f[3]);
+        if (counter < 0 || received < 0) {
             return null;
         }
+        return new Hello(HexFormat.of().parseHex(f[0]), counter, HexFormat.of().parseHex(f[2]), received);
     }
 
     static byte[] ok(long received) {
@@ -60,17 +69,41 @@ public final class ResumeHello {
         return ascii(ANSWER_PREFIX + "NO\r\n");
     }
 
-    /** The server's received count from an OK answer, -1 for a refusal or anything else. */
+    /** The server's received count from an OK answer (without CR LF, as {@link #ok} writes it), -1 otherwise. */
     static long parseAnswer(String line) {
         String p = ANSWER_PREFIX + "OK ";
-        if (!line.startsWith(p)) {
+        return line.startsWith(p) ? count(line.substring(p.length())) : -1;
+    }
+
+    /** A count as Long.toString writes it (digits, no sign, no leading zero), or -1. */
+    private static long count(String s) {
+        if (s.isEmpty() || s.length() > 19 || (s.length() > 1 && s.charAt(0) == '0')) {
             return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return -1;
+            }
         }
         try {
-            return Long.parseLong(line.substring(p.length()).trim());
-        } catch (NumberFormatException e) {
+            return Long.parseLong(s);
+        } catch (NumberFormatException tooLarge) {
             return -1;
         }
+    }
+
+    /** Lower-case hex of exactly {@code bytes} bytes, as HexFormat writes it. */
+    private static boolean hex(String s, int bytes) {
+        if (s.length() != 2 * bytes) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static byte[] ascii(String s) {

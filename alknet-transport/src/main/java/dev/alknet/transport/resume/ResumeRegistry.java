@@ -11,7 +11,11 @@ public final class ResumeRegistry {
 
     /** Makes the stream's token, arms the stream and lists it until it ends. */
     public ResumeToken register(ResumableStream stream) {
-        ResumeToken token = ResumeToken.random();
+        return register(stream, ResumeToken.random());
+    }
+
+    /** As {@link #register(ResumableStream)}, with a token made elsewhere (tests: a known key). */
+    ResumeToken register(ResumableStream stream, ResumeToken token) {
         String id = token.idHex();
         streams.put(id, stream);
         stream.onEnd(() -> streams.remove(id, stream));

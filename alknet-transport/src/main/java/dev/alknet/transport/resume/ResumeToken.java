@@ -17,6 +17,8 @@ public final class ResumeToken {
 
     public static final int ID_BYTES = 16;
     public static final int KEY_BYTES = 32;
+    /** HMAC-SHA256. */
+    public static final int PROOF_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] id;

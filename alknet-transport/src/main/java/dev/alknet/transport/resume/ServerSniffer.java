@@ -31,6 +31,7 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
     private ByteBuf held;
     private ScheduledFuture<?> timer;
     private boolean decided;
+    private boolean resuming;
 
     /** @param ssh attaches SSH to the stream (adds its handler last, starts reading) */
     public ServerSniffer(ResumeRegistry registry, Supplier<ResumableStream> newStream, Consumer<Channel> ssh) {
@@ -61,15 +62,23 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (resuming && msg instanceof ByteBuf b) {
+            // read in the same go as the hello (e.g. several TLS records at once): the takeover passes it on
+            held.writeBytes(b);
+            b.release();
+            return;
+        }
         if (decided || !(msg instanceof ByteBuf b)) {
             ctx.fireChannelRead(msg);
             return;
         }
         held.writeBytes(b);
         b.release();
-        if (LineReader.lineEnd(held) > 0) {
-            String line = held.toString(held.readerIndex(), LineReader.lineEnd(held) - held.readerIndex(),
-                    java.nio.charset.StandardCharsets.US_ASCII).trim();
+        int end = LineReader.lineEnd(held);
+        if (end > 0) {
+            // a line is judged whole, whatever the reads were: too long to be ours (or the client's one
+            // identification, RFC 4253 4.2) means plain SSH, as it does while it is still arriving
+            String line = end - held.readerIndex() > ResumeHello.MAX_LINE ? "" : LineReader.text(held, end);
             if (line.startsWith(ResumeHello.HELLO_PREFIX)) {
                 resume(ctx, line);
             } else if (line.startsWith(ResumeHello.OFFER_PREFIX)) {
@@ -136,6 +145,7 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.channel().config().setAutoRead(false);
+        resuming = true;
         Channel ch = ctx.channel();
         stream.detachCurrent(() -> ch.eventLoop().execute(() -> takeOver(ctx, stream, hello.received())));
     }

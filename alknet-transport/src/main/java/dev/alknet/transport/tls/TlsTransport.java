@@ -69,10 +69,16 @@ public final class TlsTransport implements Transport {
                         .addLast(ReadGate.NAME, new ReadGate());
             });
         }
-        return TcpTransport.bind(endpoint, ch -> ch.pipeline()
-                .addLast("alknet-tls", ctx.newHandler(ch.alloc()))
-                .addLast(new TlsServerHandover(acceptor))
-                .addLast(ReadGate.NAME, new ReadGate()));
+        long handshake = settings.connectTimeout().toMillis();
+        return TcpTransport.bind(endpoint, ch -> {
+            SslHandler tls = ctx.newHandler(ch.alloc());
+            // a peer that never finishes its ClientHello (slowloris) is closed after this, as a slow dial would be
+            tls.setHandshakeTimeoutMillis(handshake);
+            ch.pipeline()
+                    .addLast("alknet-tls", tls)
+                    .addLast(new TlsServerHandover(acceptor))
+                    .addLast(ReadGate.NAME, new ReadGate());
+        });
     }
 
     /** The listener's key and certificate (loaded, or created if self-signed, on first use); see {@code pin()}. */

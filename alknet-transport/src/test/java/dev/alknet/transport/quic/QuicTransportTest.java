@@ -187,6 +187,21 @@ class QuicTransportTest extends TransportContractTest {
         assertTrue(client.closeFuture().await(4000), "idle connection should have timed out");
     }
 
+    /** The server learns of a stream from its first bytes: a client that never writes is closed at the limit. */
+    @Test
+    void aConnectionWhoseStreamNeverSpeaksIsClosedAfterTheHandshakeLimit() throws Exception {
+        QuicTransport t = new QuicTransport(serverSettings.toBuilder().connectTimeout(Duration.ofSeconds(1)).build());
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        listener = t.listen(new Endpoint("quic", "127.0.0.1", 0), ch -> {
+            accepted.incrementAndGet();
+            ch.close();
+        });
+        client = await(server.connect(target()), 5); // handshake done, stream opened, nothing written
+        assertTrue(((QuicStreamChannel) client).parent().closeFuture().await(10_000),
+                "the server closes a connection that shows no stream");
+        assertEquals(0, accepted.get());
+    }
+
     @Test
     void closingTheListenerKeepsEstablishedStreams() throws Exception {
         listen(ch -> Streams.start(ch, new Streams.Echo()));

@@ -62,8 +62,9 @@ class ResumeFramingTest {
                     slice.release();
                 }
 
-                public void ack(long received) {
+                public boolean ack(long received) {
                     acks.add(received);
+                    return true;
                 }
 
                 public void close() {

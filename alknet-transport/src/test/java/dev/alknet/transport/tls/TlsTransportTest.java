@@ -172,6 +172,27 @@ class TlsTransportTest extends TransportContractTest {
         return new Endpoint("tls", "127.0.0.1", ((java.net.InetSocketAddress) otherServer.localAddress()).getPort());
     }
 
+    /** A peer that starts a ClientHello and never finishes it is closed after the handshake limit (5 s here). */
+    @Test
+    void anUnfinishedClientHelloIsClosedAfterTheHandshakeLimit() throws Exception {
+        AtomicInteger accepted = new AtomicInteger();
+        listen(ch -> {
+            accepted.incrementAndGet();
+            ch.close();
+        });
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", listener.localAddress().getPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // a record header and a byte
+            byte[] alert = new byte[64];
+            while (s.getInputStream().read(alert) >= 0) {
+                // at most a TLS alert, then the end (a read time-out would fail the test)
+            }
+        } catch (java.net.SocketException reset) {
+            // closed by the server (reset): fine too
+        }
+        assertEquals(0, accepted.get());
+    }
+
     @Test
     void serverWithOtherAlpnIsRefused() throws Exception {
         String msg = failure(server.connect(otherTlsServer("TLSv1.3", "h2")));
