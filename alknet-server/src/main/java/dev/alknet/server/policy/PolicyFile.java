@@ -77,6 +77,9 @@ public final class PolicyFile {
             builder.rules(root.allow(), root.deny());
             if (root.keys() != null) {
                 for (KeySection k : root.keys()) {
+                    if (k == null) { // "keys: [null]" or a bare "-" (found by fuzzing)
+                        throw new IllegalArgumentException("keys: an empty entry (expected key:, allow:, deny:)");
+                    }
                     builder.keyRules(k.key(), k.allow(), k.deny());
                 }
             }
