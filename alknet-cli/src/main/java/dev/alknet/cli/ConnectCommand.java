@@ -14,6 +14,7 @@ import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.core.keys.KeyFileException;
 import dev.alknet.core.keys.KeyFiles;
+import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.Transports;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -108,8 +109,14 @@ final class ConnectCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+            description = "Event loop threads (default: ${DEFAULT-VALUE}: the tunnel is one SSH session, and one thread "
+                    + "carries it without a hand-over between threads per packet; docs/performance.md).")
+    int ioThreads;
+
     @Override
     public Integer call() throws Exception {
+        EventLoops.useThreads(IoThreads.check(ioThreads));
         AlknetHome h = home.resolve();
         List<ShareLink> links = new ArrayList<>();
         for (String s : servers) {

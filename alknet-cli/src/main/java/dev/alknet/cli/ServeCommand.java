@@ -9,6 +9,7 @@ import dev.alknet.server.stealth.StealthOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.Transports;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,8 +124,16 @@ final class ServeCommand implements Callable<Integer> {
         return StealthOptions.strict(stealthTimeout, stealthSite, stealthFallback, strict.key(h), binding);
     }
 
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Event loop threads (default: one per core; each session's destination sockets share its "
+                    + "session's thread).")
+    Integer ioThreads;
+
     @Override
     public Integer call() throws Exception {
+        if (ioThreads != null) {
+            EventLoops.useThreads(IoThreads.check(ioThreads));
+        }
         List<ServerAddress> addresses = new ArrayList<>();
         for (String l : listen) {
             addresses.add(ServerAddress.parse(l, true));

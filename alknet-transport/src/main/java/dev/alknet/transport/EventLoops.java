@@ -1,6 +1,7 @@
 package dev.alknet.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -15,15 +16,21 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * The one event loop group of the process, shared by transports, the SOCKS listener and dialers, so a
  * relayed byte never changes threads more than it must. Native epoll when available, NIO otherwise.
+ *
+ * <p>Its size is the command's choice ({@link #useThreads}): a client carries one SSH session, so one loop does all
+ * of its work without a hand-over between threads per packet; a server keeps one loop per core and puts each
+ * session's destination sockets on that session's loop ({@link #current}). See ADR 0016 for the measurements.
  */
 public final class EventLoops {
 
     private static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("alknet.nio");
     private static volatile MultiThreadIoEventLoopGroup group;
+    private static volatile int threads = Runtime.getRuntime().availableProcessors();
 
     private EventLoops() {
     }
@@ -35,13 +42,37 @@ public final class EventLoops {
                 g = group;
                 if (g == null) {
                     IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-                    int threads = Integer.getInteger("alknet.eventLoopThreads", Runtime.getRuntime().availableProcessors());
-                    g = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("alknet-io", true), io);
+                    int n = Integer.getInteger("alknet.eventLoopThreads", threads);
+                    g = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("alknet-io", true), io);
                     group = g;
                 }
             }
         }
         return g;
+    }
+
+    /**
+     * Sizes the group before its first use (the system property {@code alknet.eventLoopThreads} still wins); once the
+     * group exists this has no effect, so an embedding application that started it first keeps its size.
+     */
+    public static void useThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("event loop threads: " + n + " (expected: >= 1)");
+        }
+        threads = n;
+    }
+
+    /** The group's loop that runs the calling thread, or null when called from any other thread. */
+    public static EventLoop current() {
+        MultiThreadIoEventLoopGroup g = group;
+        if (g != null) {
+            for (EventExecutor e : g) {
+                if (e.inEventLoop()) {
+                    return (EventLoop) e;
+                }
+            }
+        }
+        return null;
     }
 
     public static Class<? extends Channel> socketChannel() {

@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -82,6 +83,10 @@ public final class DirectDialer implements Dialer {
             return CompletableFuture.failedFuture(ReservedNames.refusal(host));
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
+        // Asked on the SSH session's loop: the destination socket lives there too, so its bytes reach the session
+        // without a hand-over between threads (EventLoops). Taken now: the lookup completes on another thread.
+        EventLoop home = EventLoops.current();
+        Bootstrap dialing = home != null ? bootstrap.clone(home) : bootstrap;
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(name);
         CompletableFuture<List<InetAddress>> addresses = literal != null
                 ? CompletableFuture.completedFuture(List.of(literalAddress(literal)))
@@ -100,7 +105,7 @@ public final class DirectDialer implements Dialer {
                     return;
                 }
                 LOG.debug("dial {} port {}: {} address(es)", host, port, permitted.size());
-                new ConnectAttempts(bootstrap, permitted, port, deadline, result).start();
+                new ConnectAttempts(dialing, permitted, port, deadline, result).start();
             }
         });
         return result;
