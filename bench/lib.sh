@@ -58,5 +58,13 @@ heap_kib() {
 }
 heap_used_kib() { heap_kib "$1" | cut -d' ' -f1; }
 
+# Collections of the old generation so far: full GCs, plus concurrent cycles where the collector has them (G1).
+old_collections() {
+  local n
+  n=$("$(jdk_tool jstat "$1")" -gc "$1" 2>/dev/null | awk 'NR==1{for(i=1;i<=NF;i++) c[$i]=i} NR==2{
+    print $c["FGC"] + ((c["CGC"] && $c["CGC"] ~ /^[0-9]+$/) ? $c["CGC"] : 0)}')
+  echo "${n:-0}"
+}
+
 # The real `alknet` process is the java child of the launcher script.
 java_pid() { pgrep -P "$1" java || echo "$1"; }
