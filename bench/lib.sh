@@ -1,5 +1,6 @@
 # Shared by the bench/ scripts: a real `alknet serve` and `alknet connect` on loopback, and /proc figures.
-# Source it; call pair_up SCHEME [connect options...]; pair_down at the end (a trap does it too).
+# Source it; call pair_up SCHEME [connect options...] (env SERVE_OPTS: more `serve` options); pair_down at the
+# end (a trap does it too).
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d /tmp/alknet-bench-XXXXXX)"
 SERVER_PID=""
@@ -13,7 +14,8 @@ pair_up() {
   "$root/alknet" keygen --home "$work/home" >/dev/null
   cp "$work/home/id_ed25519.pub" "$work/home/authorized_keys"
   SSH_PORT=$(free_port); SOCKS_PORT=$(free_port)
-  "$root/alknet" serve --home "$work/home" --listen "$scheme://127.0.0.1:$SSH_PORT" >"$work/server.log" 2>&1 &
+  # shellcheck disable=SC2086
+  "$root/alknet" serve --home "$work/home" --listen "$scheme://127.0.0.1:$SSH_PORT" ${SERVE_OPTS:-} >"$work/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 300); do grep -q "listening" "$work/server.log" 2>/dev/null && break; sleep 0.2; done
   "$root/alknet" connect --home "$work/home" --socks "127.0.0.1:$SOCKS_PORT" "$@" "$scheme://127.0.0.1:$SSH_PORT" \
@@ -32,19 +34,37 @@ pair_down() {
 }
 trap pair_down EXIT
 
+# The JDK tool NAME (jcmd, jstat) of the JVM that runs PID: the launcher may pick a newer JDK than the PATH's.
+jdk_tool() { local bin; bin=$(dirname "$(readlink "/proc/$2/exe")"); if [[ -x $bin/$1 ]]; then echo "$bin/$1"; else echo "$1"; fi; }
+
+rss_kib() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
+
 # fds threads rss_kib of a pid, after a full GC (so heap that is only garbage does not count)
 proc_stats() {
   local pid="$1"
-  jcmd "$pid" GC.run >/dev/null 2>&1 || true
+  "$(jdk_tool jcmd "$pid")" "$pid" GC.run >/dev/null 2>&1 || true
   sleep 1
   local fds threads rss
   fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
   threads=$(awk '/^Threads:/{print $2}' "/proc/$pid/status")
-  rss=$(awk '/^VmRSS:/{print $2}' "/proc/$pid/status")
+  rss=$(rss_kib "$pid")
   echo "$fds $threads $rss"
 }
 
-heap_used_kib() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/{for(i=1;i<=NF;i++) if($i=="used"){v=$(i+1); sub("K","",v); print v; exit}}'; }
+# Java heap in use and committed (KiB): young and old generations, whatever the collector (jstat -gc columns).
+heap_kib() {
+  "$(jdk_tool jstat "$1")" -gc "$1" | awk 'NR==1{for(i=1;i<=NF;i++) c[$i]=i} NR==2{
+    printf "%d %d\n", $c["S0U"]+$c["S1U"]+$c["EU"]+$c["OU"], $c["S0C"]+$c["S1C"]+$c["EC"]+$c["OC"]}'
+}
+heap_used_kib() { heap_kib "$1" | cut -d' ' -f1; }
+
+# Collections of the old generation so far: full GCs, plus concurrent cycles where the collector has them (G1).
+old_collections() {
+  local n
+  n=$("$(jdk_tool jstat "$1")" -gc "$1" 2>/dev/null | awk 'NR==1{for(i=1;i<=NF;i++) c[$i]=i} NR==2{
+    print $c["FGC"] + ((c["CGC"] && $c["CGC"] ~ /^[0-9]+$/) ? $c["CGC"] : 0)}')
+  echo "${n:-0}"
+}
 
 # The real `alknet` process is the java child of the launcher script.
 java_pid() { pgrep -P "$1" java || echo "$1"; }

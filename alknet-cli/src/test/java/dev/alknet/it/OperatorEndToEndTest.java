@@ -63,6 +63,7 @@ class OperatorEndToEndTest {
             assertTrue(metric(c, "alknet_transport_bytes_total{direction=\"received\"}") > 300_000, c);
             assertTrue(metric(c, "alknet_channel_open_seconds_count") >= 1, c);
             assertEquals(0.0, metric(c, "alknet_resumes_total"), c);
+            assertTrue(metric(c, "alknet_netty_memory_bytes{kind=\"direct\"}") > 0, c); // the download's buffers
             String s = scrape(serverMetrics);
             assertEquals(1.0, metric(s, "alknet_sessions_open"), s);
             assertTrue(metric(s, "alknet_transport_bytes_total{direction=\"sent\"}") > 300_000, s);

@@ -54,6 +54,7 @@ public final class PrometheusMetrics implements Metrics {
                 .help("Client: channel open sent to confirmed (server dial included)")
                 .classicOnly().classicUpperBounds(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
                 .register(registry);
+        NettyMemory.register(registry);
         Info.builder().name("alknet").help("alknet process").labelNames("role").register(registry)
                 .setLabelValues(role);
         // Present at 0 so that dashboards and alerts see them before the first event.
