@@ -5,9 +5,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Client side of a resume: dials new carriers (backing off 50 ms to 1 s) and sends the hello until the
- * server takes it, refuses it, or the grace runs out (then the stream fails and the session ends).
+ * server takes it, refuses it, or the grace runs out (then the stream fails and the session ends). An attempt whose
+ * carrier dies before the hello is out, or that gets no answer within the answer timeout, is retried: a path
+ * that swallows one attempt must not hold the resume until the grace ends.
  */
 public final class ResumeDialer {
 
@@ -26,12 +30,21 @@ public final class ResumeDialer {
         return t;
     });
 
+    /** The server answers a hello at once (one RTT); 5 s is a path that lost it. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
+
     private final ResumableStream stream;
     private final Supplier<CompletableFuture<Channel>> dial;
+    private final Duration answerTimeout;
 
     public ResumeDialer(ResumableStream stream, Supplier<CompletableFuture<Channel>> dial) {
+        this(stream, dial, ANSWER_TIMEOUT);
+    }
+
+    ResumeDialer(ResumableStream stream, Supplier<CompletableFuture<Channel>> dial, Duration answerTimeout) {
         this.stream = stream;
         this.dial = dial;
+        this.answerTimeout = answerTimeout;
     }
 
     public void start() {
@@ -84,6 +97,8 @@ public final class ResumeDialer {
         private final int attempt;
         private ByteBuf in;
         private boolean done;
+        private boolean retried;
+        private ScheduledFuture<?> answerDeadline;
 
         Hello(int attempt) {
             this.attempt = attempt;
@@ -92,6 +107,15 @@ public final class ResumeDialer {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             in = ctx.alloc().buffer(64);
+            if (!ctx.channel().isActive()) {
+                // Reset before this handler was in place (right after connect): no channelInactive comes to us.
+                retryOnce();
+                return;
+            }
+            answerDeadline = ctx.executor().schedule(() -> {
+                LOG.debug("resume attempt {}: no answer within {} ms", attempt, answerTimeout.toMillis());
+                ctx.close();
+            }, answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
             ResumeToken token = stream.token();
             ctx.writeAndFlush(Unpooled.wrappedBuffer(
                     ResumeHello.hello(token, token.nextCounter(), stream.received())));
@@ -100,6 +124,9 @@ public final class ResumeDialer {
         @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
             in.release();
+            if (answerDeadline != null) {
+                answerDeadline.cancel(false);
+            }
         }
 
         @Override
@@ -143,6 +170,14 @@ public final class ResumeDialer {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (!done) {
+                retryOnce();
+            }
+        }
+
+        /** Both the inactive event and handlerAdded may see one dead carrier: one retry for it. */
+        private void retryOnce() {
+            if (!retried) {
+                retried = true;
                 retry(attempt);
             }
         }

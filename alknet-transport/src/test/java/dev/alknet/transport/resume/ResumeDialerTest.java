@@ -1,0 +1,142 @@
+package dev.alknet.transport.resume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.alknet.transport.EventLoops;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The resume dialer against a real loopback server whose first connections misbehave: the dialer must get past
+ * them to the answer of a later attempt (here a refusal, which ends the resume at once and is easy to observe).
+ */
+class ResumeDialerTest {
+
+    private ServerSocket server;
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final CompletableFuture<String> failed = new CompletableFuture<>();
+    private ResumableStream stream;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        stream = new ResumableStream(ResumableStream.Settings.defaults(Duration.ofSeconds(60)));
+        stream.arm(ResumeToken.random());
+        stream.owner(new ResumableStream.Owner() {
+            @Override
+            public void carrierLost() {
+            }
+
+            @Override
+            public void resumedOn(Channel carrier) {
+            }
+
+            @Override
+            public void resumeFailed(String why) {
+                failed.complete(why);
+            }
+        });
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        stream.end();
+        server.close();
+        for (Socket s : accepted) {
+            s.close();
+        }
+    }
+
+    @Test
+    void aCarrierResetBeforeTheHelloIsRetried() throws Exception {
+        refuseOnSecondConnection();
+        // The first carrier is handed over already closed (a reset right after connect, before the dialer's
+        // handler is in place): no close event will reach the handler.
+        AtomicInteger dials = new AtomicInteger();
+        Supplier<CompletableFuture<Channel>> dial = () -> {
+            CompletableFuture<Channel> ch = connect();
+            return dials.getAndIncrement() > 0 ? ch
+                    : ch.thenCompose(c -> {
+                        CompletableFuture<Channel> closed = new CompletableFuture<>();
+                        // handed over once the close events have passed (a reset seen before the hand-over)
+                        c.close().addListener(f -> CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
+                                .execute(() -> closed.complete(c)));
+                        return closed;
+                    });
+        };
+        new ResumeDialer(stream, dial, Duration.ofSeconds(30)).start();
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
+        assertEquals(2, dials.get());
+    }
+
+    @Test
+    void anUnansweredHelloIsRetriedAfterTheAnswerTimeout() throws Exception {
+        refuseOnSecondConnection(); // the first connection is held open and never answered
+        long start = System.nanoTime();
+        new ResumeDialer(stream, this::connect, Duration.ofMillis(500)).start();
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
+        assertEquals(2, connections.get());
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    /** Every connection but the second is accepted and left silent; the second gets the server's refusal. */
+    private void refuseOnSecondConnection() {
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    accepted.add(s);
+                    if (connections.incrementAndGet() == 2) {
+                        OutputStream out = s.getOutputStream();
+                        out.write(ResumeHello.no());
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "resume-dialer-test-server");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private CompletableFuture<Channel> connect() {
+        CompletableFuture<Channel> result = new CompletableFuture<>();
+        new Bootstrap().group(EventLoops.group()).channel(EventLoops.socketChannel())
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                    }
+                })
+                .connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        result.complete(((io.netty.channel.ChannelFuture) f).channel());
+                    } else {
+                        result.completeExceptionally(f.cause());
+                    }
+                });
+        return result;
+    }
+}
