@@ -85,7 +85,9 @@ run_for() {  # SECONDS LABEL [MAX_SECONDS]: whole rounds until SECONDS have pass
   done
 }
 
+warmup_start=$(date +%s)
 run_for $((warmup * 60)) "warm-up round" $((warmup * 3 * 60))
+warmed=$(( ($(date +%s) - warmup_start + 30) / 60 ))  # the warm-up goes on until the old generation was collected
 collected=$(warm && echo yes || echo "not yet, after $((warmup * 3)) min")
 sleep 12
 read -r sr0 sh0 sc0 sf0 st0 <<<"$(snapshot "$SERVER_PID" server.baseline)"
@@ -103,7 +105,7 @@ report() {  # name rss0 rss1 heap_used0 heap_used1 committed0 committed1 fds0 fd
     "$1" "$(mib "$2")" "$(mib "$3")" "$(growth "$2" "$3")" "$(mib "${12}")" "$(mib "$4")" "$(mib "$5")" "$(mib "$6")" \
     "$(mib "$7")" "$8" "$9" "${10}" "${11}"
 }
-echo "after $(( ($(date +%s) - start) / 60 )) min of load (baseline at the end of a ${warmup}-min warm-up):"
+echo "after $(( ($(date +%s) - start) / 60 )) min of load (baseline at the end of a ${warmed}-min warm-up):"
 report server "$sr0" "$sr1" "$sh0" "$sh1" "$sc0" "$sc1" "$sf0" "$sf1" "$st0" "$st1" "$peak_s"
 report client "$cr0" "$cr1" "$ch0" "$ch1" "$cc0" "$cc1" "$cf0" "$cf1" "$ct0" "$ct1" "$peak_c"
 echo "failures: $failures (failed connects, streams not verified, failed downloads)"
