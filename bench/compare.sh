@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the SOCKS comparison from a clean checkout: direct vs stock `ssh -D -c aes128-gcm` vs alknet
 # (tcp, tls, quic), same machine, same run, alternating rounds; prints medians and ratios to ssh -D.
-#   bench/compare.sh [--rounds 3] [--warmup 1] [--mib 1024] [--conns 2000] [--transports "tcp tls quic"]
+#   bench/compare.sh [--rounds 3] [--warmup 1] [--mib 1024] [--conns 2000] [--parallel 32] [--transports "tcp tls quic"]
 #                    [--cases "bulk_down bulk_up bulk_8 connect rtt"] [--variant "LABEL|LAUNCHER|JAVA_OPTS"]...
 #                    [--relay-delay-ms 50 --relay-mbit 1000]
 # --relay-delay-ms puts SocksBench's long-link relay (delay each way, paced at --relay-mbit) in front of sshd,
@@ -16,11 +16,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="${SOCKSBENCH:-$root/../shared/bench/SocksBench.java}"
 [[ -f $bench || -n ${SOCKSBENCH:-} ]] || bench="$root/../../shared/bench/SocksBench.java"   # from a worktree
-rounds=3; warmup=1; mib=1024; transports="tcp tls quic"; conns=2000; cases="bulk_down bulk_up bulk_8 connect rtt"
+rounds=3; warmup=1; mib=1024; transports="tcp tls quic"; conns=2000; parallel=32; cases="bulk_down bulk_up bulk_8 connect rtt"
 variants=(); relay_delay=0; relay_mbit=1000
 while (($#)); do case "$1" in
   --rounds) rounds=$2; shift 2;; --warmup) warmup=$2; shift 2;; --mib) mib=$2; shift 2;;
-  --transports) transports=$2; shift 2;; --conns) conns=$2; shift 2;; --cases) cases=$2; shift 2;;
+  --transports) transports=$2; shift 2;; --conns) conns=$2; shift 2;; --parallel) parallel=$2; shift 2;; --cases) cases=$2; shift 2;;
   --variant) variants+=("$2"); shift 2;;
   --relay-delay-ms) relay_delay=$2; shift 2;; --relay-mbit) relay_mbit=$2; shift 2;; *) echo "unknown option $1" >&2; exit 2;; esac; done
 [[ -f $bench ]] || { echo "SocksBench.java not found at $bench (set SOCKSBENCH)" >&2; exit 1; }
@@ -103,7 +103,7 @@ for ((r = 1 - warmup; r <= rounds; r++)); do
     run bulk_down bulk --mib "$mib" --dir down
     run bulk_up bulk --mib "$mib" --dir up
     run bulk_8 bulk --mib "$mib" --streams 8
-    run connect connect --conns "$conns" --parallel 32
+    run connect connect --conns "$conns" --parallel "$parallel"
     run rtt rtt --rounds 20000
     echo "round $r $p done" >&2
   done
