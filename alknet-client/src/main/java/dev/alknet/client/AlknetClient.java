@@ -6,6 +6,7 @@ import dev.alknet.client.forward.Forwards;
 import dev.alknet.client.forward.RemoteForwardFilter;
 import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.client.socks.SocksServer;
+import dev.alknet.core.channel.ChannelListenerGroup;
 import dev.alknet.core.drain.DrainWait;
 import dev.alknet.core.drain.OpenChannels;
 import dev.alknet.core.metrics.ChannelMetrics;
@@ -78,8 +79,7 @@ public final class AlknetClient implements AutoCloseable {
         for (TunnelConnector c : sshClients) {
             // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
             c.client().setForwardingFilter(RemoteForwardFilter.allowing(fwd.remote()));
-            c.client().addChannelListener(channels);
-            c.client().addChannelListener(new ChannelMetrics());
+            c.client().addChannelListener(new ChannelListenerGroup(channels, new ChannelMetrics()));
         }
         TunnelSupervisor supervisor = new TunnelSupervisor(connector, options.connectWait());
         SocksServer socks;
