@@ -31,7 +31,7 @@ public final class AotTraining {
 
     /** How much work the trained commands see: short connections (bounded in count and time), then bulk each way. */
     record Load(int shortConnections, long maxMillis, long bulkBytes) {
-        /** ~20-30 s on a 2-core machine; the profiles stop changing much after ~15,000 connections (ADR 0017). */
+        /** ~25 s on a 2-core machine: a fresh pair of JVMs levels off after 16,000-28,000 connections (ADR 0017). */
         static final Load FULL = new Load(20_000, 30_000, 256L << 20);
     }
 
