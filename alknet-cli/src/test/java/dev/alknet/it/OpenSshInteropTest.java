@@ -10,7 +10,6 @@ import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.transport.tcp.TcpTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,9 +109,7 @@ class OpenSshInteropTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return E2e.freePort();
     }
 
     static void waitForPort(int port, Process p) throws Exception {

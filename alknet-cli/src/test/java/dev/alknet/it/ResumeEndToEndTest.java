@@ -258,6 +258,29 @@ class ResumeEndToEndTest {
         }
     }
 
+    /**
+     * A client session closed at once from a thread other than its carrier's loop (the forced half of a shutdown,
+     * an exception from a stream's thread) frees its server session at once, not after the resume grace: the
+     * carrier still carries the CLOSE record. It once raced the stream's end, and the server held the session
+     * and its channels for 60 s (seen in CI under load).
+     */
+    @Test
+    void aSessionClosedFromAnotherThreadIsNotHeldForAResume() throws Exception {
+        try (Tunnel t = Tunnel.start("tcp")) {
+            ClientSession session = armedClientStreamSession(t);
+            try (Socket held = E2e.socksSocket(t.socksPort())) {
+                held.getOutputStream().write(E2e.request(1, "127.0.0.1", web.port()));
+                assertEquals(0, E2e.readReply(held.getInputStream()));
+                E2e.await(() -> t.server.openChannels() == 1, Duration.ofSeconds(10), () -> "channel open");
+                session.getIoSession().close(true); // on this thread, as MINA's exception path does
+                // the client reconnects: a new session, but the old one and its channel are gone
+                E2e.await(() -> t.server.openChannels() == 0 && t.server.sessionCount() <= 1, Duration.ofSeconds(5),
+                        () -> "old session freed: sessions " + t.server.sessionCount() + ", channels "
+                                + t.server.openChannels());
+            }
+        }
+    }
+
     // ---- helpers ----
 
     /** MINA reads unset properties from system properties with this prefix (SyspropsMapWrapper). */
@@ -265,12 +288,17 @@ class ResumeEndToEndTest {
 
     /** The client session's resumable stream, once both ends hold the token. */
     private static ResumableStream armedClientStream(Tunnel t) throws Exception {
+        return ResumeLink.of(armedClientStreamSession(t).getIoSession());
+    }
+
+    /** The client session, once both ends hold the token. */
+    private static ClientSession armedClientStreamSession(Tunnel t) throws Exception {
         ClientSession session = t.client.sessions().session().get(15, TimeUnit.SECONDS);
         E2e.await(() -> {
             ResumableStream s = ResumeLink.of(session.getIoSession());
             return s != null && s.armed() && t.server.resumableSessions() == 1;
         }, Duration.ofSeconds(30), () -> "armed");
-        return ResumeLink.of(session.getIoSession());
+        return session;
     }
 
     /** Closes the client's current carrier once the download has {@code bytes}. */

@@ -316,6 +316,31 @@ class SocksServerProtocolTest {
         }
     }
 
+    /**
+     * A restarted client gets its SOCKS port back at once: connections the old listener closed first sit in TIME_WAIT
+     * on that port for a minute, and a listener without SO_REUSEADDR (Netty's epoll listener sets it) would fail to
+     * bind with "Address already in use".
+     */
+    @Test
+    void aRestartedListenerRebindsItsPortWhileOldConnectionsAreInTimeWait() throws IOException {
+        SocksServer first = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(stockSession),
+                SocksOptions.defaults());
+        InetSocketAddress port = first.localAddress();
+        try (Socket s = open(port)) {
+            s.getOutputStream().write(new byte[] {0x16, 3, 1}); // not a proxy dialect: the listener's side closes first
+            assertTrue(closedWithoutBytes(s));
+        } finally {
+            first.closeAll();
+        }
+        SocksServer second = SocksServer.start(port, () -> CompletableFuture.completedFuture(stockSession),
+                SocksOptions.defaults());
+        try {
+            assertEquals(port, second.localAddress());
+        } finally {
+            second.closeAll();
+        }
+    }
+
     @Test
     void closeStopsAcceptingButKeepsConnections() throws IOException {
         SocksServer server = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(stockSession),

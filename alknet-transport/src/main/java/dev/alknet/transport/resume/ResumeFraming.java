@@ -5,6 +5,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +18,18 @@ import org.slf4j.LoggerFactory;
  * replay), inbound records become bytes again; acknowledgements go out every {@code ackEvery} bytes or
  * {@link #TICK_MS}. While the stream is armed, the carrier's death (close, EOF, error, a peer that stopped
  * acknowledging) is not passed on: the stream waits for a resume instead.
+ *
+ * <p>Ending the stream on purpose is a lingering close: CLOSE, then FIN, then whatever the peer still sends is read
+ * and dropped until it closes too ({@link #LINGER_MS} at most). Closing the socket at once would make the kernel
+ * answer the peer's unread bytes with a reset, which can destroy the CLOSE record before the peer reads it: the
+ * peer would then take the end for a lost carrier and hold the session for its resume grace.
  */
 public final class ResumeFraming extends ChannelDuplexHandler implements FrameReader.Sink {
 
     public static final String NAME = "alknet-resume";
     private static final Logger LOG = LoggerFactory.getLogger(ResumeFraming.class);
     static final long TICK_MS = 50;
+    static final long LINGER_MS = Long.getLong("alknet.resume.lingerMs", 2000);
 
     private final ResumableStream stream;
     private final FrameReader reader = new FrameReader(this);
@@ -31,6 +39,9 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
     private boolean ackPending;
     private Runnable afterAbandon;
     private boolean abandoned;
+    /** Set once this side sent CLOSE: the close promise waiting for the peer's end of the carrier. */
+    private ChannelPromise lingering;
+    private boolean lingerOver;
 
     /** @param rawLineOut pass the first outbound line (the server's SSH identification) unframed */
     ResumeFraming(ResumableStream stream, boolean rawLineOut) {
@@ -68,6 +79,10 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingering != null) {
+            ReferenceCountUtil.release(msg); // the stream has ended: only the peer's end is awaited
+            return;
+        }
         if (msg instanceof ByteBuf b) {
             reader.read(b);
         } else {
@@ -116,6 +131,10 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && lingering != null) {
+            stopLingering(); // the peer read our CLOSE and closed its side
+            return;
+        }
         if (evt instanceof ChannelInputShutdownEvent && stream.armed()) {
             abandon(null); // the carrier's EOF is not the stream's: only a CLOSE record is
             return;
@@ -125,6 +144,9 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (lingering != null) {
+            stopLingering();
+        }
         Runnable then = afterAbandon;
         afterAbandon = null;
         if ((abandoned || stream.armed()) && !stream.ended()) {
@@ -139,6 +161,10 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (lingering != null) {
+            stopLingering(); // e.g. a reset from a peer that did not linger: the stream had already ended
+            return;
+        }
         if (stream.armed()) {
             LOG.debug("carrier failed: {}", ctx.channel(), cause);
             abandon(null);
@@ -169,12 +195,34 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (lingering != null) {
+            ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+            return;
+        }
         if (!abandoned && stream.isCurrent(this)) {
             stream.end();
-            ctx.writeAndFlush(Frames.close(ctx.alloc())).addListener(f -> ctx.close(promise));
+            lingering = promise;
+            ctx.channel().config().setAutoRead(true); // the peer's end must be read even if SSH paused reading
+            ctx.read();
+            ScheduledFuture<?> limit = ctx.executor().schedule(this::stopLingering, LINGER_MS, TimeUnit.MILLISECONDS);
+            promise.addListener(f -> limit.cancel(false));
+            ctx.writeAndFlush(Frames.close(ctx.alloc())).addListener(f -> {
+                if (f.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput();
+                } else {
+                    stopLingering();
+                }
+            });
             return;
         }
         ctx.close(promise);
+    }
+
+    private void stopLingering() {
+        if (!lingerOver) {
+            lingerOver = true;
+            ctx.close(lingering);
+        }
     }
 
     /** Closes the carrier without ending the stream; {@code then} runs once it is down (on its loop). */
