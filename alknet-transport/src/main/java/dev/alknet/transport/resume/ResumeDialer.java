@@ -70,8 +70,13 @@ public final class ResumeDialer {
                 ch.close();
                 return;
             }
-            ch.pipeline().addLast("alknet-resume-hello", new Hello(n));
-            ch.config().setAutoRead(true);
+            // On the carrier's loop, in one go: from another thread the handler's arrival and the first read are
+            // two tasks, and a carrier that dies between them loses its inactive event in the transport's read
+            // gate (held until the first read, which then finds the pipeline gone). Seen in CI: resume stalled.
+            ch.eventLoop().execute(() -> {
+                ch.pipeline().addLast("alknet-resume-hello", new Hello(n));
+                ch.config().setAutoRead(true);
+            });
         });
     }
 
@@ -127,6 +132,9 @@ public final class ResumeDialer {
             if (answerDeadline != null) {
                 answerDeadline.cancel(false);
             }
+            if (!done) {
+                retryOnce(); // gone without an answer, whatever the way (the pipeline torn down with its carrier)
+            }
         }
 
         @Override
@@ -174,7 +182,7 @@ public final class ResumeDialer {
             }
         }
 
-        /** Both the inactive event and handlerAdded may see one dead carrier: one retry for it. */
+        /** The inactive event, handlerAdded and handlerRemoved may each see one dead carrier: one retry for it. */
         private void retryOnce() {
             if (!retried) {
                 retried = true;

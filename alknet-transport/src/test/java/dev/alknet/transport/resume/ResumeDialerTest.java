@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -83,6 +87,44 @@ class ResumeDialerTest {
                                 .execute(() -> closed.complete(c)));
                         return closed;
                     });
+        };
+        new ResumeDialer(stream, dial, Duration.ofSeconds(30)).start();
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
+        assertEquals(2, dials.get());
+    }
+
+    /**
+     * A carrier that goes away without its close events reaching the hello handler (as when a transport's read gate
+     * still held them: seen in CI, the resume stalled until the client's grace ran out) is retried: the handler's
+     * removal without an answer counts as a dead attempt.
+     */
+    @Test
+    void aCarrierTornDownSilentlyIsRetried() throws Exception {
+        refuseOnSecondConnection();
+        AtomicInteger dials = new AtomicInteger();
+        Supplier<CompletableFuture<Channel>> dial = () -> {
+            CompletableFuture<Channel> ch = connect();
+            return dials.getAndIncrement() > 0 ? ch : ch.thenApply(c -> {
+                c.pipeline().addLast(new ChannelDuplexHandler() {
+                    @Override
+                    public void channelInactive(ChannelHandlerContext ctx) {
+                        // swallowed, as a read gate holds it
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        // swallowed
+                    }
+
+                    @Override
+                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                        ReferenceCountUtil.release(msg);
+                        promise.setFailure(new IOException("reset"));
+                        ctx.close();
+                    }
+                });
+                return c;
+            });
         };
         new ResumeDialer(stream, dial, Duration.ofSeconds(30)).start();
         assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
