@@ -6,6 +6,7 @@ import dev.alknet.core.resume.ResumeLink;
 import dev.alknet.transport.resume.ClientNegotiation;
 import dev.alknet.transport.resume.ResumableStream;
 import dev.alknet.transport.resume.ResumeDialer;
+import io.netty.channel.Channel;
 import java.time.Duration;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -47,25 +48,36 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
                         ? failure.getCause() : failure);
                 return;
             }
-            if (future.isCanceled()) {
-                stream.close();
-                return;
-            }
-            try {
-                if (resumable) {
-                    ResumableStream rs = new ResumableStream(ResumableStream.Settings.defaults(CLIENT_GRACE));
-                    stream.attr(ResumableStream.ATTR).set(rs);
-                    stream.pipeline().addLast(ClientNegotiation.NAME, new ClientNegotiation(rs));
-                }
-                ChannelIoSession session = ChannelIoSession.attach(stream, handler, this, null);
-                ResumeLink.link(session, stream, rs -> () -> new ResumeDialer(rs, () -> transport.connect(endpoint))
-                        .start());
-                future.setSession(session);
-            } catch (Exception e) {
-                stream.close();
-                future.setException(e);
+            if (stream.eventLoop().inEventLoop()) {
+                attach(stream, endpoint, future);
+            } else {
+                // One task on the stream's loop: from another thread the SSH handler's arrival and the first read
+                // would be two, and a stream that died between them would keep its close events in the transport's
+                // read gate, never reaching the session.
+                stream.eventLoop().execute(() -> attach(stream, endpoint, future));
             }
         });
         return future;
+    }
+
+    private void attach(Channel stream, Endpoint endpoint, DefaultIoConnectFuture future) {
+        if (future.isCanceled()) {
+            stream.close();
+            return;
+        }
+        try {
+            if (resumable) {
+                ResumableStream rs = new ResumableStream(ResumableStream.Settings.defaults(CLIENT_GRACE));
+                stream.attr(ResumableStream.ATTR).set(rs);
+                stream.pipeline().addLast(ClientNegotiation.NAME, new ClientNegotiation(rs));
+            }
+            ChannelIoSession session = ChannelIoSession.attach(stream, handler, this, null);
+            ResumeLink.link(session, stream, rs -> () -> new ResumeDialer(rs, () -> transport.connect(endpoint))
+                    .start());
+            future.setSession(session);
+        } catch (Exception e) {
+            stream.close();
+            future.setException(e);
+        }
     }
 }
