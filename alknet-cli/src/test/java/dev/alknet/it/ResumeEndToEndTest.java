@@ -267,7 +267,7 @@ class ResumeEndToEndTest {
     @Test
     void aSessionClosedFromAnotherThreadIsNotHeldForAResume() throws Exception {
         try (Tunnel t = Tunnel.start("tcp")) {
-            ClientSession session = armedClientStreamSession(t);
+            ClientSession session = armedClientSession(t);
             try (Socket held = E2e.socksSocket(t.socksPort())) {
                 held.getOutputStream().write(E2e.request(1, "127.0.0.1", web.port()));
                 assertEquals(0, E2e.readReply(held.getInputStream()));
@@ -288,11 +288,11 @@ class ResumeEndToEndTest {
 
     /** The client session's resumable stream, once both ends hold the token. */
     private static ResumableStream armedClientStream(Tunnel t) throws Exception {
-        return ResumeLink.of(armedClientStreamSession(t).getIoSession());
+        return ResumeLink.of(armedClientSession(t).getIoSession());
     }
 
     /** The client session, once both ends hold the token. */
-    private static ClientSession armedClientStreamSession(Tunnel t) throws Exception {
+    private static ClientSession armedClientSession(Tunnel t) throws Exception {
         ClientSession session = t.client.sessions().session().get(15, TimeUnit.SECONDS);
         E2e.await(() -> {
             ResumableStream s = ResumeLink.of(session.getIoSession());
