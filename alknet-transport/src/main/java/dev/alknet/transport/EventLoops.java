@@ -75,6 +75,24 @@ public final class EventLoops {
         return null;
     }
 
+    /**
+     * Runs {@code task} on {@code channel}'s loop: at once when called there, else as one task queued behind what the
+     * loop already has (a close queued just before runs first). If the loop has shut down nothing is sent any more,
+     * and the task runs on the caller's thread.
+     */
+    public static void runOnLoop(Channel channel, Runnable task) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
     public static Class<? extends Channel> socketChannel() {
         return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }

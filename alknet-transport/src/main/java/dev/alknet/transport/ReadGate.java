@@ -13,6 +13,10 @@ import java.util.ArrayDeque;
  * {@code SslHandler} keeps reading after the handshake while autoRead is off. Placed last among a
  * transport's handlers, it holds every inbound event until the user's first {@code read()} (which is what
  * enabling autoRead does), replays them in order to the handlers after it, and leaves the pipeline.
+ *
+ * <p>What it holds goes with the pipeline if the stream dies before that first read: whoever takes a stream over
+ * adds its handlers and enables reading in one task on the stream's loop ({@link EventLoops#runOnLoop}). Done from
+ * another thread those are two tasks, and a stream reset between them never tells the new handlers it closed.
  */
 public final class ReadGate extends ChannelDuplexHandler {
 

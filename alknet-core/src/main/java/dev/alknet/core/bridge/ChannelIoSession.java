@@ -1,5 +1,6 @@
 package dev.alknet.core.bridge;
 
+import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.StreamAddresses;
 import dev.alknet.core.resume.ResumeLink;
 import dev.alknet.transport.resume.ResumableStream;
@@ -12,7 +13,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.future.CloseFuture;
@@ -247,31 +246,15 @@ public final class ChannelIoSession extends AbstractCloseable implements IoSessi
             service.unregister(this);
             Runnable hook = closeHook;
             if (hook != null) {
-                runAfterCarrierClose(hook);
+                // after the carrier's close queued just before: a resumable stream ended first would let the carrier
+                // close without its CLOSE record, and the peer would hold the session for a resume that never comes
+                EventLoops.runOnLoop(channel, hook);
             }
             try {
                 handler.sessionClosed(this);
             } catch (Exception e) {
                 LOG.debug("sessionClosed failed for {}", this, e);
             }
-        }
-    }
-
-    /**
-     * Runs {@code task} on the carrier's loop, after the close queued there just before: a resumable stream
-     * ended first would let the carrier close without its CLOSE record, and the peer would hold the session for
-     * a resume that never comes.
-     */
-    private void runAfterCarrierClose(Runnable task) {
-        EventLoop loop = channel.eventLoop();
-        if (loop.inEventLoop()) {
-            task.run();
-            return;
-        }
-        try {
-            loop.execute(task);
-        } catch (RejectedExecutionException e) {
-            task.run(); // the loop is shutting down: nothing is sent any more anyway
         }
     }
 

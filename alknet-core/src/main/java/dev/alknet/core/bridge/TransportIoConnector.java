@@ -1,6 +1,7 @@
 package dev.alknet.core.bridge;
 
 import dev.alknet.transport.Endpoint;
+import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.Transport;
 import dev.alknet.core.resume.ResumeLink;
 import dev.alknet.transport.resume.ClientNegotiation;
@@ -48,14 +49,7 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
                         ? failure.getCause() : failure);
                 return;
             }
-            if (stream.eventLoop().inEventLoop()) {
-                attach(stream, endpoint, future);
-            } else {
-                // One task on the stream's loop: from another thread the SSH handler's arrival and the first read
-                // would be two, and a stream that died between them would keep its close events in the transport's
-                // read gate, never reaching the session.
-                stream.eventLoop().execute(() -> attach(stream, endpoint, future));
-            }
+            EventLoops.runOnLoop(stream, () -> attach(stream, endpoint, future)); // one task: see ReadGate
         });
         return future;
     }

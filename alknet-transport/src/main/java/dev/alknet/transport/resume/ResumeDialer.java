@@ -1,5 +1,6 @@
 package dev.alknet.transport.resume;
 
+import dev.alknet.transport.EventLoops;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -70,10 +71,8 @@ public final class ResumeDialer {
                 ch.close();
                 return;
             }
-            // On the carrier's loop, in one go: from another thread the handler's arrival and the first read are
-            // two tasks, and a carrier that dies between them loses its inactive event in the transport's read
-            // gate (held until the first read, which then finds the pipeline gone). Seen in CI: resume stalled.
-            ch.eventLoop().execute(() -> {
+            // in one task on the carrier's loop (see ReadGate): once, a reset between two tasks stalled the resume
+            EventLoops.runOnLoop(ch, () -> {
                 ch.pipeline().addLast("alknet-resume-hello", new Hello(n));
                 ch.config().setAutoRead(true);
             });

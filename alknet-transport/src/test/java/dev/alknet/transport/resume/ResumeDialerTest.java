@@ -77,17 +77,13 @@ class ResumeDialerTest {
         // The first carrier is handed over already closed (a reset right after connect, before the dialer's
         // handler is in place): no close event will reach the handler.
         AtomicInteger dials = new AtomicInteger();
-        Supplier<CompletableFuture<Channel>> dial = () -> {
-            CompletableFuture<Channel> ch = connect();
-            return dials.getAndIncrement() > 0 ? ch
-                    : ch.thenCompose(c -> {
-                        CompletableFuture<Channel> closed = new CompletableFuture<>();
-                        // handed over once the close events have passed (a reset seen before the hand-over)
-                        c.close().addListener(f -> CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
-                                .execute(() -> closed.complete(c)));
-                        return closed;
-                    });
-        };
+        Supplier<CompletableFuture<Channel>> dial = firstCarrierThrough(dials, c -> {
+            CompletableFuture<Channel> closed = new CompletableFuture<>();
+            // handed over once the close events have passed (a reset seen before the hand-over)
+            c.close().addListener(f -> CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
+                    .execute(() -> closed.complete(c)));
+            return closed;
+        });
         new ResumeDialer(stream, dial, Duration.ofSeconds(30)).start();
         assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
         assertEquals(2, dials.get());
@@ -102,30 +98,27 @@ class ResumeDialerTest {
     void aCarrierTornDownSilentlyIsRetried() throws Exception {
         refuseOnSecondConnection();
         AtomicInteger dials = new AtomicInteger();
-        Supplier<CompletableFuture<Channel>> dial = () -> {
-            CompletableFuture<Channel> ch = connect();
-            return dials.getAndIncrement() > 0 ? ch : ch.thenApply(c -> {
-                c.pipeline().addLast(new ChannelDuplexHandler() {
-                    @Override
-                    public void channelInactive(ChannelHandlerContext ctx) {
-                        // swallowed, as a read gate holds it
-                    }
+        Supplier<CompletableFuture<Channel>> dial = firstCarrierThrough(dials, c -> {
+            c.pipeline().addLast(new ChannelDuplexHandler() {
+                @Override
+                public void channelInactive(ChannelHandlerContext ctx) {
+                    // swallowed, as a read gate holds it
+                }
 
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        // swallowed
-                    }
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    // swallowed
+                }
 
-                    @Override
-                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                        ReferenceCountUtil.release(msg);
-                        promise.setFailure(new IOException("reset"));
-                        ctx.close();
-                    }
-                });
-                return c;
+                @Override
+                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                    ReferenceCountUtil.release(msg);
+                    promise.setFailure(new IOException("reset"));
+                    ctx.close();
+                }
             });
-        };
+            return CompletableFuture.completedFuture(c);
+        });
         new ResumeDialer(stream, dial, Duration.ofSeconds(30)).start();
         assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
         assertEquals(2, dials.get());
@@ -139,6 +132,12 @@ class ResumeDialerTest {
         assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
         assertEquals(2, connections.get());
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    /** Dials as {@link #connect()} does, but hands the first carrier over through {@code first}; counts the dials. */
+    private Supplier<CompletableFuture<Channel>> firstCarrierThrough(AtomicInteger dials,
+            java.util.function.Function<Channel, CompletableFuture<Channel>> first) {
+        return () -> dials.getAndIncrement() > 0 ? connect() : connect().thenCompose(first);
     }
 
     /** Every connection but the second is accepted and left silent; the second gets the server's refusal. */
