@@ -34,6 +34,12 @@ public final class TransportSshClient extends SshClient {
     }
 
     @Override
+    protected void checkConfig() {
+        SessionTimer.installOn(this);
+        super.checkConfig();
+    }
+
+    @Override
     protected IoConnector createConnector() {
         return new TransportIoConnector(transport, getSessionFactory(), resumable);
     }

@@ -21,6 +21,12 @@ public final class TransportSshServer extends SshServer {
         setupSessionTimeout(getSessionFactory());
     }
 
+    @Override
+    protected void checkConfig() {
+        SessionTimer.installOn(this);
+        super.checkConfig();
+    }
+
     /** Runs SSH on an accepted stream; the server's identification line goes out at once. */
     public ChannelIoSession attach(Channel stream) throws Exception {
         ChannelIoSession session = ChannelIoSession.attach(stream, getSessionFactory(), ioService, stream.localAddress());

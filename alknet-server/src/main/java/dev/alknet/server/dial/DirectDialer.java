@@ -32,9 +32,9 @@ public final class DirectDialer implements Dialer {
     private final Duration connectTimeout;
     private final Bootstrap bootstrap;
 
-    /** Shared resolver pool, 10 s connect timeout. */
+    /** The shared resolver pool behind its short answer cache ({@link CachingHostResolver}), 10 s connect timeout. */
     public DirectDialer() {
-        this(ExecutorHostResolver.shared(), DEFAULT_CONNECT_TIMEOUT);
+        this(CachingHostResolver.shared(), DEFAULT_CONNECT_TIMEOUT);
     }
 
     /**

@@ -33,7 +33,7 @@ public final class ProxyDialer implements Dialer {
     private final Bootstrap bootstrap;
 
     public ProxyDialer(OutboundProxy proxy) {
-        this(proxy, ExecutorHostResolver.shared(), DirectDialer.DEFAULT_CONNECT_TIMEOUT);
+        this(proxy, CachingHostResolver.shared(), DirectDialer.DEFAULT_CONNECT_TIMEOUT);
     }
 
     public ProxyDialer(OutboundProxy proxy, HostResolver resolver, Duration connectTimeout) {
