@@ -3,8 +3,9 @@
 #   1. STREAMS streams held open at once for HOLD seconds, checksummed (bench/HoldStreams.java);
 #   2. connect rate: 2,500 x RATE_SECONDS new SOCKS connections with a 64-byte echo, one run
 #      (../shared/bench/SocksBench.java connect; the figure is what is reached, the target is 2,000/s for 60 s);
-#   3. fds, threads, RSS and heap of both processes before, and after the load has ended (after a GC).
-# Usage: bench/load.sh [tcp|tls|quic]   env: STREAMS=5000 HOLD=60 RATE_SECONDS=60 PARALLEL=64
+#   3. fds, threads, RSS and heap of both processes before, and after the load has ended (after a GC); fds, threads
+#      and RSS again SETTLE seconds later, when idle pool threads have gone.
+# Usage: bench/load.sh [tcp|tls|quic]   env: STREAMS=5000 HOLD=60 RATE_SECONDS=60 PARALLEL=64 SETTLE=65
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 scheme="${1:-tcp}"
@@ -39,3 +40,9 @@ sleep 5
 s1=$(proc_stats "$SERVER_PID"); c1=$(proc_stats "$CLIENT_PID")
 sh1=$(heap_used_kib "$SERVER_PID"); ch1=$(heap_used_kib "$CLIENT_PID")
 echo "after     server fds/threads/rss_kib: $s1 heap_kib $sh1 | client: $c1 heap_kib $ch1"
+# The server's name-resolver pool keeps its threads (up to 8) until they have been idle 60 s: count again after that.
+if (( ${SETTLE:-65} > 0 )); then
+  sleep "${SETTLE:-65}"
+  s2=$(proc_stats "$SERVER_PID"); c2=$(proc_stats "$CLIENT_PID")
+  echo "settled   server fds/threads/rss_kib: $s2 | client: $c2 (${SETTLE:-65} s later)"
+fi
