@@ -30,20 +30,22 @@ class SessionTimerTest {
     }
 
     @Test
-    void aClientStartsWithItAndOneSetBeforeIsKept() {
+    void aClientStartsWithIt() throws IOException {
         try (SshClient client = ClientBuilder.builder().factory(() -> new TransportSshClient(null)).build()) {
             client.start();
             ScheduledThreadPoolExecutor timer = (ScheduledThreadPoolExecutor) client.getScheduledExecutorService();
             assertTrue(timer.getRemoveOnCancelPolicy());
-        } catch (IOException e) {
-            throw new AssertionError(e);
         }
-        SshClient other = SshClient.setUpDefaultClient();
+    }
+
+    @Test
+    void aTimerSetByAnEmbedderIsKept() {
+        SshClient client = SshClient.setUpDefaultClient();
         ScheduledExecutorService mine = new ScheduledThreadPoolExecutor(1);
         try {
-            other.setScheduledExecutorService(mine);
-            SessionTimer.installOn(other);
-            assertSame(mine, other.getScheduledExecutorService());
+            client.setScheduledExecutorService(mine);
+            SessionTimer.installOn(client);
+            assertSame(mine, client.getScheduledExecutorService());
         } finally {
             mine.shutdownNow();
         }
