@@ -21,7 +21,7 @@ up() { for ((i = 0; i < 900; i++)); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/nu
 mkdir -p "$work/bin"; javac -d "$work/bin" "$bench"
 sb() { java -cp "$work/bin" SocksBench "$@"; }
 
-T=$(port); sb target --port "$T" 2>/dev/null & pids+=($!); up "$T"
+T=$(port); java -cp "$work/bin" SocksBench target --port "$T" 2>/dev/null & pids+=($!); up "$T"   # java itself: its pid is killed at exit
 export ALKNET_HOME="$work/home"; mkdir -p "$ALKNET_HOME"; "$root/alknet" keygen >/dev/null 2>&1
 cp "$ALKNET_HOME/id_ed25519.pub" "$ALKNET_HOME/authorized_keys"
 ssh-keygen -q -t ed25519 -N "" -f "$work/sshd_host"
