@@ -6,44 +6,39 @@
 # --profile-from: from that round on, async-profiler samples both JVMs (ASYNC_PROFILER=path/to/libasyncProfiler.so);
 # collapsed stacks land in ./connect.collapsed and ./serve.collapsed. Same needs as bench/compare.sh.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "$0")/lib.sh"
 bench="${SOCKSBENCH:-$root/../shared/bench/SocksBench.java}"
 rounds=8; conns=4000; parallel=32; profile_from=0
 while (($#)); do case "$1" in
   --rounds) rounds=$2; shift 2;; --conns) conns=$2; shift 2;; --parallel) parallel=$2; shift 2;;
   --profile-from) profile_from=$2; shift 2;; *) echo "unknown option $1" >&2; exit 2;; esac; done
 [[ -f $bench ]] || { echo "SocksBench.java not found at $bench (set SOCKSBENCH)" >&2; exit 1; }
-work=$(mktemp -d); pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; pair_down; rm -rf "$work"; }
 trap cleanup EXIT
-port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 up() { for ((i = 0; i < 900; i++)); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 mkdir -p "$work/bin"; javac -d "$work/bin" "$bench"
 sb() { java -cp "$work/bin" SocksBench "$@"; }
 
-T=$(port); java -cp "$work/bin" SocksBench target --port "$T" 2>/dev/null & pids+=($!); up "$T"   # java itself: its pid is killed at exit
-export ALKNET_HOME="$work/home"; mkdir -p "$ALKNET_HOME"; "$root/alknet" keygen >/dev/null 2>&1
-cp "$ALKNET_HOME/id_ed25519.pub" "$ALKNET_HOME/authorized_keys"
+T=$(free_port); java -cp "$work/bin" SocksBench target --port "$T" 2>/dev/null & pids+=($!); up "$T"   # java itself: its pid is killed at exit
+pair_up tcp   # alknet serve + connect with keys in $work/home; the launcher execs the JVMs: these pids are theirs
+serve_pid=$SERVER_PID; connect_pid=$CLIENT_PID; AS=$SOCKS_PORT
 ssh-keygen -q -t ed25519 -N "" -f "$work/sshd_host"
-SP=$(port); mkdir -p /run/sshd
+SP=$(free_port); mkdir -p /run/sshd
 printf 'Port %s\nListenAddress 127.0.0.1\nHostKey %s\nAuthorizedKeysFile %s\nPidFile %s\nUsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\n' \
-  "$SP" "$work/sshd_host" "$ALKNET_HOME/authorized_keys" "$work/sshd.pid" >"$work/sshd_config"
+  "$SP" "$work/sshd_host" "$work/home/authorized_keys" "$work/sshd.pid" >"$work/sshd_config"
 /usr/sbin/sshd -D -e -f "$work/sshd_config" 2>"$work/sshd.log" & sshd_pid=$!; pids+=($!); up "$SP"
-SS=$(port)
-ssh -N -D "127.0.0.1:$SS" -c aes128-gcm@openssh.com -i "$ALKNET_HOME/id_ed25519" -p "$SP" -F /dev/null \
+SS=$(free_port)
+ssh -N -D "127.0.0.1:$SS" -c aes128-gcm@openssh.com -i "$work/home/id_ed25519" -p "$SP" -F /dev/null \
   -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes "$(whoami)@127.0.0.1" \
   2>"$work/ssh.log" & ssh_pid=$!; pids+=($!); up "$SS"
-AP=$(port); AS=$(port)
-# the launcher execs the JVM: these pids are the JVMs
-"$root/alknet" serve --listen "tcp://127.0.0.1:$AP" --allow loopback 2>"$work/serve.log" & serve_pid=$!; pids+=($!); up "$AP"
-"$root/alknet" connect "tcp://127.0.0.1:$AP" --socks "127.0.0.1:$AS" 2>"$work/connect.log" & connect_pid=$!; pids+=($!); up "$AS"
 sleep 2
 
 descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
 ticks() { local t=0 p f; for p in "$@"; do f=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null) || continue; set -- $f; t=$((t + ${12} + ${13})); done; echo $t; }
 switches() { local t=0 p v; for p in "$@"; do for v in $(awk '/^voluntary_ctxt_switches/{print $2}' /proc/$p/task/*/status 2>/dev/null); do t=$((t + v)); done; done; echo $t; }
-jit() { jstat -compiler "$1" | awk 'NR==2{printf "%d methods %.1f s", $1, $4}'; }
-agent() { jcmd "$1" JVMTI.agent_load "$ASYNC_PROFILER" "\"$2\"" >/dev/null; }
+jit() { "$(jdk_tool jstat "$1")" -compiler "$1" | awk 'NR==2{printf "%d methods %.1f s", $1, $4}'; }
+agent() { "$(jdk_tool jcmd "$1")" "$1" JVMTI.agent_load "$ASYNC_PROFILER" "\"$2\"" >/dev/null; }
 hz=$(getconf CLK_TCK)
 us() { echo $(( ($2 - $1) * 1000000 / hz / conns )); }
 
