@@ -1,5 +1,7 @@
 package dev.alknet.client;
 
+import dev.alknet.core.resume.ResumeLink;
+import dev.alknet.transport.resume.ResumeStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -145,9 +147,19 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         }
         current = new CompletableFuture<>();
         downSinceNanos = System.nanoTime();
-        Duration delay = delays.afterLoss(Duration.ofNanos(downSinceNanos - upSinceNanos));
+        Duration delay = serverAnsweredResume(session) ? Duration.ZERO
+                : delays.afterLoss(Duration.ofNanos(downSinceNanos - upSinceNanos));
         LOG.warn("tunnel lost; reconnecting in {} ms", delay.toMillis());
         scheduler.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether the session ended because the server answered its resume with "unknown session": the server is up and
+     * reachable this moment (restarted, or its grace ended), so the new session is dialled at once.
+     */
+    private static boolean serverAnsweredResume(ClientSession session) {
+        var stream = ResumeLink.of(session.getIoSession());
+        return stream != null && stream.failure() == ResumeStats.Cause.UNKNOWN_SESSION;
     }
 
     /** The session a future holds, or null if it is pending or failed (getNow would throw after a fatal failure). */

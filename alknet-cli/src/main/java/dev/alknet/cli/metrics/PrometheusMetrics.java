@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -68,8 +69,22 @@ public final class PrometheusMetrics implements Metrics {
                 .help("Sessions resumed over a new carrier instead of reconnected")
                 .callback(c -> c.call(ResumeStats.resumes())).register(registry);
         CounterWithCallback.builder().name("alknet_resume_failures_total")
-                .help("Sessions that could not be resumed (grace elapsed, resume refused)")
-                .callback(c -> c.call(ResumeStats.failures())).register(registry);
+                .help("Sessions that could not be resumed, by cause (unknown_session: the server restarted or its"
+                        + " grace ended; grace_elapsed: no carrier got through in time; count_mismatch)")
+                .labelNames("cause")
+                .callback(c -> {
+                    for (ResumeStats.Cause cause : ResumeStats.Cause.values()) {
+                        c.call(ResumeStats.failures(cause), cause.label);
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("alknet_resuming_sessions")
+                .help("Sessions waiting for a new carrier right now (their streams are held, not lost)")
+                .callback(c -> c.call(ResumeStats.detachedNow())).register(registry);
+        Histogram resumeTime = Histogram.builder().name("alknet_resume_seconds").unit(Unit.SECONDS)
+                .help("Time from a carrier's loss to the session carried on by a new one")
+                .classicOnly().classicUpperBounds(.05, .1, .25, .5, 1, 2, 3, 5, 10, 30, 60)
+                .register(registry);
+        ResumeStats.onResume(nanos -> resumeTime.observe(nanos / 1e9));
         CounterWithCallback.builder().name("alknet_resume_refusals_total")
                 .help("Server: resume hellos refused (unknown, stale or forged token)")
                 .callback(c -> c.call(ResumeStats.refusals())).register(registry);

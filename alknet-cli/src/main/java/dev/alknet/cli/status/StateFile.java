@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientState;
+import dev.alknet.transport.resume.ResumeStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,9 @@ public final class StateFile implements AutoCloseable {
         n.put("since", st.since() == null ? null : st.since().toString());
         n.put("sessions", st.sessions());
         n.put("open_streams", st.openStreams());
+        // the session is up but its carrier is lost: streams are held while a new carrier is dialled
+        n.put("resuming", ResumeStats.detachedNow() > 0);
+        n.put("resumes", ResumeStats.resumes());
         n.put("last_error", st.lastError());
         n.put("updated", Instant.now().toString());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

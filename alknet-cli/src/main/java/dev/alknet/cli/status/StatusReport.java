@@ -69,7 +69,8 @@ public final class StatusReport {
         Instant now = Instant.now();
         Instant since = c.path("since").isTextual() ? Instant.parse(c.path("since").asText()) : null;
         long sessions = c.path("sessions").asLong();
-        String state = c.path("up").asBoolean() ? "up" : "DOWN";
+        String state = !c.path("up").asBoolean() ? "DOWN"
+                : c.path("resuming").asBoolean() ? "up, RESUMING (carrier lost; streams held)" : "up";
         out.println("alknet connect (pid " + c.path("pid").asLong() + "): " + state
                 + (since == null ? "" : " for " + human(Duration.between(since, now))));
         row(out, "server", c.path("server").asText() + " (transport " + c.path("transport").asText() + ")");
@@ -82,6 +83,7 @@ public final class StatusReport {
         row(out, "running", human(Duration.between(Instant.parse(c.path("started").asText()), now)));
         row(out, "sessions", sessions + (sessions > 1 ? " (" + (sessions - 1) + " reconnects)" : ""));
         row(out, "streams", c.path("open_streams").asInt() + " open");
+        row(out, "resumes", c.path("resumes").asLong() + " (carrier replaced, session kept)");
         row(out, "last error", c.path("last_error").isTextual() ? c.path("last_error").asText() : "-");
         if (c.path("metrics").isTextual()) {
             row(out, "metrics", c.path("metrics").asText());

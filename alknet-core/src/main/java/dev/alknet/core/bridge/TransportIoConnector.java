@@ -4,6 +4,7 @@ import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.Transport;
 import dev.alknet.core.resume.ResumeLink;
+import dev.alknet.transport.resume.CarrierAddressWatch;
 import dev.alknet.transport.resume.ClientNegotiation;
 import dev.alknet.transport.resume.ResumableStream;
 import dev.alknet.transport.resume.ResumeDialer;
@@ -43,18 +44,20 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
         InetSocketAddress t = (InetSocketAddress) target;
         Endpoint endpoint = new Endpoint(transport.scheme(), t.getHostString(), t.getPort());
         DefaultIoConnectFuture future = new DefaultIoConnectFuture(endpoint, null);
+        long started = System.nanoTime();
         transport.connect(endpoint).whenComplete((stream, failure) -> {
             if (failure != null) {
                 future.setException(failure instanceof java.util.concurrent.CompletionException
                         ? failure.getCause() : failure);
                 return;
             }
-            EventLoops.runOnLoop(stream, () -> attach(stream, endpoint, future)); // one task: see ReadGate
+            long setup = System.nanoTime() - started;
+            EventLoops.runOnLoop(stream, () -> attach(stream, endpoint, future, setup)); // one task: see ReadGate
         });
         return future;
     }
 
-    private void attach(Channel stream, Endpoint endpoint, DefaultIoConnectFuture future) {
+    private void attach(Channel stream, Endpoint endpoint, DefaultIoConnectFuture future, long setupNanos) {
         if (future.isCanceled()) {
             stream.close();
             return;
@@ -62,12 +65,16 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
         try {
             if (resumable) {
                 ResumableStream rs = new ResumableStream(ResumableStream.Settings.defaults(CLIENT_GRACE));
+                rs.carrierSetUp(setupNanos); // the yardstick of a resume attempt's deadline
                 stream.attr(ResumableStream.ATTR).set(rs);
                 stream.pipeline().addLast(ClientNegotiation.NAME, new ClientNegotiation(rs));
             }
             ChannelIoSession session = ChannelIoSession.attach(stream, handler, this, null);
-            ResumeLink.link(session, stream, rs -> () -> new ResumeDialer(rs, () -> transport.connect(endpoint))
-                    .start());
+            ResumableStream linked = ResumeLink.link(session, stream,
+                    rs -> () -> new ResumeDialer(rs, () -> transport.connect(endpoint)).start());
+            if (linked != null) {
+                CarrierAddressWatch.start(linked);
+            }
             future.setSession(session);
         } catch (Exception e) {
             stream.close();

@@ -34,10 +34,16 @@ public final class ResumableStream {
         void resumeFailed(String why);
     }
 
-    public record Settings(long replayBound, int ackEvery, Duration ackTimeout, Duration grace) {
+    /**
+     * @param deadFloor  the shortest silence (bytes outstanding, no ACK progress) that drops a carrier; the bound
+     *                   grows with the measured round trip ({@link RttEstimator})
+     * @param ackTimeout the longest such silence, whatever the round trip
+     */
+    public record Settings(long replayBound, int ackEvery, Duration deadFloor, Duration ackTimeout, Duration grace) {
         public static Settings defaults(Duration grace) {
             return new Settings(Long.getLong("alknet.resume.replayBound", 16L << 20),
                     Integer.getInteger("alknet.resume.ackEvery", 256 << 10),
+                    Duration.ofMillis(Long.getLong("alknet.resume.deadAfterMinMs", 3000)),
                     Duration.ofSeconds(Long.getLong("alknet.resume.ackTimeoutSeconds", 20)), grace);
         }
     }
@@ -51,6 +57,13 @@ public final class ResumableStream {
     private long received;
     private long ackSent;
     private long lastAckProgress = System.nanoTime();
+    private final RttEstimator rtt;
+    /** Dial attempts since the carrier was lost (client), for the resume's log line and metrics. */
+    private int attempts;
+    /** How long the last carrier that worked took from dial to attached: the yardstick of an attempt's deadline. */
+    private volatile long setupNanos = -1;
+    /** Whether this stream is in {@link ResumeStats#detachedNow()}. */
+    private boolean countedDetached;
     private ResumeFraming current;
     private long detachedAt;
     private long detachments;
@@ -59,10 +72,12 @@ public final class ResumableStream {
     private volatile boolean ended;
     private volatile boolean framed;
     private volatile Runnable onEnd;
+    private volatile ResumeStats.Cause failure;
 
     public ResumableStream(Settings settings) {
         this.settings = settings;
         this.out = new ReplayBuffer(settings.replayBound());
+        this.rtt = new RttEstimator(settings.deadFloor().toNanos(), settings.ackTimeout().toNanos());
     }
 
     void onEnd(Runnable r) {
@@ -98,6 +113,11 @@ public final class ResumableStream {
 
     public boolean ended() {
         return ended;
+    }
+
+    /** Why the stream could not be resumed, or null (not failed, or ended on purpose). */
+    public ResumeStats.Cause failure() {
+        return failure;
     }
 
     synchronized void firstCarrier(ResumeFraming f) {
@@ -144,6 +164,7 @@ public final class ResumableStream {
         msg.release();
         own.skipBytes(Frames.DATA_HEADER);
         out.add(own);
+        rtt.sent(out.sent(), System.nanoTime());
         own.readerIndex(0);
         // a failed write is a lost carrier, found out by channelInactive: the bytes are in the replay buffer
         ctx.write(own, ctx.newPromise());
@@ -167,6 +188,7 @@ public final class ResumableStream {
             return false;
         }
         lastAckProgress = System.nanoTime();
+        rtt.acked(count, lastAckProgress);
         if (!waiting.isEmpty()) {
             pump(ctx);
             ctx.flush();
@@ -189,9 +211,35 @@ public final class ResumableStream {
         return received;
     }
 
-    /** Unacknowledged bytes and no progress for the ack time-out: the peer or the path is gone. */
+    /** Unacknowledged bytes and no progress for the dead-carrier bound: the peer or the path is gone. */
     synchronized boolean stalled(long now) {
-        return out.held() > 0 && now - lastAckProgress > settings.ackTimeout().toNanos();
+        return out.held() > 0 && now - lastAckProgress > rtt.deadAfterNanos();
+    }
+
+    /** The current dead-carrier bound (for the log line that drops a carrier). */
+    synchronized Duration deadAfter() {
+        return Duration.ofNanos(rtt.deadAfterNanos());
+    }
+
+    /** Smoothed round trip of the carriers so far, or null before the first measurement. */
+    public synchronized Duration rtt() {
+        long r = rtt.srttNanos();
+        return r < 0 ? null : Duration.ofNanos(r);
+    }
+
+    /** Client: a carrier took {@code nanos} from dial to attached. */
+    public void carrierSetUp(long nanos) {
+        setupNanos = nanos;
+    }
+
+    /** How long the last working carrier took to set up, or -1 if unknown. */
+    long setupNanos() {
+        return setupNanos;
+    }
+
+    /** Client: one more dial attempt for the resume under way. */
+    synchronized int attemptStarted() {
+        return ++attempts;
     }
 
     synchronized long received() {
@@ -221,6 +269,11 @@ public final class ResumableStream {
         return true;
     }
 
+    /** The current carrier's channel, or null while detached. */
+    synchronized Channel carrier() {
+        return current == null ? null : current.context().channel();
+    }
+
     boolean isCurrent(ResumeFraming f) {
         synchronized (this) {
             return f == current;
@@ -237,6 +290,8 @@ public final class ResumableStream {
             current = null;
             detachedAt = System.nanoTime();
             epoch = ++detachments;
+            attempts = 0;
+            countDetached(true);
         }
         f.context().executor().schedule(() -> {
             synchronized (this) {
@@ -244,7 +299,7 @@ public final class ResumableStream {
                     return;
                 }
             }
-            fail("no resume within " + settings.grace().toSeconds() + " s");
+            fail(ResumeStats.Cause.GRACE_ELAPSED, "no resume within " + settings.grace().toSeconds() + " s");
         }, settings.grace().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("carrier lost; {} bytes unacknowledged, resuming within {} s", replayHeld(),
                 settings.grace().toSeconds());
@@ -278,6 +333,7 @@ public final class ResumableStream {
     boolean attach(ResumeFraming f, ChannelHandlerContext ctx, long peerReceived) {
         long replayed = 0;
         long detachedNanos;
+        int tries;
         synchronized (this) {
             if (ended || current != null) {
                 return false;
@@ -292,19 +348,31 @@ public final class ResumableStream {
                 ctx.write(b, ctx.newPromise());
             }
             current = f;
+            countDetached(false);
             ackSent = received; // the peer learnt it from the handshake
             lastAckProgress = System.nanoTime();
+            rtt.carrierChanged();
             pump(ctx);
             ctx.flush();
             detachedNanos = System.nanoTime() - detachedAt;
+            tries = attempts;
+            attempts = 0;
         }
         ResumeStats.resumed(detachedNanos, replayed);
-        LOG.info("resumed after {} ms on {}; replayed {} bytes", detachedNanos / 1_000_000, ctx.channel(), replayed);
+        LOG.info("resumed after {} ms on {}{}; replayed {} bytes", detachedNanos / 1_000_000, ctx.channel(),
+                tries > 0 ? " (attempt " + tries + ")" : "", replayed);
         Owner o = owner;
         if (o != null) {
             o.resumedOn(ctx.channel());
         }
         return true;
+    }
+
+    private void countDetached(boolean now) {
+        if (now != countedDetached) {
+            countedDetached = now;
+            ResumeStats.detached(now ? 1 : -1);
+        }
     }
 
     /** The stream is over (closed on purpose, or no resume possible): frees the buffers. Idempotent. */
@@ -315,6 +383,7 @@ public final class ResumableStream {
             }
             ended = true;
             current = null;
+            countDetached(false);
             out.release();
             Pending p;
             while ((p = waiting.pollFirst()) != null) {
@@ -328,13 +397,14 @@ public final class ResumableStream {
         }
     }
 
-    /** Ends the stream because no resume came in time, and tells the owner. */
-    void fail(String why) {
+    /** Ends the stream because no resume is possible, and tells the owner. */
+    void fail(ResumeStats.Cause cause, String why) {
         if (ended) {
             return;
         }
+        failure = cause;
         end();
-        ResumeStats.failed();
+        ResumeStats.failed(cause);
         LOG.info("resume failed: {}", why);
         Owner o = owner;
         if (o != null) {

@@ -11,16 +11,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client side of a resume: dials new carriers (backing off 50 ms to 1 s) and sends the hello until the
- * server takes it, refuses it, or the grace runs out (then the stream fails and the session ends). An attempt whose
- * carrier dies before the hello is out, or that gets no answer within the answer timeout, is retried: a path
- * that swallows one attempt must not hold the resume until the grace ends.
+ * Client side of a resume: dials new carriers and sends the hello until the server takes it, says it does not know
+ * the session, or the grace runs out (then the stream fails and the session ends). Every other outcome of an attempt
+ * is a path that is not there yet, and is tried again: a refused or timed-out dial, a reset, a TLS or QUIC handshake
+ * failure, a hello with no answer, a stale-counter answer (an earlier hello that a frozen path delivered late).
+ * Retries back off from under 100 ms to 1 s, jittered; each attempt has a deadline derived from how long the last
+ * working carrier took to set up, so a path that comes back is found within about a second.
  */
 public final class ResumeDialer {
 
@@ -31,40 +35,73 @@ public final class ResumeDialer {
         return t;
     });
 
-    /** The server answers a hello at once (one RTT); 5 s is a path that lost it. */
-    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
+    /** Shortest deadline of one attempt (dial, then the hello's answer), whatever the last setup took. */
+    static final Duration MIN_ATTEMPT = Duration.ofMillis(Long.getLong("alknet.resume.attemptMinMs", 2000));
+    /** Longest deadline of one attempt: a slow path gets more time, a dead one is not waited on for long. */
+    static final Duration MAX_ATTEMPT = Duration.ofSeconds(10);
+    static final long FIRST_RETRY_MS = 100;
+    static final long MAX_RETRY_MS = 1000;
 
     private final ResumableStream stream;
     private final Supplier<CompletableFuture<Channel>> dial;
-    private final Duration answerTimeout;
+    private final Duration minAttempt;
 
     public ResumeDialer(ResumableStream stream, Supplier<CompletableFuture<Channel>> dial) {
-        this(stream, dial, ANSWER_TIMEOUT);
+        this(stream, dial, MIN_ATTEMPT);
     }
 
-    ResumeDialer(ResumableStream stream, Supplier<CompletableFuture<Channel>> dial, Duration answerTimeout) {
+    ResumeDialer(ResumableStream stream, Supplier<CompletableFuture<Channel>> dial, Duration minAttempt) {
         this.stream = stream;
         this.dial = dial;
-        this.answerTimeout = answerTimeout;
+        this.minAttempt = minAttempt;
     }
 
     public void start() {
         attempt(0);
     }
 
+    /** Three times the last working setup, within [min, 10 s]. */
+    Duration attemptDeadline() {
+        long setup = stream.setupNanos();
+        long d = setup < 0 ? minAttempt.toNanos() * 2 : 3 * setup;
+        return Duration.ofNanos(Math.min(MAX_ATTEMPT.toNanos(), Math.max(minAttempt.toNanos(), d)));
+    }
+
+    /** Backoff before attempt {@code n + 1}: 100 ms doubling to 1 s, each drawn from its upper half. */
+    static long retryDelayMs(int n) {
+        long d = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(n, 4));
+        return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+    }
+
     private void attempt(int n) {
         if (stream.ended()) {
             return;
         }
-        dial.get().whenComplete((ch, failure) -> {
-            if (failure != null) {
-                LOG.debug("resume dial {} failed: {}", n, failure.toString());
-                if (refused(failure)) {
-                    // the host answers but nothing listens: the server process is gone, and its sessions with it
-                    stream.fail("server refused the connection (restarted?)");
-                    return;
+        int tries = stream.attemptStarted();
+        long started = System.nanoTime();
+        Duration deadline = attemptDeadline();
+        AtomicBoolean over = new AtomicBoolean();
+        ScheduledFuture<?> timeout = TIMER.schedule(() -> {
+            if (over.compareAndSet(false, true)) {
+                failed(n, tries, "no carrier within " + deadline.toMillis() + " ms");
+            }
+        }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Channel> d;
+        try {
+            d = dial.get();
+        } catch (RuntimeException e) {
+            d = CompletableFuture.failedFuture(e);
+        }
+        d.whenComplete((ch, failure) -> {
+            if (!over.compareAndSet(false, true)) {
+                if (ch != null) {
+                    ch.close(); // too late: the next attempt is already on its way
                 }
-                retry(n);
+                return;
+            }
+            timeout.cancel(false);
+            if (failure != null) {
+                failed(n, tries, cause(failure));
                 return;
             }
             if (stream.ended()) {
@@ -73,39 +110,51 @@ public final class ResumeDialer {
             }
             // in one task on the carrier's loop (see ReadGate): once, a reset between two tasks stalled the resume
             EventLoops.runOnLoop(ch, () -> {
-                ch.pipeline().addLast("alknet-resume-hello", new Hello(n));
+                ch.pipeline().addLast("alknet-resume-hello", new Hello(n, tries, started, deadline));
                 ch.config().setAutoRead(true);
             });
         });
     }
 
-    private static boolean refused(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (c instanceof java.net.ConnectException && m.contains("refused") || m.contains("connection refused")) {
-                return true;
-            }
+    private static String cause(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
         }
-        return false;
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 
-    private void retry(int n) {
-        if (!stream.ended()) {
-            long delay = Math.min(1000, 50L << Math.min(n, 5));
-            TIMER.schedule(() -> attempt(n + 1), delay, TimeUnit.MILLISECONDS);
+    /** One attempt is over without a carrier: try again after the backoff, while the grace lasts. */
+    private void failed(int n, int tries, String why) {
+        if (stream.ended()) {
+            return;
         }
+        if (tries == 1 || tries % 10 == 0) {
+            LOG.info("resume attempt {} failed ({}); retrying", tries, why);
+        } else {
+            LOG.debug("resume attempt {} failed ({}); retrying", tries, why);
+        }
+        TIMER.schedule(() -> attempt(n + 1), retryDelayMs(n), TimeUnit.MILLISECONDS);
     }
 
     /** Sends the hello, reads the answer, then hands the carrier to the stream. */
     private final class Hello extends ChannelInboundHandlerAdapter {
         private final int attempt;
+        private final int tries;
+        private final long started;
+        private final Duration deadline;
         private ByteBuf in;
         private boolean done;
         private boolean retried;
+        private String why = "carrier closed before an answer";
         private ScheduledFuture<?> answerDeadline;
 
-        Hello(int attempt) {
+        Hello(int attempt, int tries, long started, Duration deadline) {
             this.attempt = attempt;
+            this.tries = tries;
+            this.started = started;
+            this.deadline = deadline;
         }
 
         @Override
@@ -117,9 +166,9 @@ public final class ResumeDialer {
                 return;
             }
             answerDeadline = ctx.executor().schedule(() -> {
-                LOG.debug("resume attempt {}: no answer within {} ms", attempt, answerTimeout.toMillis());
+                why = "no answer within " + deadline.toMillis() + " ms";
                 ctx.close();
-            }, answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }, deadline.toMillis(), TimeUnit.MILLISECONDS);
             ResumeToken token = stream.token();
             ctx.writeAndFlush(Unpooled.wrappedBuffer(
                     ResumeHello.hello(token, token.nextCounter(), stream.received())));
@@ -147,14 +196,23 @@ public final class ResumeDialer {
                 }
                 return;
             }
-            done = true;
-            long peerReceived = ResumeHello.parseAnswer(LineReader.take(in));
+            String answer = LineReader.take(in);
+            long peerReceived = ResumeHello.parseAnswer(answer);
             if (peerReceived < 0) {
-                ResumeStats.refused();
+                if (ResumeHello.unknownSession(answer)) {
+                    done = true;
+                    ResumeStats.refused();
+                    ctx.close();
+                    stream.fail(ResumeStats.Cause.UNKNOWN_SESSION, "the server does not know the session"
+                            + " (restarted, or its grace is over)");
+                    return;
+                }
+                why = "server answered '" + answer + "'"; // a stale counter: a new hello gets a fresh one
                 ctx.close();
-                stream.fail("server refused the resume (session gone?)");
                 return;
             }
+            done = true;
+            stream.carrierSetUp(System.nanoTime() - started);
             ResumeFraming framing = new ResumeFraming(stream, false);
             ctx.pipeline().addAfter(ctx.name(), ResumeFraming.NAME, framing);
             ChannelHandlerContext fctx = ctx.pipeline().context(framing);
@@ -163,7 +221,7 @@ public final class ResumeDialer {
             if (!stream.attach(framing, fctx, peerReceived)) {
                 rest.release();
                 ctx.close();
-                stream.fail("server's count does not match what we sent");
+                stream.fail(ResumeStats.Cause.COUNT_MISMATCH, "server's count does not match what we sent");
                 return;
             }
             if (rest.isReadable()) {
@@ -185,13 +243,13 @@ public final class ResumeDialer {
         private void retryOnce() {
             if (!retried) {
                 retried = true;
-                retry(attempt);
+                failed(attempt, tries, why);
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("resume attempt {} failed", attempt, cause);
+            why = cause(cause);
             ctx.close();
         }
     }

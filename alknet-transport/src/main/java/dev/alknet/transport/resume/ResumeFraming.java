@@ -69,8 +69,9 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
             ctx.writeAndFlush(Frames.ack(ctx.alloc(), ack), ctx.voidPromise());
         }
         if (stream.armed() && stream.stalled(System.nanoTime())) {
-            LOG.info("peer stopped acknowledging for {} s on {}: dropping the carrier",
-                    stream.settings().ackTimeout().toSeconds(), ctx.channel());
+            LOG.info("carrier silent for {} ms with bytes outstanding (round trip {}) on {}: dropping it to resume",
+                    stream.deadAfter().toMillis(), stream.rtt() == null ? "not measured"
+                            : stream.rtt().toNanos() / 1000 + " us", ctx.channel());
             abandon(null);
         }
     }
@@ -81,6 +82,11 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (lingering != null) {
             ReferenceCountUtil.release(msg); // the stream has ended: only the peer's end is awaited
+            return;
+        }
+        if (abandoned) {
+            // a carrier being replaced (a new one took the session over): what it still delivers is stale
+            ReferenceCountUtil.release(msg);
             return;
         }
         if (msg instanceof ByteBuf b) {

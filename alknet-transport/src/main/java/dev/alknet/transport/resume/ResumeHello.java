@@ -9,8 +9,10 @@ import java.util.HexFormat;
  *
  * <pre>
  * client: SSH-2.0-alknet-resume/1 ID-HEX COUNTER PROOF-HEX RECEIVED\r\n
- * server: ALKNET-RESUME/1 OK RECEIVED\r\n   or   ALKNET-RESUME/1 NO\r\n
+ * server: ALKNET-RESUME/1 OK RECEIVED\r\n   or   ALKNET-RESUME/1 NO\r\n   or   ALKNET-RESUME/1 STALE\r\n
  * </pre>
+ * NO: no such session here (the client gives up and reconnects); STALE: the session is known but this hello's
+ * counter or proof is not good (a hello delayed past a newer one, a replay): the client tries again.
  */
 public final class ResumeHello {
 
@@ -67,6 +69,15 @@ public final class ResumeHello {
 
     static byte[] no() {
         return ascii(ANSWER_PREFIX + "NO\r\n");
+    }
+
+    static byte[] stale() {
+        return ascii(ANSWER_PREFIX + "STALE\r\n");
+    }
+
+    /** Whether an answer line (without CR LF) says the server does not know the session. */
+    static boolean unknownSession(String line) {
+        return line.equals(ANSWER_PREFIX + "NO");
     }
 
     /** The server's received count from an OK answer (without CR LF, as {@link #ok} writes it), -1 otherwise. */

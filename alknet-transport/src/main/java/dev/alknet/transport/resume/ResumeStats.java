@@ -1,9 +1,40 @@
 package dev.alknet.transport.resume;
 
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
-/** Process-wide resume counters, for logs now and a metrics module later. */
+/** Process-wide resume counters, read by the metrics module and the status file. */
 public final class ResumeStats {
+
+    /** Why a stream could not be resumed. */
+    public enum Cause {
+        /** The server does not know the session (restarted, or its grace ended first). */
+        UNKNOWN_SESSION("unknown_session"),
+        /** No carrier got through within the grace. */
+        GRACE_ELAPSED("grace_elapsed"),
+        /** The two ends disagree on the byte counts: a bug or a tampering peer. */
+        COUNT_MISMATCH("count_mismatch");
+
+        public final String label;
+
+        Cause(String label) {
+            this.label = label;
+        }
+    }
+
+    private static final Map<Cause, AtomicLong> FAILURES_BY_CAUSE = new EnumMap<>(Cause.class);
+    private static final AtomicLong DETACHED_NOW = new AtomicLong();
+    private static final List<LongConsumer> RESUME_LISTENERS = new CopyOnWriteArrayList<>();
+
+    static {
+        for (Cause c : Cause.values()) {
+            FAILURES_BY_CAUSE.put(c, new AtomicLong());
+        }
+    }
 
     private static final AtomicLong ARMED = new AtomicLong();
     private static final AtomicLong RESUMES = new AtomicLong();
@@ -21,6 +52,27 @@ public final class ResumeStats {
         BYTES_REPLAYED.addAndGet(replayed);
         DETACHED_NANOS.addAndGet(detachedNanos);
         LAST_DETACHED_NANOS.set(detachedNanos);
+        for (LongConsumer l : RESUME_LISTENERS) {
+            l.accept(detachedNanos);
+        }
+    }
+
+    /** {@code l} gets each resume's time without a carrier, in nanoseconds (a metrics histogram). */
+    public static void onResume(LongConsumer l) {
+        RESUME_LISTENERS.add(l);
+    }
+
+    static void detached(int delta) {
+        DETACHED_NOW.addAndGet(delta);
+    }
+
+    /** Streams of this process waiting for a new carrier right now. */
+    public static long detachedNow() {
+        return DETACHED_NOW.get();
+    }
+
+    public static long failures(Cause c) {
+        return FAILURES_BY_CAUSE.get(c).get();
     }
 
     static void armed() {
@@ -32,9 +84,10 @@ public final class ResumeStats {
         return ARMED.get();
     }
 
-    /** A stream that could not be resumed (grace elapsed, peer refused). */
-    public static void failed() {
+    /** A stream that could not be resumed. */
+    static void failed(Cause c) {
         FAILURES.incrementAndGet();
+        FAILURES_BY_CAUSE.get(c).incrementAndGet();
     }
 
     /** A resume hello refused (unknown, stale or forged token). */

@@ -139,9 +139,12 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
         ResumableStream stream = hello == null ? null : registry.find(hello.id());
         if (stream == null || stream.token() == null || !stream.token().accept(hello.counter(), hello.proof())) {
             ResumeStats.refused();
+            boolean known = stream != null && stream.token() != null;
             LOG.info("refused a resume from {}: {}", ctx.channel().remoteAddress(),
-                    hello == null ? "malformed hello" : stream == null ? "unknown session" : "bad or reused token");
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(ResumeHello.no())).addListener(f -> ctx.close());
+                    hello == null ? "malformed hello" : known ? "bad or reused token" : "unknown session");
+            // a known session's client may be behind a path that delivered an old hello late: it tries again
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(known ? ResumeHello.stale() : ResumeHello.no()))
+                    .addListener(f -> ctx.close());
             return;
         }
         ctx.channel().config().setAutoRead(false);
@@ -161,7 +164,7 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
         ChannelHandlerContext fctx = ctx.pipeline().context(framing);
         if (!stream.attach(framing, fctx, peerReceived)) {
             LOG.info("resume from {} failed: counts do not match", ctx.channel().remoteAddress());
-            stream.fail("peer's count does not match");
+            stream.fail(ResumeStats.Cause.COUNT_MISMATCH, "peer's count does not match");
             ctx.close();
             return;
         }

@@ -85,7 +85,7 @@ class ResumeDialerTest {
             return closed;
         });
         new ResumeDialer(stream, dial, Duration.ofSeconds(30)).start();
-        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("does not know the session"), failed.join());
         assertEquals(2, dials.get());
     }
 
@@ -120,7 +120,7 @@ class ResumeDialerTest {
             return CompletableFuture.completedFuture(c);
         });
         new ResumeDialer(stream, dial, Duration.ofSeconds(30)).start();
-        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("does not know the session"), failed.join());
         assertEquals(2, dials.get());
     }
 
@@ -129,10 +129,82 @@ class ResumeDialerTest {
         refuseOnSecondConnection(); // the first connection is held open and never answered
         long start = System.nanoTime();
         new ResumeDialer(stream, this::connect, Duration.ofMillis(500)).start();
-        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("refused the resume"), failed.join());
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("does not know the session"), failed.join());
         assertEquals(2, connections.get());
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(500));
     }
+
+    /** Connection refused (a relay or NAT restarting, the server not yet back) is a path not there yet: retried. */
+    @Test
+    void aRefusedDialIsRetriedUntilTheServerAnswers() throws Exception {
+        answerOn(1, ResumeHello.no());
+        AtomicInteger dials = new AtomicInteger();
+        Supplier<CompletableFuture<Channel>> dial = () -> dials.incrementAndGet() <= 3
+                ? CompletableFuture.failedFuture(new java.net.ConnectException("Connection refused"))
+                : connect();
+        new ResumeDialer(stream, dial, Duration.ofSeconds(30)).start();
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("does not know the session"), failed.join());
+        assertEquals(4, dials.get());
+        assertEquals(4, stream.attemptStarted() - 1, "each dial counted as an attempt");
+    }
+
+    /** STALE: the server knows the session but not this hello's counter (an older hello got there late). */
+    @Test
+    void aStaleAnswerIsRetriedWithANewHello() throws Exception {
+        answerOn(1, ResumeHello.stale());
+        answerOn(2, ResumeHello.no());
+        new ResumeDialer(stream, this::connect, Duration.ofSeconds(30)).start();
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("does not know the session"), failed.join());
+        assertEquals(2, connections.get());
+    }
+
+    /** A dial that hangs (SYNs into a black hole) is given up at the attempt's deadline, and tried again. */
+    @Test
+    void aHangingDialIsAbandonedAtTheDeadline() throws Exception {
+        answerOn(1, ResumeHello.no());
+        AtomicInteger dials = new AtomicInteger();
+        Supplier<CompletableFuture<Channel>> dial = () -> dials.incrementAndGet() == 1
+                ? new CompletableFuture<>() : connect();
+        new ResumeDialer(stream, dial, Duration.ofMillis(300)).start();
+        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("does not know the session"), failed.join());
+        assertEquals(2, dials.get());
+    }
+
+    @Test
+    void backoffStartsUnder100MsAndStaysWithinOneSecond() {
+        for (int i = 0; i < 200; i++) {
+            long first = ResumeDialer.retryDelayMs(0);
+            assertTrue(first >= 50 && first <= 100, "first retry " + first);
+            long late = ResumeDialer.retryDelayMs(30);
+            assertTrue(late >= 500 && late <= 1000, "capped retry " + late);
+        }
+    }
+
+    /** The server answers {@code answer} on its {@code n}-th connection (from 1); the others stay silent. */
+    private void answerOn(int n, byte[] answer) {
+        answers.put(n, answer);
+        if (answers.size() == 1) {
+            Thread t = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        accepted.add(s);
+                        byte[] a = answers.get(connections.incrementAndGet());
+                        if (a != null) {
+                            s.getOutputStream().write(a);
+                            s.getOutputStream().flush();
+                        }
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "resume-dialer-test-server");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private final java.util.Map<Integer, byte[]> answers = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Dials as {@link #connect()} does, but hands the first carrier over through {@code first}; counts the dials. */
     private Supplier<CompletableFuture<Channel>> firstCarrierThrough(AtomicInteger dials,

@@ -55,7 +55,7 @@ class ResumeFramingFuzzTest {
     void carrier(byte[] input) {
         Pieces p = Pieces.of(input);
         boolean armed = input.length > 0 && (input[0] & 0x80) != 0;
-        ResumableStream stream = new ResumableStream(new ResumableStream.Settings(1 << 20, 1024,
+        ResumableStream stream = new ResumableStream(new ResumableStream.Settings(1 << 20, 1024, Duration.ofSeconds(3),
                 Duration.ofSeconds(20), Duration.ofSeconds(5)));
         ResumeFraming framing = new ResumeFraming(stream, false);
         Above above = new Above();

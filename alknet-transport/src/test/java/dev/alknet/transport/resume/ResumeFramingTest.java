@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ResumeFramingTest {
 
     private static ResumableStream stream(long bound) {
-        return new ResumableStream(new ResumableStream.Settings(bound, 1024, Duration.ofSeconds(20),
+        return new ResumableStream(new ResumableStream.Settings(bound, 1024, Duration.ofSeconds(3), Duration.ofSeconds(20),
                 Duration.ofSeconds(5)));
     }
 
