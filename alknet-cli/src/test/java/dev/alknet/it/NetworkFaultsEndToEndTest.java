@@ -1,0 +1,362 @@
+package dev.alknet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.alknet.core.keys.KeyFiles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 19: open streams survive the faults of real networks. A real `alknet serve` and `alknet connect` run on two
+ * hosts (network namespaces) with a NAT router between them; real curl downloads 100 MiB through the SOCKS port while
+ * the router refuses the path, blackholes it, loses its NAT mappings, cuts it every 2 s, or the client's address is
+ * replaced. Each download must finish byte-exact with no error seen by curl, over tcp, tls and quic. A restarted
+ * server ends the resume at its first answer and the client reconnects at once. Cases run in parallel (each on its
+ * own three namespaces); each prints the time from the path being usable again to data flowing.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class NetworkFaultsEndToEndTest {
+
+    private static final long SIZE = 100L * 1024 * 1024;
+    private static final long SEED = 19;
+    private static final int ORIGIN_PORT = 8080;
+    private static final int FORWARD_PORT = 9000;
+    private static final int SOCKS_PORT = 1080;
+    private static final int SERVER_PORT = 4433;
+    /** Slow enough that every fault lands in the middle of the transfer (25 s without faults). */
+    private static final String RATE = "4M";
+    private static Path dir;
+    private static Path blob;
+    private static String blobSha;
+
+    enum Fault {
+        REFUSED_1S, REFUSED_5S_WITH_UPLOAD_AND_FORWARD, REFUSED_30S, BLACKHOLE_10S, BLACKHOLE_40S,
+        CLIENT_ADDRESS_REPLACED, NAT_REBINDING, CUT_EVERY_2S_FOR_30S, SERVER_RESTARTED
+    }
+
+    /** Every fault over every transport; {@code -Dalknet.faults=tcp:REFUSED,quic} keeps the cases named so. */
+    static Stream<Arguments> cases() {
+        List<String> only = List.of(System.getProperty("alknet.faults", "").split(",")).stream()
+                .filter(x -> !x.isBlank()).toList();
+        List<Arguments> l = new ArrayList<>();
+        for (Fault f : Fault.values()) {
+            for (String t : List.of("tcp", "tls", "quic")) {
+                String name = t + ":" + f;
+                if (only.isEmpty() || only.stream().anyMatch(name::contains)) {
+                    l.add(Arguments.of(t, f));
+                }
+            }
+        }
+        return l.stream();
+    }
+
+    @BeforeAll
+    static void blob() throws IOException {
+        FaultNet.assumeAvailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "no curl");
+        dir = Files.createTempDirectory("alknet-faults-");
+        blob = dir.resolve("blob");
+        try (OutputStream out = Files.newOutputStream(blob)) {
+            WebServer.Blob.write(SIZE, SEED, out);
+        }
+        blobSha = WebServer.Blob.sha256(SIZE, SEED);
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (dir != null) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("cases")
+    void openStreamsSurvive(String transport, Fault fault) throws Exception {
+        String tag = transport + fault.ordinal();
+        try (FaultNet net = FaultNet.create(tag); Pair pair = Pair.start(net, transport, dir.resolve(tag))) {
+            Path out = pair.home.resolve("got");
+            Cli.Running curl = pair.curl("--socks5-hostname", "127.0.0.1:" + SOCKS_PORT,
+                    "http://127.0.0.1:" + ORIGIN_PORT + "/blob", "-o", out.toString());
+            List<Cli.Running> others = new ArrayList<>();
+            Path viaForward = pair.home.resolve("got-forward");
+            Path upload = pair.home.resolve("upload-answer");
+            if (fault == Fault.REFUSED_5S_WITH_UPLOAD_AND_FORWARD) {
+                others.add(pair.curl("http://127.0.0.1:" + FORWARD_PORT + "/blob", "-o", viaForward.toString()));
+                others.add(pair.curl("--socks5-hostname", "127.0.0.1:" + SOCKS_PORT, "-T", blob.toString(),
+                        "-X", "POST", "http://127.0.0.1:" + ORIGIN_PORT + "/sink", "-o", upload.toString()));
+            }
+            awaitSize(out, 8L << 20, curl);
+            if (fault == Fault.SERVER_RESTARTED) {
+                serverRestarted(pair, curl, transport);
+                return;
+            }
+            Recovery r = inject(fault, net, pair, out);
+            assertEquals(0, curl.process.waitFor(200, TimeUnit.SECONDS) ? curl.process.exitValue() : -1,
+                    "curl saw no error: " + curl.stderrText() + "\nclient:\n" + tail(pair.connect));
+            assertEquals(blobSha, Files2.sha256(out), "byte-exact");
+            if (fault == Fault.REFUSED_5S_WITH_UPLOAD_AND_FORWARD) {
+                for (Cli.Running o : others) {
+                    assertTrue(o.process.waitFor(200, TimeUnit.SECONDS), "the other transfer ended");
+                    assertEquals(0, o.process.exitValue(), "no error: " + o.stderrText());
+                }
+                assertEquals(blobSha, Files2.sha256(viaForward), "-L transfer byte-exact");
+                assertEquals(blobSha, Files.readString(upload).trim(), "upload byte-exact");
+            }
+            String log = pair.connect.stderrText();
+            assertTrue(log.contains("resumed after"), "the session was resumed:\n" + tail(pair.connect));
+            assertEquals(1, count(log, "tunnel up"), "one session throughout:\n" + tail(pair.connect));
+            System.out.printf("fault %-36s %-4s heal->data %s ms; detected in %s ms; resumes %d; %s%n", fault,
+                    transport, r.healToData, r.detect, count(log, "resumed after"), resumeLines(log));
+            System.out.println("client log:\n" + tail(pair.connect) + "\nserver log:\n" + tail(pair.serve));
+            for (Cli.Running o : others) {
+                o.close();
+            }
+            curl.close();
+        }
+    }
+
+    /** What one fault took: ms from the path usable again to data flowing, and to the silence being noticed. */
+    record Recovery(String healToData, String detect) {
+    }
+
+    private static Recovery inject(Fault fault, FaultNet net, Pair pair, Path out) throws Exception {
+        switch (fault) {
+            case REFUSED_1S:
+                return outage(net, out, pair, Duration.ofSeconds(1), false);
+            case REFUSED_5S_WITH_UPLOAD_AND_FORWARD:
+                return outage(net, out, pair, Duration.ofSeconds(5), false);
+            case REFUSED_30S:
+                return outage(net, out, pair, Duration.ofSeconds(30), false);
+            case BLACKHOLE_10S:
+                return outage(net, out, pair, Duration.ofSeconds(10), true);
+            case BLACKHOLE_40S:
+                return outage(net, out, pair, Duration.ofSeconds(40), true);
+            case CLIENT_ADDRESS_REPLACED: {
+                long t0 = System.nanoTime();
+                net.replaceClientAddress();
+                return new Recovery(String.valueOf(flowingAgainMs(out, t0)), "-");
+            }
+            case NAT_REBINDING: {
+                long t0 = System.nanoTime();
+                net.rebindNat();
+                return new Recovery(String.valueOf(flowingAgainMs(out, t0)), "-");
+            }
+            case CUT_EVERY_2S_FOR_30S: {
+                List<Long> each = new ArrayList<>();
+                for (int i = 0; i < 15; i++) {
+                    net.refuse(SERVER_PORT);
+                    Thread.sleep(200);
+                    net.heal();
+                    long t0 = System.nanoTime();
+                    each.add(flowingAgainMs(out, t0, 1800));
+                    long left = 1800 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                    if (left > 0) {
+                        Thread.sleep(left);
+                    }
+                }
+                return new Recovery(each.toString(), "-");
+            }
+            default:
+                throw new IllegalArgumentException(fault.toString());
+        }
+    }
+
+    /** The path refused (resets) or blackholed (drops) for {@code length}, then healed. */
+    private static Recovery outage(FaultNet net, Path out, Pair pair, Duration length, boolean silent)
+            throws Exception {
+        long t0 = System.nanoTime();
+        if (silent) {
+            net.blackhole(SERVER_PORT);
+        } else {
+            net.refuse(SERVER_PORT);
+        }
+        String detect = "-";
+        if (silent) {
+            long seen = awaitLogMs(pair.connect, "carrier silent for", length.toMillis());
+            detect = seen < 0 ? "not within the outage" : String.valueOf(seen - TimeUnit.NANOSECONDS.toMillis(t0));
+        }
+        long left = length.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        if (left > 0) {
+            Thread.sleep(left);
+        }
+        net.heal();
+        return new Recovery(String.valueOf(flowingAgainMs(out, System.nanoTime())), detect);
+    }
+
+    /**
+     * The server is killed and started again (same home): the client's resume meets the new process's "unknown
+     * session" as soon as it is back, ends, and the ordinary reconnect follows at once.
+     */
+    private static void serverRestarted(Pair pair, Cli.Running curl, String transport) throws Exception {
+        pair.serve.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Thread.sleep(2000);
+        pair.serve = pair.startServe();
+        long back = System.nanoTime();
+        pair.connect.awaitLine(l -> l.contains("tunnel up again"), Duration.ofSeconds(30));
+        long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back);
+        String log = pair.connect.stderrText();
+        assertTrue(log.contains("does not know the session"), "ended by the server's answer:\n" + tail(pair.connect));
+        assertTrue(log.contains("reconnecting in 0 ms"), "reconnected at once:\n" + tail(pair.connect));
+        assertTrue(curl.process.waitFor(30, TimeUnit.SECONDS), "the broken download ended instead of hanging");
+        Cli.Result again = Cli.runCommand(pair.curlCommand("--socks5-hostname", "127.0.0.1:" + SOCKS_PORT,
+                "-o", "/dev/null", "-w", "%{http_code}", "-d", "x", "http://127.0.0.1:" + ORIGIN_PORT + "/sink"), Map.of(),
+                Duration.ofSeconds(60));
+        assertEquals("200", again.stdout().trim(), "the new session carries: " + again.stderr());
+        System.out.printf("fault %-36s %-4s tunnel up again %d ms after the server listened%n",
+                Fault.SERVER_RESTARTED, transport, upMs);
+        curl.close();
+    }
+
+    /** Ms from {@code since} until the file grows (data flowing), at most 60 s; -1 if it never does. */
+    private static long flowingAgainMs(Path out, long since) throws Exception {
+        return flowingAgainMs(out, since, 60_000);
+    }
+
+    private static long flowingAgainMs(Path out, long since, long limitMs) throws Exception {
+        long size = Files.size(out);
+        long end = since + TimeUnit.MILLISECONDS.toNanos(limitMs);
+        while (System.nanoTime() < end) {
+            long now = Files.size(out);
+            if (now > size || now >= SIZE) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+            }
+            Thread.sleep(10);
+        }
+        return -1;
+    }
+
+    /** Wall-clock ms (nanoTime based) when a line with {@code text} appears in the process's log, or -1. */
+    private static long awaitLogMs(Cli.Running p, String text, long limitMs) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMs);
+        while (System.nanoTime() < end) {
+            if (p.stderrText().contains(text)) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+            }
+            Thread.sleep(25);
+        }
+        return -1;
+    }
+
+    private static void awaitSize(Path f, long n, Cli.Running curl) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            if (Files.exists(f) && Files.size(f) >= n) {
+                return;
+            }
+            if (!curl.process.isAlive()) {
+                throw new AssertionError("curl ended early: " + curl.stderrText());
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the download did not start: " + curl.stderrText());
+    }
+
+    private static int count(String log, String what) {
+        int n = 0;
+        for (int i = log.indexOf(what); i >= 0; i = log.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String resumeLines(String log) {
+        return log.lines().filter(l -> l.contains("resumed after"))
+                .map(l -> l.replaceAll(".*resumed after (\\d+) ms.*?(\\(attempt \\d+\\))?; replayed (\\d+) bytes.*",
+                        "$1ms$2/$3B"))
+                .toList().toString();
+    }
+
+    private static String tail(Cli.Running p) {
+        List<String> lines = p.stderrText().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** One server, its origin web server and one client on a {@link FaultNet}. */
+    private static final class Pair implements AutoCloseable {
+        final FaultNet net;
+        final String transport;
+        final Path home;
+        Cli.Running origin;
+        Cli.Running serve;
+        Cli.Running connect;
+
+        private Pair(FaultNet net, String transport, Path home) {
+            this.net = net;
+            this.transport = transport;
+            this.home = home;
+        }
+
+        static Pair start(FaultNet net, String transport, Path home) throws Exception {
+            Files.createDirectories(home);
+            KeyFiles.LoadedKey id = KeyFiles.loadOrCreate(home.resolve("id_ed25519"), "faults");
+            Files.writeString(home.resolve("authorized_keys"),
+                    KeyFiles.publicKeyLine(id.pair().getPublic(), "faults") + "\n");
+            Pair p = new Pair(net, transport, home);
+            try {
+                Path script = Path.of(NetworkFaultsEndToEndTest.class.getResource("/fault-origin.py").toURI());
+                List<String> origin = new ArrayList<>(net.onServer());
+                origin.addAll(List.of("python3", script.toString(), "127.0.0.1", String.valueOf(ORIGIN_PORT),
+                        blob.toString()));
+                p.origin = Cli.Running.start(origin, Map.of());
+                p.serve = p.startServe();
+                p.connect = Cli.Running.start(Cli.command(net.onClient(), "dev.alknet.cli.Main", "connect",
+                        transport + "://" + FaultNet.SERVER + ":" + SERVER_PORT, "--home", home.toString(),
+                        "--socks", "127.0.0.1:" + SOCKS_PORT,
+                        "-L", "127.0.0.1:" + FORWARD_PORT + ":127.0.0.1:" + ORIGIN_PORT), Map.of());
+                p.connect.awaitLine(l -> l.contains("resumable carrier: open streams survive"), Duration.ofSeconds(60));
+                return p;
+            } catch (Exception | AssertionError e) {
+                p.close();
+                throw e;
+            }
+        }
+
+        Cli.Running startServe() throws Exception {
+            Cli.Running s = Cli.Running.start(Cli.command(net.onServer(), "dev.alknet.cli.Main", "serve",
+                    "--home", home.toString(), "--listen", transport + "://" + FaultNet.SERVER + ":" + SERVER_PORT,
+                    "--allow", "loopback:" + ORIGIN_PORT), Map.of());
+            s.awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(60));
+            return s;
+        }
+
+        List<String> curlCommand(String... args) {
+            List<String> cmd = new ArrayList<>(net.onClient());
+            cmd.addAll(List.of("curl", "-sS", "--limit-rate", RATE, "--max-time", "220"));
+            cmd.addAll(List.of(args));
+            return cmd;
+        }
+
+        Cli.Running curl(String... args) throws IOException {
+            return Cli.Running.start(curlCommand(args), Map.of());
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Cli.Running r : new Cli.Running[] {connect, serve, origin}) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+        }
+    }
+}
