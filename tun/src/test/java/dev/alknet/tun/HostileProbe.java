@@ -56,12 +56,15 @@ public final class HostileProbe {
         }
     }
 
-    /** The port of the kernel listener on 198.18.0.1, from /proc/net/tcp (state 0A, LISTEN). */
+    /** The port of the kernel listener on 198.18.0.1 (a v4 or v4-mapped socket), from /proc/net (0A: LISTEN). */
     static int listenerPort() throws IOException {
-        for (String l : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-            String[] f = l.trim().split("\\s+");
-            if (f.length > 3 && f[1].startsWith("010012C6:") && f[3].equals("0A")) {
-                return Integer.parseInt(f[1].substring(9), 16);
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            for (String l : Files.readAllLines(Path.of(table))) {
+                String[] f = l.trim().split("\\s+");
+                int colon = f.length > 3 ? f[1].indexOf(':') : -1;
+                if (colon > 0 && f[1].substring(0, colon).endsWith("010012C6") && f[3].equals("0A")) {
+                    return Integer.parseInt(f[1].substring(colon + 1), 16);
+                }
             }
         }
         throw new IOException("no listener on 198.18.0.1");
