@@ -454,8 +454,9 @@ final class Engine {
 
     /**
      * Whether an accepted connection is the one the TUN reader rewrote for {@code f}: from {@code PEER:natPort} to
-     * the listener of the flow's family. A process that connects to the listener itself comes from the TUN address
-     * (or whatever it bound), never from the peer address, which exists only on the far side of the TUN.
+     * the listener of the flow's family. A local process that connects to the listener comes from a local address
+     * (the TUN's, as a rule); one that binds the peer address (IP_FREEBIND) never completes the handshake, because
+     * the listener's SYN-ACK to the peer address goes into the TUN and on to the flow's application.
      */
     private boolean rewrittenFrom(Flow f, ServerSocketChannel listener, InetSocketAddress remote) {
         if (remote.getPort() != f.natPort || (f.v6 ? listener != listener6 : listener != listener4)) {

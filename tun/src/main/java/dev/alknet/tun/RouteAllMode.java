@@ -203,10 +203,10 @@ final class RouteAllMode {
                 // Only a stop that was asked for opens the host. Any other exit leaves the rules and the unreachable
                 // route (the TUN and its route die with the process): closed until the next start or --cleanup.
                 boolean clean = StopSignals.requested();
+                e.stop(); // first, so deleting the device below is not taken for a lost TUN
                 if (clean) {
                     teardown(state, true);
                 }
-                e.stop();
                 if (o.verbose > 0) {
                     System.err.println("alknet-tun: " + e.stats.line());
                 }
