@@ -50,6 +50,8 @@ class TunThroughAlknetTest {
     private static Path dir;
     private static DatagramSocket udpEcho;
     private static final List<String> RESOLVED = new CopyOnWriteArrayList<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean STRANGER_ECHOED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     @BeforeAll
     static void start() throws Exception {
@@ -89,6 +91,10 @@ class TunThroughAlknetTest {
             try {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 udpEcho.receive(p);
+                if (new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("stranger")) {
+                    STRANGER_ECHOED.set(true);
+                }
                 udpEcho.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
             } catch (IOException e) {
                 return;
@@ -189,6 +195,91 @@ class TunThroughAlknetTest {
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.stdout().startsWith("udp ok 50 198.1"), r.toString());
         assertTrue(r.stderr().contains("udp datagrams 50"), r.stderr());
+    }
+
+    /**
+     * A local process that sends to alknet-tun's UDP relay (at the alknet client) from its own port is ignored: the
+     * UDP ASSOCIATE named alknet-tun's source port, so the relay takes datagrams from that port only. The stranger
+     * aims a SOCKS UDP datagram at the echo server through every UDP socket of the client; nothing is echoed to it
+     * or sent on its behalf, and the application's own datagrams still go through.
+     */
+    @Test
+    void aStrangerCannotUseAlknetTunsUdpRelay() throws Exception {
+        Path ready = dir.resolve("udp-ready");
+        Path go = dir.resolve("udp-go");
+        String script = "import socket,os,time\n"
+                + "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                + "s.settimeout(5)\n"
+                + "s.connect(('web.test'," + udpEcho.getLocalPort() + "))\n"
+                + "s.send(b'first'); ok=s.recv(100)==b'first'\n"
+                + "open('" + ready + "','w').close()\n"
+                + "end=time.time()+30\n"
+                + "while not os.path.exists('" + go + "') and time.time()<end: time.sleep(0.05)\n"
+                + "s.send(b'second'); ok=ok and s.recv(100)==b'second'\n"
+                + "print('udp ok' if ok else 'udp bad')\n";
+        Path py = dir.resolve("stranger.py");
+        Files.writeString(py, script);
+        CompletableFuture<Cli.Result> app = CompletableFuture.supplyAsync(() -> {
+            try {
+                return tun("python3 " + py);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        for (int i = 0; i < 600 && !Files.exists(ready) && !app.isDone(); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(ready), () -> "the application did not get its first echo: " + app.getNow(null));
+        List<Integer> relays = ownUdpPorts();
+        relays.remove(Integer.valueOf(udpEcho.getLocalPort()));
+        assertFalse(relays.isEmpty(), "no relay socket found");
+        byte[] header = {0, 0, 0, 1, 127, 0, 0, 1, (byte) (udpEcho.getLocalPort() >>> 8), (byte) udpEcho.getLocalPort()};
+        byte[] datagram = java.util.Arrays.copyOf(header, header.length + 8);
+        System.arraycopy("stranger".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, datagram, header.length, 8);
+        try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            for (int port : relays) {
+                stranger.send(new DatagramPacket(datagram, datagram.length, InetAddress.getLoopbackAddress(), port));
+            }
+            Files.createFile(go);
+            Cli.Result r = app.get(60, TimeUnit.SECONDS);
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.stdout().contains("udp ok"), r.toString());
+            stranger.setSoTimeout(1000);
+            try {
+                stranger.receive(new DatagramPacket(new byte[100], 100));
+                throw new AssertionError("the stranger got a datagram back");
+            } catch (java.net.SocketTimeoutException expected) {
+                // nothing for the stranger
+            }
+        }
+        assertFalse(STRANGER_ECHOED.get(), "the relay carried the stranger's datagram");
+    }
+
+    /** UDP ports on 127.0.0.1 of sockets this JVM holds (the alknet client runs in it). */
+    private static List<Integer> ownUdpPorts() throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    if (link.startsWith("socket:[")) {
+                        inodes.add(link.substring(8, link.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (String table : List.of("/proc/self/net/udp", "/proc/self/net/udp6")) {
+            for (String l : Files.readAllLines(Path.of(table))) {
+                String[] f = l.trim().split("\\s+");
+                if (f.length > 9 && f[1].contains("0100007F:") && inodes.contains(f[9])) {
+                    ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
+                }
+            }
+        }
+        return ports;
     }
 
     @Test

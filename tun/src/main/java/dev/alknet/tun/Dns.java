@@ -16,6 +16,7 @@ final class Dns {
 
     private static final int NOERROR = 0;
     private static final int FORMERR = 1;
+    private static final int SERVFAIL = 2;
     private static final int NOTIMP = 4;
 
     private Dns() {
@@ -47,12 +48,13 @@ final class Dns {
             return header(q, off, flags, FORMERR);
         }
         byte[] address = null;
-        if (question.qclass() == 1 && !question.name().isEmpty()) {
-            if (question.type() == TYPE_A) {
-                address = Net.bytes4(Net.fake4(pool.indexFor(question.name())));
-            } else if (question.type() == TYPE_AAAA && ipv6) {
-                address = Net.fake6(pool.indexFor(question.name()));
+        if (question.qclass() == 1 && !question.name().isEmpty()
+                && (question.type() == TYPE_A || question.type() == TYPE_AAAA && ipv6)) {
+            int index = pool.indexFor(question.name());
+            if (index < 0) {
+                return header(q, off, flags, SERVFAIL); // every fake IP is in use: no name is remapped
             }
+            address = question.type() == TYPE_A ? Net.bytes4(Net.fake4(index)) : Net.fake6(index);
         }
         int qlen = question.end() - (off + 12);
         int answerLen = address == null ? 0 : 12 + address.length;

@@ -9,11 +9,13 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +55,10 @@ final class Engine {
     private ThreadPoolExecutor connector;
     private ScheduledThreadPoolExecutor timer;
     private volatile boolean stopped;
+    private volatile Consumer<IOException> onReaderEnd = e -> { };
     private final byte[] tun6 = Net.TUN6;
     private final byte[] peer6 = Net.PEER6;
+    private static final byte[] PEER4_BYTES = Net.bytes4(Net.PEER4);
 
     /**
      * @param listener4 bound to {@link Net#TUN4} in the TUN's namespace
@@ -72,6 +76,11 @@ final class Engine {
         this.pool = pool;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.udp = new UdpAssociations(socks, connectTimeoutMillis, tun, pool, this::refuseUdp);
+    }
+
+    /** What to do when the TUN can no longer be read although nobody stopped the engine (the device was deleted). */
+    void onReaderEnd(Consumer<IOException> action) {
+        onReaderEnd = action;
     }
 
     void start() {
@@ -95,6 +104,9 @@ final class Engine {
             if (u > 0) {
                 LOG.debug("ended {} UDP associations, {} left", u, udp.size());
             }
+            // names behind live flows stay in use however long the flow lasts
+            nat.forEachLiveDestination(pool::touch);
+            udp.forEachFakeIp(pool::touch);
         }, 1, 1, TimeUnit.SECONDS);
         daemon("tun-reader", this::readLoop);
         daemon("tun-accept4", () -> acceptLoop(listener4));
@@ -143,6 +155,7 @@ final class Engine {
             } catch (IOException e) {
                 if (!stopped) {
                     LOG.debug("TUN read ended: {}", e.toString());
+                    onReaderEnd.accept(e);
                 }
                 return;
             }
@@ -439,6 +452,20 @@ final class Engine {
 
     // ---- the kernel listener ----
 
+    /**
+     * Whether an accepted connection is the one the TUN reader rewrote for {@code f}: from {@code PEER:natPort} to
+     * the listener of the flow's family. A local process that connects to the listener comes from a local address
+     * (the TUN's, as a rule); one that binds the peer address (IP_FREEBIND) never completes the handshake, because
+     * the listener's SYN-ACK to the peer address goes into the TUN and on to the flow's application.
+     */
+    private boolean rewrittenFrom(Flow f, ServerSocketChannel listener, InetSocketAddress remote) {
+        if (remote.getPort() != f.natPort || (f.v6 ? listener != listener6 : listener != listener4)) {
+            return false;
+        }
+        byte[] a = remote.getAddress().getAddress();
+        return f.v6 ? Arrays.equals(a, peer6) : Arrays.equals(a, PEER4_BYTES);
+    }
+
     private void acceptLoop(ServerSocketChannel listener) {
         while (!stopped) {
             SocketChannel c;
@@ -451,14 +478,18 @@ final class Engine {
                 return;
             }
             Flow f;
+            InetSocketAddress remote;
             try {
-                f = nat.byPort(((InetSocketAddress) c.getRemoteAddress()).getPort());
+                remote = (InetSocketAddress) c.getRemoteAddress();
+                f = nat.byPort(remote.getPort());
                 c.setOption(StandardSocketOptions.TCP_NODELAY, true);
             } catch (IOException e) {
                 Relay.abort(c);
                 continue;
             }
-            if (f == null || f.socks == null || !f.open()) {
+            // The whole 4-tuple, not just the NAT port: any local process can connect to the listener, from any port.
+            if (f == null || f.socks == null || !rewrittenFrom(f, listener, remote) || !f.open()) {
+                stats.strangers.increment();
                 Relay.abort(c);
                 continue;
             }

@@ -5,6 +5,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 
 /**
  * The NAT table of the "system stack": an application's flow (its address and port, the destination's) gets a NAT
@@ -165,6 +166,16 @@ final class Nat {
                 s.close();
             } catch (IOException e) {
                 // gone anyway
+            }
+        }
+    }
+
+    /** The destinations (fake IPs included) of flows that are connecting, ready or open. */
+    void forEachLiveDestination(Consumer<byte[]> action) {
+        for (Flow f : byKey.values()) {
+            State s = f.state;
+            if (s == State.CONNECTING || s == State.READY || s == State.OPEN) {
+                action.accept(f.v6 ? f.dst6 : Net.bytes4(f.dst4));
             }
         }
     }

@@ -4,11 +4,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,6 +52,9 @@ final class RouteAllMode {
     /** Below 2^32-1: iproute2 treats an IPv6 "unreachable default metric 4294967295" as the kernel's null route. */
     private static final String LAST_METRIC = "4000000000";
 
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     private final Options o;
 
     RouteAllMode(Options o) {
@@ -53,8 +65,11 @@ final class RouteAllMode {
     record State(long pid, String dev, int table) {
 
         static State read(Path file) throws IOException {
+            if (Files.isSymbolicLink(file)) {
+                throw new TunException("state file " + file + " is a symbolic link; refusing to read it");
+            }
             Properties p = new Properties();
-            try (var in = Files.newInputStream(file)) {
+            try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                 p.load(in);
             }
             try {
@@ -65,13 +80,31 @@ final class RouteAllMode {
             }
         }
 
+        /**
+         * Writes FILE.tmp, then renames it over FILE. The directory may be shared (--state /tmp/...): the temporary
+         * file is created new (O_CREAT|O_EXCL, which never follows a link), mode 0600, and a symbolic link or other
+         * non-file already at its path is refused, so root never writes through a link someone planted.
+         */
         void write(Path file) throws IOException {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = dir.resolve(file.getFileName() + ".tmp");
+            if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                throw new TunException("refusing to write the state file: " + tmp + " exists and is not a plain file"
+                        + " (a symbolic link?)");
+            }
+            Files.deleteIfExists(tmp); // a plain file left by a run killed between write and rename
             String text = "# alknet-tun --route-all: what to undo if this process dies (alknet-tun --cleanup)\n"
                     + "pid=" + pid + "\ndev=" + dev + "\ntable=" + table + "\n";
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try (SeekableByteChannel ch = Files.newByteChannel(tmp, Set.<OpenOption>of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), OWNER_ONLY)) {
+                ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            } catch (FileAlreadyExistsException e) {
+                throw new TunException("refusing to write the state file: " + tmp + " appeared while writing it");
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
 
@@ -89,8 +122,23 @@ final class RouteAllMode {
     }
 
     int run() throws Exception {
-        recover(false);
+        State crashed = crashed();
+        // Checked before a crashed run's kill switch is lifted: with nothing on the SOCKS port the host stays closed.
         Preflight.socksListening(o.socks);
+        if (crashed != null) {
+            recover(crashed, false);
+        }
+        try {
+            return route();
+        } catch (Exception | Error e) {
+            if (crashed != null) {
+                closeAgain(); // this start failed: do not leave the host open where a crash had left it closed
+            }
+            throw e;
+        }
+    }
+
+    private int route() throws Exception {
         List<String> bypass4 = new ArrayList<>();
         List<String> bypass6 = new ArrayList<>();
         for (String cidr : bypasses()) {
@@ -122,7 +170,7 @@ final class RouteAllMode {
             ServerSocketChannel l4 = ServerSocketChannel.open();
             l4.bind(new InetSocketAddress(InetAddress.getByAddress(Net.bytes4(Net.TUN4)), 0), 4096);
             ServerSocketChannel l6 = null;
-            boolean v6Stack = Ip.exec("-6", "rule", "show").exit() == 0;
+            boolean v6Stack = v6Stack();
             if (o.ipv6 && v6Stack && Ip.attempt("-6", "addr", "add", Net.TUN6_TEXT + "/" + Net.PREFIX6, "dev", dev,
                     "nodad")) {
                 l6 = ServerSocketChannel.open();
@@ -143,15 +191,27 @@ final class RouteAllMode {
                 rules("-6", bypass6);
             }
             engine = new Engine(tun, o.socks, l4, l6, new FakeIpPool(), o.connectTimeoutSeconds * 1000);
+            engine.onReaderEnd(e -> {
+                System.err.println("alknet-tun: the TUN device is gone (" + e.getMessage() + "); exiting with the"
+                        + " kill switch in place (the next start or --cleanup removes it)");
+                Runtime.getRuntime().exit(TunException.EXIT_FAILURE);
+            });
+            StopSignals.install();
             engine.start();
             Engine e = engine;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                teardown(state, true);
-                e.stop();
+                // Only a stop that was asked for opens the host. Any other exit leaves the rules and the unreachable
+                // route (the TUN and its route die with the process): closed until the next start or --cleanup.
+                boolean clean = StopSignals.requested();
+                e.stop(); // first, so deleting the device below is not taken for a lost TUN
+                if (clean) {
+                    teardown(state, true);
+                }
                 if (o.verbose > 0) {
                     System.err.println("alknet-tun: " + e.stats.line());
                 }
-                System.err.println("alknet-tun: routes restored");
+                System.err.println(clean ? "alknet-tun: routes restored"
+                        : "alknet-tun: not asked to stop; the kill switch stays (alknet-tun --cleanup removes it)");
                 forever.countDown();
             }, "alknet-tun-shutdown"));
             System.err.println("alknet-tun: routing all traffic through " + dev + " to SOCKS "
@@ -166,6 +226,38 @@ final class RouteAllMode {
         return 0;
     }
 
+    private static boolean v6Stack() throws IOException {
+        return Ip.exec("-6", "rule", "show").exit() == 0;
+    }
+
+    /**
+     * The kill switch without a tunnel, after a start that followed a crash failed: everything but loopback, the
+     * --exclude ranges and the --exclude-uid users is unreachable, as the crashed run had left it. Best effort; the
+     * state file lets the next start or --cleanup remove it.
+     */
+    private void closeAgain() {
+        try {
+            teardown(new State(0, o.dev, o.table), false);
+            String t = String.valueOf(o.table);
+            List<String> families = v6Stack() ? List.of("-4", "-6") : List.of("-4");
+            for (String family : families) {
+                Ip.run(family, "route", "add", "unreachable", "default", "metric", LAST_METRIC, "table", t);
+                List<String> bypass = new ArrayList<>();
+                for (String cidr : o.excludes) {
+                    if (cidr.contains(":") == family.equals("-6")) {
+                        bypass.add(cidr);
+                    }
+                }
+                rules(family, bypass);
+            }
+            new State(ProcessHandle.current().pid(), o.dev, o.table).write(o.state);
+            System.err.println("alknet-tun: the kill switch of the crashed run is back in place"
+                    + " (alknet-tun --cleanup removes it)");
+        } catch (IOException | RuntimeException e) {
+            System.err.println("alknet-tun: could not put the kill switch back: " + e.getMessage());
+        }
+    }
+
     /** {@code --cleanup}. */
     int cleanup() throws IOException {
         if (!recover(true)) {
@@ -176,20 +268,33 @@ final class RouteAllMode {
         return 0;
     }
 
-    /** Undoes what a dead earlier run left (state file); fails if that run is still alive. */
-    private boolean recover(boolean verbose) throws IOException {
-        if (!Files.exists(o.state)) {
-            return false;
+    /** The state a dead earlier run left, or null; fails if that run is still alive. */
+    private State crashed() throws IOException {
+        if (!Files.exists(o.state, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
         }
         State old = State.read(o.state);
         if (old.running()) {
             throw new TunException("already running as pid " + old.pid() + " (state file " + o.state
                     + "); stop it with SIGTERM");
         }
+        return old;
+    }
+
+    /** Undoes what a dead earlier run left (state file); false when there is none. */
+    private boolean recover(boolean verbose) throws IOException {
+        State old = crashed();
+        if (old == null) {
+            return false;
+        }
+        recover(old, verbose);
+        return true;
+    }
+
+    private void recover(State old, boolean verbose) {
         teardown(old, false);
         System.err.println("alknet-tun: " + (verbose ? "cleaned up" : "recovered from")
                 + " a run that did not exit cleanly (pid " + old.pid() + "): rules and routes restored");
-        return true;
     }
 
     private Set<String> bypasses() {

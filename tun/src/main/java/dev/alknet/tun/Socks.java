@@ -3,13 +3,16 @@ package dev.alknet.tun;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
-/** A SOCKS5 client for CONNECT without authentication (RFC 1928), which is all the alknet SOCKS port speaks. */
+/** A SOCKS5 client for CONNECT and UDP ASSOCIATE without authentication (RFC 1928). */
 final class Socks {
 
     private Socks() {
@@ -32,29 +35,56 @@ final class Socks {
      */
     static SocketChannel connect(InetSocketAddress proxy, String host, boolean literal, int port, int timeoutMillis)
             throws IOException {
-        return command(proxy, request(host, literal, port), timeoutMillis).control();
-    }
-
-    /** A UDP ASSOCIATE: the TCP connection that keeps it alive and the relay to send datagrams to. */
-    record Association(SocketChannel control, InetSocketAddress relay) {
+        byte[] r = request(host, literal, port);
+        return command(proxy, ch -> r, timeoutMillis).control();
     }
 
     /**
-     * Asks {@code proxy} for a UDP association (RFC 1928 section 7, client address unspecified). A relay address of
-     * 0.0.0.0/:: means "the proxy's own address".
+     * A UDP ASSOCIATE: the TCP connection that keeps it alive, the relay to send datagrams to, and the local socket
+     * (bound, not yet connected) that the request named as the only source of the association's datagrams.
+     */
+    record Association(SocketChannel control, InetSocketAddress relay, DatagramChannel datagrams) {
+    }
+
+    /**
+     * Asks {@code proxy} for a UDP association (RFC 1928 section 7). The request names the exact address and port
+     * the datagrams will come from (a socket bound here, on the control connection's local address), so the relay
+     * accepts them from there only; with "unspecified" the relay would belong to whichever local process sends it a
+     * datagram first. A relay address of 0.0.0.0/:: means "the proxy's own address".
      */
     static Association udpAssociate(InetSocketAddress proxy, int timeoutMillis) throws IOException {
-        byte[] r = request("0.0.0.0", true, 0);
-        r[1] = 3;
-        Association a = command(proxy, r, timeoutMillis);
+        DatagramChannel[] bound = new DatagramChannel[1];
+        Association a;
+        try {
+            a = command(proxy, ch -> {
+                InetAddress local = ((InetSocketAddress) ch.getLocalAddress()).getAddress();
+                DatagramChannel d = DatagramChannel.open(local instanceof Inet6Address
+                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+                bound[0] = d;
+                d.bind(new InetSocketAddress(local, 0));
+                byte[] r = request(local.getHostAddress(), true, ((InetSocketAddress) d.getLocalAddress()).getPort());
+                r[1] = 3;
+                return r;
+            }, timeoutMillis);
+        } catch (IOException | RuntimeException e) {
+            if (bound[0] != null) {
+                bound[0].close();
+            }
+            throw e;
+        }
         InetSocketAddress relay = a.relay();
         if (relay.getAddress().isAnyLocalAddress()) {
             relay = new InetSocketAddress(proxy.getAddress(), relay.getPort());
         }
-        return new Association(a.control(), relay);
+        return new Association(a.control(), relay, bound[0]);
     }
 
-    private static Association command(InetSocketAddress proxy, byte[] request, int timeoutMillis)
+    /** Builds a request once the TCP connection exists (a UDP ASSOCIATE names an address of that connection). */
+    private interface Request {
+        byte[] build(SocketChannel control) throws IOException;
+    }
+
+    private static Association command(InetSocketAddress proxy, Request request, int timeoutMillis)
             throws IOException {
         SocketChannel ch = SocketChannel.open();
         boolean ok = false;
@@ -71,7 +101,7 @@ final class Socks {
             if (ver != 5 || method != 0) {
                 throw new IOException("SOCKS server at " + proxy + " wants method " + method + " (only no-auth)");
             }
-            out.write(request);
+            out.write(request.build(ch));
             out.flush();
             if (in.readUnsignedByte() != 5) {
                 throw new IOException("not a SOCKS5 reply");
@@ -84,7 +114,7 @@ final class Socks {
             }
             ch.socket().setSoTimeout(0);
             ok = true;
-            return new Association(ch, bound);
+            return new Association(ch, bound, null);
         } finally {
             if (!ok) {
                 ch.close();

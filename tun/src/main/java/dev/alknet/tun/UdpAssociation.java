@@ -87,6 +87,12 @@ final class UdpAssociation {
         return true;
     }
 
+    void forEachFakeIp(Consumer<byte[]> action) {
+        if (state == State.CONNECTING || state == State.READY) {
+            fakeByPort.values().forEach(action);
+        }
+    }
+
     /** RSV RSV FRAG ATYP DST.ADDR DST.PORT DATA. */
     private static ByteBuffer frame(byte[] ip, String name, int port, ByteBuffer payload) {
         byte[] host = name != null ? name.getBytes(StandardCharsets.ISO_8859_1) : ip;
@@ -109,8 +115,14 @@ final class UdpAssociation {
     void open(InetSocketAddress socks, int timeoutMillis, TunDevice tun, Consumer<ByteBuffer> refuse) {
         try {
             Socks.Association a = Socks.udpAssociate(socks, timeoutMillis);
-            DatagramChannel ch = DatagramChannel.open();
-            ch.connect(a.relay());
+            DatagramChannel ch = a.datagrams(); // bound to the port the request announced
+            try {
+                ch.connect(a.relay()); // and so receives from the relay only
+            } catch (IOException e) {
+                quietClose(ch);
+                quietClose(a.control());
+                throw e;
+            }
             synchronized (this) {
                 control = a.control();
                 relay = ch;

@@ -93,6 +93,11 @@ final class UdpAssociations {
         return n;
     }
 
+    /** The fake IPs live associations send to (their replies are shown as coming from them). */
+    void forEachFakeIp(Consumer<byte[]> action) {
+        byApp.values().forEach(a -> a.forEachFakeIp(action));
+    }
+
     int size() {
         return byApp.size();
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The fake-IP responder and its pool. No root needed. */
@@ -39,14 +41,15 @@ class DnsTest {
         assertEquals(1, a.getShort(6), "one answer");
         assertEquals(0, a.getShort(10), "no EDNS echoed");
         int end = a.capacity();
-        assertEquals(0xC6120100, a.getInt(end - 4), "198.18.1.0");
+        int ip = a.getInt(end - 4);
+        assertTrue(Net.isFake4(ip), Net.text4(ip));
         assertEquals(Dns.TTL, a.getInt(end - 10));
 
         ByteBuffer aaaa = answer(pool, "web.test", 28, true);
         byte[] v6 = new byte[16];
         aaaa.get(aaaa.capacity() - 16, v6);
-        assertArrayEquals(Net.fake6(0), v6);
-        assertEquals("web.test", pool.nameOf4(0xC6120100));
+        assertArrayEquals(Net.fake6(ip - Net.FAKE4_FIRST), v6, "the same index");
+        assertEquals("web.test", pool.nameOf4(ip));
         assertEquals("web.test", pool.nameOf6(v6));
 
         for (int type : new int[] {15, 16, 33, 65, 12}) {
@@ -56,7 +59,7 @@ class DnsTest {
         }
         assertEquals(0, answer(pool, "web.test", 28, false).getShort(6), "AAAA is NODATA without IPv6");
         ByteBuffer other = answer(pool, "other.test", 1, true);
-        assertEquals(0xC6120101, other.getInt(other.capacity() - 4), "the next name, the next address");
+        assertTrue(other.getInt(other.capacity() - 4) != ip, "another name, another address");
     }
 
     @Test
@@ -76,19 +79,51 @@ class DnsTest {
     }
 
     @Test
-    void thePoolWrapsOldestFirstAndForgetsTheOldName() {
-        FakeIpPool pool = new FakeIpPool(3);
-        assertEquals(0, pool.indexFor("a"));
-        assertEquals(1, pool.indexFor("b"));
-        assertEquals(2, pool.indexFor("c"));
-        assertEquals(0, pool.indexFor("A"), "known names keep their index");
-        assertEquals(0, pool.indexFor("d"), "wraps to the oldest slot");
-        assertEquals("d", pool.name(0));
-        assertEquals(1, pool.indexFor("b"));
-        assertEquals(1, pool.indexFor("a"), "the next oldest slot, b's");
-        assertEquals("a", pool.name(1));
-        assertEquals(2, pool.indexFor("b"), "b comes back with a new index");
+    void indexesAreRandomAndAFullPoolForgetsOnlyTheLeastRecentlyUsedNameOnceItIsIdle() {
+        long[] now = {0};
+        long idle = 1000;
+        FakeIpPool pool = new FakeIpPool(3, idle, () -> now[0]);
+        int a = pool.indexFor("a");
+        now[0] += 10;
+        int b = pool.indexFor("b");
+        now[0] += 10;
+        int c = pool.indexFor("c");
+        assertEquals(Set.of(0, 1, 2), Set.of(a, b, c));
+        assertEquals(a, pool.indexFor("A"), "known names keep their index");
+        assertEquals(-1, pool.indexFor("d"), "full, and every name used within the idle time: nothing is remapped");
+        assertEquals("a", pool.name(a));
+        now[0] += idle;
+        pool.touch(b); // a flow to b is live
+        assertEquals(a, pool.indexFor("a"));
+        assertEquals(c, pool.indexFor("d"), "c, idle longest, goes; a and b were just used");
+        assertEquals("d", pool.name(c));
+        assertEquals(-1, pool.indexFor("c"), "c comes back only when another slot is idle");
+        now[0] += idle;
+        assertEquals("a", pool.nameOf4(Net.fake4(a)), "a connection to a fake IP counts as a use");
+        pool.touch(Net.fake6(c)); // and so does a datagram to a fake IPv6 address
+        assertEquals(b, pool.indexFor("e"), "b, idle longest now");
+        assertEquals("a", pool.name(a));
+        assertEquals("d", pool.name(c));
         assertTrue(Net.isFake4(Net.fake4(Net.FAKE_SIZE - 1)));
         assertTrue(!Net.isFake4(Net.fake4(Net.FAKE_SIZE)) && !Net.isFake4(Net.TUN4) && !Net.isFake4(Net.PEER4));
+    }
+
+    @Test
+    void allocationIsNotSequentialAndAFullPoolAnswersServfail() {
+        FakeIpPool pool = new FakeIpPool(4096, FakeIpPool.MIN_IDLE, System::nanoTime);
+        int sequential = 0;
+        int previous = -2;
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            int index = pool.indexFor("n" + i + ".test");
+            assertTrue(seen.add(index), "index " + index + " handed out twice");
+            sequential += index == previous + 1 ? 1 : 0;
+            previous = index;
+        }
+        assertTrue(sequential < 10, sequential + " of 1000 allocations were the previous index + 1");
+        FakeIpPool tiny = new FakeIpPool(1, FakeIpPool.MIN_IDLE, System::nanoTime);
+        answer(tiny, "web.test", 1, true);
+        assertEquals(2, answer(tiny, "other.test", 1, true).get(3) & 0xf, "SERVFAIL");
+        assertEquals("web.test", tiny.name(0));
     }
 }

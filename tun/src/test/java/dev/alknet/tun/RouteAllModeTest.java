@@ -282,4 +282,53 @@ class RouteAllModeTest {
         assertSame(before, snapshot());
         noLeaks(sunk);
     }
+
+    /** An exit nobody asked for (here: the TUN device deleted under it) keeps the host closed; --cleanup opens it. */
+    @Test
+    void anExitThatWasNotAStopRequestLeavesTheKillSwitchClosed() throws Exception {
+        String before = snapshot();
+        int sunk = topo.world.sinkPackets.get();
+        Path err = dir.resolve("crash.err");
+        Process helper = helper(err);
+        awaitLine(helper, err, "routing all traffic through");
+        topo.near.ip("link", "del", "dev", "alktun0");
+        assertTrue(helper.waitFor(15, TimeUnit.SECONDS));
+        String text = Files.readString(err);
+        assertEquals(TunException.EXIT_FAILURE, helper.exitValue(), text);
+        assertTrue(text.contains("the TUN device is gone") && text.contains("the kill switch stays"), text);
+        assertFalse(text.contains("routes restored"), text);
+        assertTrue(Files.exists(state()), "the state file stays for the next start");
+        Sh.Result r = laptop("curl -gsS --max-time 5 -o /dev/null " + url(Topo.DEST, 10, 1) + "; echo curl=$?; "
+                + probe("udp/" + Topo.DEST + "/5353"));
+        assertTrue(r.out().contains("curl=7"), "kill switch: " + r);
+        noLeaks(sunk);
+        Sh.Result clean = Sh.run(topo.near.exec(Sh.helper("--cleanup", "--state", state().toString())
+                .toArray(String[]::new)), Map.of(), Duration.ofSeconds(20));
+        assertEquals(0, clean.exit(), clean.toString());
+        assertSame(before, snapshot());
+    }
+
+    /** --state in a shared directory: a symbolic link planted at FILE.tmp is refused and its target untouched. */
+    @Test
+    void aSymlinkAtTheStateTmpPathIsRefused() throws Exception {
+        String before = snapshot();
+        Path target = dir.resolve("precious");
+        Files.writeString(target, "do not overwrite\n");
+        Path tmp = dir.resolve(state().getFileName() + ".tmp");
+        Files.createSymbolicLink(tmp, target);
+        try {
+            Path err = dir.resolve("symlink.err");
+            Process helper = helper(err);
+            assertTrue(helper.waitFor(30, TimeUnit.SECONDS));
+            String text = Files.readString(err);
+            assertEquals(TunException.EXIT_FAILURE, helper.exitValue(), text);
+            assertTrue(text.contains("refusing to write the state file"), text);
+            assertEquals("do not overwrite\n", Files.readString(target));
+            assertTrue(Files.isSymbolicLink(tmp));
+            assertFalse(Files.exists(state(), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            assertSame(before, snapshot());
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
 }

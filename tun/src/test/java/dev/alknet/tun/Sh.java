@@ -74,8 +74,14 @@ final class Sh {
 
     /** The command line of a JVM running alknet-tun's main from this test class path. */
     static List<String> helper(String... args) {
+        return helper(List.of(), args);
+    }
+
+    /** As above, with JVM options (e.g. {@code -Dalknet.tun.fakeIps=N}) before the main class. */
+    static List<String> helper(List<String> jvm, String... args) {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvm);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.alknet.tun.Main");
