@@ -12,10 +12,14 @@ import picocli.CommandLine.Option;
 /** {@code --metrics ADDR:PORT}: Prometheus metrics at {@code http://ADDR:PORT/metrics}. */
 final class MetricsOptions {
 
-    @Option(names = "--metrics", paramLabel = "ADDR:PORT",
-            description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9464; port 0: any free one,"
-                    + " printed at start). Off by default.")
+    @Option(names = "--metrics", paramLabel = "[ADDR:]PORT",
+            description = "Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 9464 or 127.0.0.1:9464; without an"
+                    + " address on loopback; port 0: any free one, printed at start). They have no authentication:"
+                    + " another address gets a warning. Off by default.")
     String metrics;
+
+    /** Where metrics go without an address: they tell whoever reads them that this is alknet. */
+    static final String DEFAULT_HOST = "127.0.0.1";
 
     /** A running endpoint; {@link #url()} is null without --metrics. */
     interface Exporter extends AutoCloseable {
@@ -39,19 +43,30 @@ final class MetricsOptions {
                 }
             };
         }
-        HostPort at = HostPort.parse(metrics, -1, true, metrics);
+        HostPort at = HostPort.parse(metrics.chars().allMatch(Character::isDigit) ? ":" + metrics : metrics, -1, true,
+                metrics);
+        String host = at.host().isEmpty() ? DEFAULT_HOST : at.host();
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new IOException("--metrics " + metrics + ": unknown host " + host, e);
+        }
+        if (!bind.isLoopbackAddress()) {
+            System.err.println("warning: --metrics " + metrics + " is reachable beyond this machine without"
+                    + " authentication, and its alknet_ names tell anyone who can reach it what runs here (a stealth"
+                    + " server too): keep it on loopback or a firewalled management address");
+        }
         PrometheusRegistry registry = new PrometheusRegistry();
         AlknetMetrics.install(new PrometheusMetrics(registry, role));
         HTTPServer http;
         try {
-            http = HTTPServer.builder().inetAddress(InetAddress.getByName(at.host().isEmpty() ? "0.0.0.0" : at.host()))
-                    .port(at.port()).registry(registry).buildAndStart();
+            http = HTTPServer.builder().inetAddress(bind).port(at.port()).registry(registry).buildAndStart();
         } catch (IOException e) {
             AlknetMetrics.install(null);
             throw new IOException("--metrics " + metrics + ": " + (e instanceof java.net.BindException
                     ? "address already in use" : e.getMessage()), e);
         }
-        String host = at.host().isEmpty() ? "0.0.0.0" : at.host();
         String url = "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + http.getPort() + "/metrics";
         System.err.println("metrics on " + url);
         return new Exporter() {

@@ -83,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--stealth", paramLabel = "LEVEL", arity = "0..1", fallbackValue = "compatible",
             description = "Look like a web server to everything that does not start with SSH-2.0- (compatible:"
                     + " SSH clients, stock ssh included, still get in; strict: only clients that prove knowledge of"
-                    + " the stealth key, see 'share:' lines).")
+                    + " the stealth key, see --print-share).")
     String stealth;
 
     @Option(names = "--stealth-timeout", paramLabel = "DURATION", defaultValue = "60s",
@@ -104,9 +104,10 @@ final class ServeCommand implements Callable<Integer> {
 
     private StealthOptions stealthOptions(AlknetHome h) throws java.io.IOException {
         if (stealth == null) {
-            if (stealthSite != null || stealthFallback != null || strict.keyFile != null || strict.binding != null) {
-                throw new IllegalArgumentException(
-                        "--stealth-site, --stealth-fallback, --stealth-key and --stealth-binding need --stealth");
+            if (stealthSite != null || stealthFallback != null || strict.keyFile != null || strict.binding != null
+                    || strict.printShare) {
+                throw new IllegalArgumentException("--stealth-site, --stealth-fallback, --stealth-key,"
+                        + " --stealth-binding and --print-share need --stealth");
             }
             return StealthOptions.OFF;
         }
@@ -117,6 +118,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (strict.binding != null) {
                 throw new IllegalArgumentException("--stealth-binding is for --stealth=strict only");
+            }
+            if (strict.printShare) {
+                throw new IllegalArgumentException("--print-share is for --stealth=strict only");
             }
             return new StealthOptions(level, stealthTimeout, stealthSite, stealthFallback);
         }
@@ -164,7 +168,9 @@ final class ServeCommand implements Callable<Integer> {
         ShutdownSignal signal = new ShutdownSignal();
         try (MetricsOptions.Exporter exporter = metrics.start("server");
                 AlknetServer server = AlknetServer.start(options)) {
-            if (stealthOptions.key() != null) {
+            if (stealthOptions.key() != null && !strict.printShare) {
+                System.err.println("share strings not printed: they hold the stealth key (--print-share prints them)");
+            } else if (stealthOptions.key() != null) {
                 boolean tls = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()));
                 StrictServeOptions.printShareLinks(server.listeners(), stealthOptions.key(),
                         tls ? settings.tlsServer().load().pin() : null, KeyFiles.fingerprint(hostKey.pair().getPublic()));

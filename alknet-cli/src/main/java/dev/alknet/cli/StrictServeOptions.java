@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code alknet serve}'s part of {@code --stealth=strict}: where the key lives, whether proofs must be bound to
- * their TLS session, and the share strings.
+ * their TLS session, and the share strings (printed only on request: they hold the key).
  */
 final class StrictServeOptions {
 
@@ -27,6 +27,11 @@ final class StrictServeOptions {
                     + " and server on Java 25 or newer; needs Java 25 here); 'any' also takes unbound proofs from"
                     + " clients on older Java (default).")
     String binding;
+
+    @Option(names = "--print-share",
+            description = "Stealth strict: print the share strings at start. They hold the stealth key, so they are"
+                    + " not printed otherwise (the key would end up in the journal).")
+    boolean printShare;
 
     /** The {@code --stealth-binding} policy (any when not given), if this runtime can apply it. */
     StealthOptions.Binding binding() {

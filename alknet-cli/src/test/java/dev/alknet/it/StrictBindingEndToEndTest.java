@@ -61,7 +61,7 @@ class StrictBindingEndToEndTest {
 
     private static Cli.Running serve(String binding) throws Exception {
         Cli.Running s = Cli.Running.alknetOn(JAVA25, "serve", "--home", keys.dir().toString(),
-                "--listen", "tls://127.0.0.1:0", "--stealth=strict", "--stealth-binding", binding,
+                "--listen", "tls://127.0.0.1:0", "--stealth=strict", "--print-share", "--stealth-binding", binding,
                 "--allow", "loopback", "--log-level", "debug");
         s.awaitLine(l -> l.contains("strict stealth: tls proofs " + ("any".equals(binding) ? "bound" : "must be bound")),
                 Duration.ofSeconds(60));

@@ -47,7 +47,7 @@ class StrictStealthEndToEndTest {
         keys = E2e.keys();
         server = Cli.Running.alknet("serve", "--home", keys.dir().toString(),
                 "--listen", "tcp://127.0.0.1:0", "--listen", "tls://127.0.0.1:0", "--listen", "quic://127.0.0.1:0",
-                "--stealth=strict", "--allow", "loopback");
+                "--stealth=strict", "--print-share", "--allow", "loopback");
         for (String scheme : new String[] {"tcp", "tls", "quic"}) {
             shares.put(scheme, "alknet://" + scheme + "/" + ForwardFixtures.awaitGroup(server,
                     "share: alknet://" + scheme + "/(\\S+)"));

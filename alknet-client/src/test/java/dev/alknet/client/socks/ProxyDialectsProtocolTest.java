@@ -192,12 +192,52 @@ class ProxyDialectsProtocolTest {
             s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
                     .getBytes(StandardCharsets.US_ASCII));
         }); Socket s = open(open.localAddress())) {
-            s.getOutputStream().write(("POST http://127.0.0.1:" + origin.port() + "/p?q=1 HTTP/1.1\r\nHost: other\r\n"
+            s.getOutputStream().write(("POST http://127.0.0.1:" + origin.port() + "/p?q=1 HTTP/1.1\r\nHost: 127.0.0.1:"
+                    + origin.port() + "\r\n"
                     + "Proxy-Connection: keep-alive\r\nContent-Length: 4\r\n\r\nbody").getBytes(StandardCharsets.US_ASCII));
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(answer.startsWith("HTTP/1.1 200 OK") && answer.endsWith("\r\n\r\nok"), answer);
             assertEquals("POST /p?q=1 HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\nContent-Length: 4\r\n"
                     + "Connection: close\r\n\r\nbody", seen.get());
+        }
+    }
+
+    /** An origin that answers every request on a connection, keep-alive, and ignores Connection: close. */
+    private static TargetServer keepAliveOrigin(String name, java.util.List<String> heads) throws IOException {
+        return new TargetServer(s -> {
+            InputStream in = s.getInputStream();
+            while (true) {
+                ByteArrayOutputStream head = new ByteArrayOutputStream();
+                while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    head.write(b);
+                }
+                heads.add(head.toString(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: "
+                        + name.length() + "\r\n\r\n" + name).getBytes(StandardCharsets.US_ASCII));
+            }
+        });
+    }
+
+    @Test
+    void aSecondRequestOnTheConnectionNeverReachesTheFirstOrigin() throws Exception {
+        java.util.List<String> aHeads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> bHeads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TargetServer a = keepAliveOrigin("a", aHeads); TargetServer b = keepAliveOrigin("b", bHeads);
+                Socket s = open(open.localAddress())) {
+            s.getOutputStream().write(("GET http://127.0.0.1:" + a.port() + "/x HTTP/1.1\r\n\r\n"
+                    + "GET http://127.0.0.1:" + b.port() + "/y HTTP/1.1\r\nProxy-Authorization: Basic eDp5\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String expected = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\na";
+            assertEquals(expected, new String(read(s.getInputStream(), expected.length()), StandardCharsets.US_ASCII));
+            s.shutdownOutput(); // the origin ignores Connection: close; our FIN ends it
+            assertEquals(-1, s.getInputStream().read());
+            assertEquals(1, aHeads.size(), aHeads.toString());
+            assertTrue(aHeads.get(0).startsWith("GET /x HTTP/1.1\r\n"), aHeads.toString());
+            assertEquals(0, b.accepted.get());
         }
     }
 
@@ -212,6 +252,9 @@ class ProxyDialectsProtocolTest {
     void httpErrorsAreAnsweredWithAStatusAndAReason() throws IOException {
         assertTrue(httpAnswer(open, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 400 "));
         assertTrue(httpAnswer(open, "GET https://x/ HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 400 "));
+        assertTrue(httpAnswer(open, "GET http://x/ HTTP/1.1\r\nHost: y\r\n\r\n").startsWith("HTTP/1.1 400 "));
+        assertTrue(httpAnswer(open, "POST http://x/ HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .startsWith("HTTP/1.1 400 "));
         assertTrue(httpAnswer(open, "CONNECT x HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 400 "));
         assertTrue(httpAnswer(open, "GET http://x/ HTTP/3\r\n\r\n").startsWith("HTTP/1.1 505 "));
         String huge = "GET http://x/ HTTP/1.1\r\nX: " + "a".repeat(20_000) + "\r\n\r\n";

@@ -43,9 +43,17 @@ public final class AccessPolicy implements DestinationPolicy {
     private final List<DestinationRule> protectedRules;
     private final boolean defaultAllow;
     private final boolean namesResolvedRemotely;
+    private final DenialLog denials;
 
     AccessPolicy(RuleSet global, List<KeyRules> perKey, List<String> protectedClasses, boolean defaultAllow,
             boolean namesResolvedRemotely) {
+        this(global, perKey, protectedClasses, defaultAllow, namesResolvedRemotely,
+                new DenialLog(LOG::info, System::nanoTime));
+    }
+
+    private AccessPolicy(RuleSet global, List<KeyRules> perKey, List<String> protectedClasses, boolean defaultAllow,
+            boolean namesResolvedRemotely, DenialLog denials) {
+        this.denials = denials;
         this.global = global;
         this.perKey = List.copyOf(perKey);
         this.protectedClasses = List.copyOf(protectedClasses);
@@ -69,7 +77,7 @@ public final class AccessPolicy implements DestinationPolicy {
 
     /** This policy for a server whose outbound proxy resolves names (address rules then see only literals). */
     public AccessPolicy namesResolvedRemotely() {
-        return new AccessPolicy(global, perKey, protectedClasses, defaultAllow, true);
+        return new AccessPolicy(global, perKey, protectedClasses, defaultAllow, true, denials);
     }
 
     @Override
@@ -78,7 +86,7 @@ public final class AccessPolicy implements DestinationPolicy {
         InetAddress literal = NetUtil.createInetAddressFromIpAddressString(name);
         Decision d = decide(name, literal, port, KeyGrant.of(session), literal == null && !namesResolvedRemotely);
         if (d == Decision.DENY) {
-            LOG.info("{}: denied {} port {} by policy", who(session), host, port);
+            denials.denied("{}: denied {} port {} by policy", who(session), host, port);
             return false;
         }
         return true; // ALLOW, or UNDECIDED until the resolved addresses are known
@@ -88,7 +96,8 @@ public final class AccessPolicy implements DestinationPolicy {
     public boolean allowedAddress(String host, int port, InetAddress address, Session session) {
         boolean ok = decide(unbracket(host), address, port, KeyGrant.of(session), false) == Decision.ALLOW;
         if (!ok) {
-            LOG.info("{}: denied {} ({}) port {} by policy", who(session), host, address.getHostAddress(), port);
+            denials.denied("{}: denied {} ({}) port {} by policy", who(session), host, address.getHostAddress(),
+                    port);
         }
         return ok;
     }

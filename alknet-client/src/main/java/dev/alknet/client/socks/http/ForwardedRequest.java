@@ -8,14 +8,14 @@ import java.util.Set;
 /**
  * The head a plain proxy request ({@code GET http://host/path}) is sent to the origin with (RFC 9110 §7.6,
  * RFC 9112 §3.2.2): origin-form target, {@code Host} from the URI, the hop-by-hop fields and those named in
- * {@code Connection} removed, the proxy credentials removed, and {@code Connection: close}. The body follows
- * unchanged; the connection carries this one request (a client's next one on it would reach the same origin
- * only because the origin closes after its answer). Pure function.
+ * {@code Connection} removed, the proxy credentials removed, and {@code Connection: close}. The body follows as
+ * {@link HttpHeadDecoder} frames it (trailers dropped, hence no {@code Trailer}); the connection to the origin
+ * carries this one request. Pure function.
  */
 final class ForwardedRequest {
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "proxy-connection", "keep-alive",
-            "proxy-authorization", "proxy-authenticate", "upgrade", "host");
+            "proxy-authorization", "proxy-authenticate", "upgrade", "te", "trailer", "host");
 
     private ForwardedRequest() {
     }

@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP proxy requests on the SOCKS port: {@code CONNECT host:port} answers 200 once the server has connected and
  * then relays; any other method with an {@code http://} URI is forwarded to the origin (see
- * {@link ForwardedRequest}) and the origin answers. With credentials configured, {@code Proxy-Authorization:
+ * {@link ForwardedRequest}) and the origin answers; that connection then carries nothing else (its body is framed
+ * by {@link HttpHeadDecoder}, the client is told {@code Connection: close}). With credentials configured, {@code Proxy-Authorization:
  * Basic} must carry them, else 407. Errors are answered with a status and a one-line reason, then closed.
  */
 public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     static final String DECODER = "http-head-decoder";
+    static final String RESPONSE_HEADS = "http-response-heads";
     static final String HANDLER = ConnectStage.HANDLER;
 
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
@@ -61,6 +63,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         boolean tunnel = head.method().equals("CONNECT");
         ProxyTarget target = tunnel ? ProxyTarget.authority(head.target()) : ProxyTarget.absolute(head.target());
+        if (!tunnel) {
+            target.checkHostFields(head);
+        }
         log.debug("{} HTTP {} {}:{}", ctx.channel(), head.method(), target.host(), target.port());
         var prefix = tunnel ? null : Unpooled.wrappedBuffer(ForwardedRequest.head(head, target));
         ctx.pipeline().replace(this, HANDLER, new ConnectStage(context,
@@ -87,14 +92,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(HttpReplies.error(ctx.alloc(), status, detail)).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** CONNECT answers 200 itself; a forwarded request leaves the answer to the origin. */
+    /**
+     * CONNECT answers 200 itself and becomes a raw tunnel; a forwarded request leaves the answer to the origin,
+     * keeps the decoder (it passes the body and nothing after it) and tells the client the connection closes.
+     */
     private record Replies(boolean tunnel) implements ConnectStage.Dialect {
         @Override
         public void succeeded(ChannelHandlerContext ctx) {
             if (tunnel) {
                 ctx.writeAndFlush(Unpooled.copiedBuffer(HttpReplies.ESTABLISHED, StandardCharsets.ISO_8859_1));
+                ctx.pipeline().remove(DECODER);
+            } else {
+                ctx.pipeline().addFirst(RESPONSE_HEADS, new ResponseHeads());
             }
-            ctx.pipeline().remove(DECODER);
         }
 
         @Override

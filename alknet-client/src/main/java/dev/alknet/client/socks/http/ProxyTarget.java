@@ -14,12 +14,14 @@ public record ProxyTarget(String host, int port, String pathAndQuery) {
 
     /** {@code host:port} of a CONNECT request. */
     public static ProxyTarget authority(String target) throws HttpProxyException {
+        requireVisibleAscii(target);
         HostPort hp = hostPort(target, -1);
         return new ProxyTarget(hp.host, hp.port, null);
     }
 
     /** An absolute {@code http://} URI of a request to forward. */
     public static ProxyTarget absolute(String uri) throws HttpProxyException {
+        requireVisibleAscii(uri);
         String lower = uri.toLowerCase(Locale.ROOT);
         if (lower.startsWith("https://")) {
             throw new HttpProxyException(400, "https:// URLs must be tunnelled with CONNECT");
@@ -43,6 +45,36 @@ public record ProxyTarget(String host, int port, String pathAndQuery) {
         }
         HostPort hp = hostPort(authority, 80);
         return new ProxyTarget(hp.host, hp.port, path);
+    }
+
+    /**
+     * Refuses a request whose {@code Host} fields contradict this target: more than one, or one naming another
+     * host or port (RFC 9112 §3.2 says to ignore it; refusing is safer where an origin or a filter behind us might
+     * believe the field instead of the URI).
+     */
+    public void checkHostFields(HttpHead head) throws HttpProxyException {
+        String value = null;
+        for (HttpHead.Header h : head.headers()) {
+            if (h.name().equalsIgnoreCase("Host")) {
+                if (value != null) {
+                    throw new HttpProxyException(400, "more than one Host field");
+                }
+                value = h.value();
+            }
+        }
+        if (value == null) {
+            return;
+        }
+        HostPort given;
+        try {
+            requireVisibleAscii(value);
+            given = hostPort(value, 80);
+        } catch (HttpProxyException e) {
+            throw new HttpProxyException(400, "Host field does not match the request target");
+        }
+        if (!given.host.equalsIgnoreCase(host) || given.port != port) {
+            throw new HttpProxyException(400, "Host field does not match the request target");
+        }
     }
 
     /** The authority as a Host header value: default port left out, IPv6 in brackets. */
@@ -82,6 +114,9 @@ public record ProxyTarget(String host, int port, String pathAndQuery) {
         if (host.isEmpty() || host.length() > 255) {
             throw new HttpProxyException(400, "no host in " + authority);
         }
+        if (!authority.startsWith("[") && !host.chars().allMatch(ProxyTarget::isHostChar)) {
+            throw new HttpProxyException(400, "not a host name: " + host);
+        }
         int port = portText == null || portText.isEmpty() ? defaultPort : parsePort(portText);
         if (port < 1) {
             throw new HttpProxyException(400, "no port in " + authority);
@@ -98,6 +133,22 @@ public record ProxyTarget(String host, int port, String pathAndQuery) {
             throw new HttpProxyException(400, "bad port " + s);
         }
         return p;
+    }
+
+    /** Letters, digits, {@code - . _}: what a DNS name or an IPv4 literal is made of. */
+    private static boolean isHostChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                || c == '_';
+    }
+
+    /** No spaces, tabs, controls or bytes above 0x7E: an origin splitting on them would see another request. */
+    private static void requireVisibleAscii(String s) throws HttpProxyException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new HttpProxyException(400, "request target with a space, control or non-ASCII character");
+            }
+        }
     }
 
     private static int indexOfAny(String s, String chars) {

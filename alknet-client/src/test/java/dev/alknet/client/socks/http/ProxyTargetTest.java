@@ -42,8 +42,25 @@ class ProxyTargetTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/", "/index.html", "https://example.test/", "ftp://example.test/",
-        "http://user:pw@example.test/", "http:///path", "http://example.test:99999/"})
+        "http://user:pw@example.test/", "http:///path", "http://example.test:99999/", "http://a\\@b/",
+        "http://a%40b/", "http://a\tb/", "http://a/x\ty", "http://a/\u00e9", "http://a;b/", "http://a,b/"})
     void nonProxyTargetsAre400(String uri) {
         assertEquals(400, assertThrows(HttpProxyException.class, () -> ProxyTarget.absolute(uri)).status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Host: example.test\r\n", "host: EXAMPLE.test:80\r\n"})
+    void aMatchingOrNoHostFieldIsFine(String fields) throws Exception {
+        HttpHead h = HttpHeadParser.parse("GET http://example.test/ HTTP/1.1\r\n" + fields + "\r\n");
+        ProxyTarget.absolute(h.target()).checkHostFields(h);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Host: other.test\r\n", "Host: example.test:8080\r\n",
+        "Host: example.test\r\nHost: example.test\r\n", "Host: \r\n", "Host: example.test/x\r\n"})
+    void aHostFieldThatContradictsTheUriIs400(String fields) throws Exception {
+        HttpHead h = HttpHeadParser.parse("GET http://example.test/ HTTP/1.1\r\n" + fields + "\r\n");
+        ProxyTarget t = ProxyTarget.absolute(h.target());
+        assertEquals(400, assertThrows(HttpProxyException.class, () -> t.checkHostFields(h)).status());
     }
 }
