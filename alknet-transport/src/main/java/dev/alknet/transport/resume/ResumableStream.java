@@ -59,6 +59,7 @@ public final class ResumableStream {
     private volatile boolean ended;
     private volatile boolean framed;
     private volatile Runnable onEnd;
+    private volatile ResumeRegistry.Watcher watcher = ResumeRegistry.Watcher.NONE;
 
     public ResumableStream(Settings settings) {
         this.settings = settings;
@@ -67,6 +68,10 @@ public final class ResumableStream {
 
     void onEnd(Runnable r) {
         onEnd = r;
+    }
+
+    void watch(ResumeRegistry.Watcher w) {
+        watcher = w;
     }
 
     public Settings settings() {
@@ -248,6 +253,7 @@ public final class ResumableStream {
         }, settings.grace().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("carrier lost; {} bytes unacknowledged, resuming within {} s", replayHeld(),
                 settings.grace().toSeconds());
+        watcher.detached(this);
         Owner o = owner;
         if (o != null) {
             o.carrierLost();
@@ -298,6 +304,7 @@ public final class ResumableStream {
             ctx.flush();
             detachedNanos = System.nanoTime() - detachedAt;
         }
+        watcher.attached(this, ctx.channel());
         ResumeStats.resumed(detachedNanos, replayed);
         LOG.info("resumed after {} ms on {}; replayed {} bytes", detachedNanos / 1_000_000, ctx.channel(), replayed);
         Owner o = owner;
