@@ -71,6 +71,12 @@ public record AccessOptions(DestinationPolicy destinations, OutboundProxy outbou
         }
     }
 
+    /** With the default pending-handshake and parked-session limits. */
+    public AccessOptions(DestinationPolicy destinations, OutboundProxy outboundProxy, Duration authTimeout,
+            int maxConnsPerIp, int maxChannels) {
+        this(destinations, outboundProxy, authTimeout, maxConnsPerIp, maxChannels, SessionLimits.DEFAULTS);
+    }
+
     /** {@link AccessPolicy#defaults()}: loopback, link-local and the server's own addresses denied. */
     public static AccessOptions safeDefaults() {
         return UNRESTRICTED.withDestinations(AccessPolicy.defaults());
