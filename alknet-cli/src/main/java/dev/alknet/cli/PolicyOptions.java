@@ -44,9 +44,24 @@ final class PolicyOptions {
             description = "SSH connections at once from one address; 0 is unlimited (default: ${DEFAULT-VALUE}).")
     int maxConnsPerIp;
 
-    @Option(names = "--max-channels", paramLabel = "N", defaultValue = "16384",
+    @Option(names = "--max-channels", paramLabel = "N", defaultValue = "1024",
             description = "Streams at once per session (default: ${DEFAULT-VALUE}).")
     int maxChannels;
+
+    @Option(names = "--max-pending", paramLabel = "N", defaultValue = "256",
+            description = "Connections at once, from all addresses, that have not logged in yet (TLS/QUIC/SSH"
+                    + " handshakes); more are refused at accept; 0 is unlimited (default: ${DEFAULT-VALUE}).")
+    int maxPending;
+
+    @Option(names = "--max-detached-per-key", paramLabel = "N", defaultValue = "4",
+            description = "Sessions of one key parked for a resume; a newer one ends the oldest"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxDetachedPerKey;
+
+    @Option(names = "--max-detached", paramLabel = "N", defaultValue = "256",
+            description = "Sessions parked for a resume in all; a newer one ends the oldest"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxDetached;
 
     /**
      * The access options these flags describe; mistakes are one-line IllegalArgumentException/IOException.
@@ -70,7 +85,8 @@ final class PolicyOptions {
             throw new IllegalArgumentException("--allow/--deny: " + e.getMessage(), e);
         }
         AccessOptions a = AccessOptions.safeDefaults().withDestinations(b.build())
-                .withLimits(authTimeout, maxConnsPerIp, maxChannels);
+                .withLimits(authTimeout, maxConnsPerIp, maxChannels)
+                .withSessionLimits(new AccessOptions.SessionLimits(maxPending, maxDetachedPerKey, maxDetached));
         return outboundProxy == null ? a : a.withOutboundProxy(OutboundProxy.parse(outboundProxy));
     }
 

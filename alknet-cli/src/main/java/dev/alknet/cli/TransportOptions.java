@@ -30,13 +30,18 @@ final class TransportOptions {
     @Option(names = "--via", paramLabel = "URL", description = "Client: reach the server through socks5://[user:pass@]host:port or http://host:port (tcp and tls).")
     String via;
 
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Server: close a TLS handshake not done by then (with --stealth: counted from its first"
+                    + " byte), or a QUIC connection without a stream (default: ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
     TransportSettings serverSettings(AlknetHome home) {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
         TlsServerMaterial material = tlsCert != null ? TlsServerMaterial.pem(tlsCert, tlsKey)
                 : TlsServerMaterial.selfSigned(home.dir(), Hostnames.local());
-        return TransportSettings.builder().tlsServer(material).build();
+        return TransportSettings.builder().tlsServer(material).connectTimeout(handshakeTimeout).build();
     }
 
     TransportSettings clientSettings(Duration connectTimeout) {

@@ -25,7 +25,6 @@ import dev.alknet.server.policy.KeyAuthenticator;
 import dev.alknet.server.stealth.StealthFront;
 import dev.alknet.server.udp.UdpChannelFactory;
 import dev.alknet.transport.StreamAcceptor;
-import dev.alknet.transport.StreamAddresses;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportListener;
@@ -34,8 +33,6 @@ import dev.alknet.transport.resume.ResumeRegistry;
 import dev.alknet.transport.resume.ServerSniffer;
 import io.netty.channel.Channel;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,17 +57,19 @@ public final class AlknetServer implements AutoCloseable {
     private final ServerForwardingFilter forwarding;
     private final OpenChannels channels;
     private final RemoteListeners remoteListeners;
-    private final ConnectionsPerAddress perAddress;
+    private final PeerAdmission admission;
+    private final DetachedSessions detached;
     private final ResumeRegistry resumes;
     private final Duration resumeGrace;
 
     private AlknetServer(TransportSshServer sshd, ServerForwardingFilter forwarding, OpenChannels channels,
-            RemoteListeners remoteListeners, ConnectionsPerAddress perAddress, ResumeRegistry resumes,
-            Duration resumeGrace) {
+            RemoteListeners remoteListeners, PeerAdmission admission, DetachedSessions detached,
+            ResumeRegistry resumes, Duration resumeGrace) {
         this.resumes = resumes;
         this.resumeGrace = resumeGrace;
         this.sshd = sshd;
-        this.perAddress = perAddress;
+        this.admission = admission;
+        this.detached = detached;
         this.forwarding = forwarding;
         this.channels = channels;
         this.remoteListeners = remoteListeners;
@@ -124,7 +123,11 @@ public final class AlknetServer implements AutoCloseable {
         sshd.setPublickeyAuthenticator(CountingAuthenticator.counting(new KeyAuthenticator(options.authorizedKeys()).load()));
         ServerForwardingFilter forwarding = new ServerForwardingFilter(options.allowRemoteBind());
         ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding);
-        ResumeRegistry resumes = new ResumeRegistry();
+        ConnectionsPerAddress perAddress = new ConnectionsPerAddress(access.maxConnsPerIp());
+        DetachedSessions detached = new DetachedSessions(perAddress, access.parked().maxDetachedPerKey(),
+                access.parked().maxDetached());
+        ResumeRegistry resumes = new ResumeRegistry(detached);
+        detached.endWith(resumes);
         if (!options.resumeGrace().isZero()) {
             var global = new ArrayList<>(sshd.getGlobalRequestHandlers());
             global.add(new ResumeTokens.Handler(resumes));
@@ -143,13 +146,15 @@ public final class AlknetServer implements AutoCloseable {
         OpenChannels channels = new OpenChannels();
         sshd.addChannelListener(new ChannelListenerGroup(channels, new ChannelMetrics()));
         sshd.addSessionListener(new SessionMetrics());
+        sshd.addSessionListener(new LoggedIn(detached));
         RemoteListeners remoteListeners = new RemoteListeners();
         sshd.addPortForwardingEventListener(remoteListeners);
         sshd.addSessionListener(remoteListeners);
         sshd.startUnbound();
 
         AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners,
-                new ConnectionsPerAddress(access.maxConnsPerIp()), resumes, options.resumeGrace());
+                new PeerAdmission(perAddress, detached, access.parked().maxPending()), detached, resumes,
+                options.resumeGrace());
         try {
             if (options.stealth().enabled()) {
                 server.stealth = new StealthFront(options.stealth());
@@ -181,26 +186,9 @@ public final class AlknetServer implements AutoCloseable {
         }
         // Stealth: SSH is attached only once the peer's first bytes were SSH-2.0-; the rest meets a web server.
         StreamAcceptor acceptor = stealth == null ? ssh::accept : stealth.acceptor(address.scheme(), ssh);
-        TransportListener l = transport.listen(address.endpoint(), limitedPerAddress(acceptor));
+        TransportListener l = transport.listen(address.endpoint(), admission, acceptor);
         listeners.add(l);
         LOG.info("listening on {}://{}{}", address.scheme(), hostPort(l), stealth == null ? "" : " (stealth)");
-    }
-
-    /**
-     * --max-conns-per-ip, counted from accept: before stealth or resume sniffing, so a peer that never speaks
-     * holds a slot too, and one over the limit is closed without a byte.
-     */
-    private StreamAcceptor limitedPerAddress(StreamAcceptor next) {
-        return stream -> {
-            InetAddress from = StreamAddresses.remote(stream) instanceof InetSocketAddress a ? a.getAddress() : null;
-            if (!perAddress.tryAcquire(from)) {
-                LOG.warn("connection limit from {}: refused (--max-conns-per-ip)", from.getHostAddress());
-                stream.close();
-                return;
-            }
-            stream.closeFuture().addListener(f -> perAddress.release(from));
-            next.accept(stream);
-        };
     }
 
     private static String hostPort(TransportListener l) {
@@ -216,6 +204,16 @@ public final class AlknetServer implements AutoCloseable {
     /** Sessions that hold a resume token (attached or waiting for their client to resume them). */
     public int resumableSessions() {
         return resumes.size();
+    }
+
+    /** Sessions parked for a resume now (counted against --max-detached). */
+    public int detachedSessions() {
+        return detached.count();
+    }
+
+    /** Peers accepted and not logged in yet (counted against --max-pending). */
+    public int pendingHandshakes() {
+        return admission.pending();
     }
 
     public int sessionCount() {

@@ -3,7 +3,10 @@ package dev.alknet.server;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Counts open SSH connections per client address and refuses those beyond a limit ({@code --max-conns-per-ip}). */
+/**
+ * Counts, per client address, open connections (from accept) and sessions parked for a resume, and refuses
+ * connections beyond a limit ({@code --max-conns-per-ip}).
+ */
 final class ConnectionsPerAddress {
 
     private final int limit;
@@ -26,6 +29,14 @@ final class ConnectionsPerAddress {
             return ok[0] ? now + 1 : n;
         });
         return ok[0];
+    }
+
+    /** Takes a slot even beyond the limit: a session that was already counted, parked now (DetachedSessions). */
+    void acquire(InetAddress address) {
+        if (limit == 0 || address == null) {
+            return;
+        }
+        open.merge(address, 1, Integer::sum);
     }
 
     void release(InetAddress address) {

@@ -1,6 +1,7 @@
 package dev.alknet.transport;
 
 import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,4 +25,21 @@ public interface Transport {
 
     /** Starts accepting streams on {@code endpoint}; each one is passed to {@code acceptor}. */
     TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException;
+
+    /**
+     * As {@link #listen(Endpoint, StreamAcceptor)}, with every peer first passed through {@code admission}. tcp, tls
+     * and quic ask it at accept, before any handshake; this fallback (transports without a handshake of their own)
+     * asks it when a stream is handed out.
+     */
+    default TransportListener listen(Endpoint endpoint, Admission admission, StreamAcceptor acceptor)
+            throws TransportException {
+        return listen(endpoint, stream -> {
+            if (!Admission.admit(admission, stream, StreamAddresses.remote(stream) instanceof InetSocketAddress a
+                    ? a : null)) {
+                stream.close();
+                return;
+            }
+            acceptor.accept(stream);
+        });
+    }
 }

@@ -97,7 +97,11 @@ public final class StealthFront {
         return stream -> {
             long deadline = System.nanoTime() + options.timeout().toNanos();
             boolean plain = Boolean.TRUE.equals(stream.attr(TlsTransport.PLAINTEXT).get());
-            java.util.function.Supplier<ChannelHandler> web = () -> web(secure && !plain, plain, deadline);
+            java.util.function.Supplier<ChannelHandler> web = () -> {
+                // a web visitor: no handshake of ours follows, so it no longer counts as a pending one
+                dev.alknet.transport.Admission.settle(stream);
+                return web(secure && !plain, plain, deadline);
+            };
             ChannelHandler gate;
             if (verifier == null) {
                 gate = new FirstBytesGate(ssh, web, deadline);

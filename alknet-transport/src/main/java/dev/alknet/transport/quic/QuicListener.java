@@ -1,5 +1,6 @@
 package dev.alknet.transport.quic;
 
+import dev.alknet.transport.Admission;
 import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.ReadGate;
@@ -21,14 +22,22 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A QUIC server socket: each bidirectional stream a client opens is handed to the acceptor (autoRead
  * off, half-closure allowed). A connection closes when its last stream has closed ({@link QuicLinger}),
  * or if no stream arrives within the handshake limit ({@link TransportSettings#connectTimeout()}, 10 s) of its
  * first packet. Connections run on the UDP socket's event loop.
+ *
+ * <p>A client's address is validated before any connection state exists: its first Initial gets a Retry with
+ * a {@link RetryTokens} token, and only an Initial that returns a valid one from the same address makes a
+ * connection, which is then counted by the {@link Admission} (a refused one is closed at once).
  */
 final class QuicListener implements TransportListener {
+
+    private static final Logger log = LoggerFactory.getLogger(QuicListener.class);
 
     private final Endpoint endpoint;
     private final Set<QuicChannel> live = ConcurrentHashMap.newKeySet();
@@ -40,15 +49,22 @@ final class QuicListener implements TransportListener {
     }
 
     static QuicListener bind(Endpoint endpoint, QuicSslContext ssl, TransportSettings settings,
-            StreamAcceptor acceptor) throws TransportException {
+            Admission admission, StreamAcceptor acceptor) throws TransportException {
         QuicListener listener = new QuicListener(endpoint);
         ChannelHandler codec = QuicCodecs.configure(new QuicServerCodecBuilder(), settings, true)
                 .sslContext(ssl)
+                .tokenHandler(new RetryTokens())
                 .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicCodecs.segments())
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel quic) {
                         if (!listener.track(quic)) {
+                            return;
+                        }
+                        InetSocketAddress peer = quic.remoteSocketAddress() instanceof InetSocketAddress a ? a : null;
+                        log.debug("QUIC connection from {}", peer);
+                        if (!Admission.admit(admission, quic, peer)) {
+                            quic.close();
                             return;
                         }
                         quic.pipeline().addLast(new QuicKeepAlive(java.time.Duration.ZERO),

@@ -1,5 +1,6 @@
 package dev.alknet.transport.quic;
 
+import dev.alknet.transport.Admission;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.StreamAcceptor;
 import dev.alknet.transport.Transport;
@@ -48,8 +49,15 @@ public final class QuicTransport implements Transport {
 
     @Override
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
+        return listen(endpoint, Admission.ANY, acceptor);
+    }
+
+    /** Peers are counted by {@code admission} per QUIC connection, once their address is validated (Retry). */
+    @Override
+    public TransportListener listen(Endpoint endpoint, Admission admission, StreamAcceptor acceptor)
+            throws TransportException {
         return QuicListener.bind(endpoint, TlsContexts.quicServer(serverIdentity(),
-                settings.strict() && settings.stealthTimeout() != null), settings, acceptor);
+                settings.strict() && settings.stealthTimeout() != null), settings, admission, acceptor);
     }
 
     /** The listener's key and certificate (loaded, or created if self-signed, on first use); see {@code pin()}. */

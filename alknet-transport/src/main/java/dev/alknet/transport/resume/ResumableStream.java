@@ -73,6 +73,7 @@ public final class ResumableStream {
     private volatile boolean framed;
     private volatile Runnable onEnd;
     private volatile ResumeStats.Cause failure;
+    private volatile ResumeRegistry.Watcher watcher = ResumeRegistry.Watcher.NONE;
 
     public ResumableStream(Settings settings) {
         this.settings = settings;
@@ -82,6 +83,10 @@ public final class ResumableStream {
 
     void onEnd(Runnable r) {
         onEnd = r;
+    }
+
+    void watch(ResumeRegistry.Watcher w) {
+        watcher = w;
     }
 
     public Settings settings() {
@@ -303,6 +308,7 @@ public final class ResumableStream {
         }, settings.grace().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("carrier lost; {} bytes unacknowledged, resuming within {} s", replayHeld(),
                 settings.grace().toSeconds());
+        watcher.detached(this);
         Owner o = owner;
         if (o != null) {
             o.carrierLost();
@@ -358,6 +364,7 @@ public final class ResumableStream {
             tries = attempts;
             attempts = 0;
         }
+        watcher.attached(this, ctx.channel());
         ResumeStats.resumed(detachedNanos, replayed);
         LOG.info("resumed after {} ms on {}{}; replayed {} bytes", detachedNanos / 1_000_000, ctx.channel(),
                 tries > 0 ? " (attempt " + tries + ")" : "", replayed);

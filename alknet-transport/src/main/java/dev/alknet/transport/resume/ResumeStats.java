@@ -17,7 +17,9 @@ public final class ResumeStats {
         /** No carrier got through within the grace. */
         GRACE_ELAPSED("grace_elapsed"),
         /** The two ends disagree on the byte counts: a bug or a tampering peer. */
-        COUNT_MISMATCH("count_mismatch");
+        COUNT_MISMATCH("count_mismatch"),
+        /** Server: a parked session ended early to make room (a per-key, per-address or global cap). */
+        LIMIT("limit");
 
         public final String label;
 

@@ -64,4 +64,10 @@ public final class StrictTransport implements Transport {
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
         return inner.listen(endpoint, acceptor);
     }
+
+    @Override
+    public TransportListener listen(Endpoint endpoint, dev.alknet.transport.Admission admission,
+            StreamAcceptor acceptor) throws TransportException {
+        return inner.listen(endpoint, admission, acceptor);
+    }
 }

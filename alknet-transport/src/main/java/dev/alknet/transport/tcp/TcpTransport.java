@@ -1,5 +1,6 @@
 package dev.alknet.transport.tcp;
 
+import dev.alknet.transport.Admission;
 import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.EventLoops;
@@ -61,11 +62,21 @@ public final class TcpTransport implements Transport {
 
     @Override
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
-        return bind(endpoint, ch -> ch.pipeline().addLast(new StreamReady(acceptor)));
+        return listen(endpoint, Admission.ANY, acceptor);
     }
 
-    /** Binds {@code endpoint}; {@code init} sets up each accepted socket's pipeline (TLS adds its handler). */
-    public static TransportListener bind(Endpoint endpoint, Consumer<Channel> init) throws TransportException {
+    @Override
+    public TransportListener listen(Endpoint endpoint, Admission admission, StreamAcceptor acceptor)
+            throws TransportException {
+        return bind(endpoint, admission, ch -> ch.pipeline().addLast(new StreamReady(acceptor)));
+    }
+
+    /**
+     * Binds {@code endpoint}; each accepted socket is first passed through {@code admission} (a refused one is closed
+     * before its pipeline is set up), then {@code init} sets up its pipeline (TLS adds its handler).
+     */
+    public static TransportListener bind(Endpoint endpoint, Admission admission, Consumer<Channel> init)
+            throws TransportException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(EventLoops.group())
                 .channel(EventLoops.serverSocketChannel())
@@ -78,6 +89,11 @@ public final class TcpTransport implements Transport {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        InetSocketAddress peer = ch.remoteAddress() instanceof InetSocketAddress a ? a : null;
+                        if (!Admission.admit(admission, ch, peer)) {
+                            ch.close();
+                            return;
+                        }
                         init.accept(ch);
                     }
                 });

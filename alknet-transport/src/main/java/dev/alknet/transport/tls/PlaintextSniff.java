@@ -16,17 +16,21 @@ import java.util.concurrent.TimeUnit;
  * the {@link SslHandler}; anything else is plaintext (an HTTP request sent to the HTTPS port, an SSH
  * banner, garbage): TLS is taken out of the pipeline and the raw stream is handed to the acceptor marked
  * {@link TlsTransport#PLAINTEXT}, its first bytes held back by the read gate as usual. A peer that says
- * nothing within the stealth timeout is closed quietly, below TLS (no alert), as nginx does.
+ * nothing within the stealth timeout is closed quietly, below TLS (no alert), as nginx does. A TLS peer must then
+ * finish its handshake within the handshake limit of its first byte, or it is closed as quietly: a ClientHello
+ * sent a byte at a time does not hold its slot for the whole stealth timeout.
  */
 final class PlaintextSniff extends ChannelInboundHandlerAdapter {
 
     private final StreamAcceptor acceptor;
     private final Duration silence;
+    private final Duration handshake;
     private ScheduledFuture<?> timer;
 
-    PlaintextSniff(StreamAcceptor acceptor, Duration silence) {
+    PlaintextSniff(StreamAcceptor acceptor, Duration silence, Duration handshake) {
         this.acceptor = acceptor;
         this.silence = silence;
+        this.handshake = handshake;
     }
 
     @Override
@@ -46,6 +50,12 @@ final class PlaintextSniff extends ChannelInboundHandlerAdapter {
         timer.cancel(false);
         int first = buf.getUnsignedByte(buf.readerIndex());
         if (first == 0x16 || (first & 0x80) != 0) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            ctx.executor().schedule(() -> {
+                if (!tls.handshakeFuture().isDone()) {
+                    ctx.channel().close();
+                }
+            }, handshake.toMillis(), TimeUnit.MILLISECONDS);
             ctx.pipeline().remove(this);
             ctx.fireChannelRead(msg);
             return;

@@ -1,5 +1,6 @@
 package dev.alknet.transport.tls;
 
+import dev.alknet.transport.Admission;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.ReadGate;
 import dev.alknet.transport.StreamAcceptor;
@@ -56,21 +57,33 @@ public final class TlsTransport implements Transport {
 
     @Override
     public TransportListener listen(Endpoint endpoint, StreamAcceptor acceptor) throws TransportException {
+        return listen(endpoint, Admission.ANY, acceptor);
+    }
+
+    /**
+     * Peers are counted by {@code admission} at accept, before the handshake. The handshake must be done within
+     * {@link TransportSettings#connectTimeout()} (10 s) of its first byte; in stealth mode a silent peer may first
+     * wait the stealth timeout, as with nginx.
+     */
+    @Override
+    public TransportListener listen(Endpoint endpoint, Admission admission, StreamAcceptor acceptor)
+            throws TransportException {
         Duration stealth = settings.stealthTimeout();
         SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null, stealth != null && settings.strict());
+        long handshake = settings.connectTimeout().toMillis();
         if (stealth != null) {
-            return TcpTransport.bind(endpoint, ch -> {
+            return TcpTransport.bind(endpoint, admission, ch -> {
                 SslHandler tls = ctx.newHandler(ch.alloc());
-                tls.setHandshakeTimeoutMillis(stealth.toMillis());
+                // PlaintextSniff keeps the time: silence first (stealth), then the handshake from its first byte
+                tls.setHandshakeTimeoutMillis(0);
                 ch.pipeline()
-                        .addLast(new PlaintextSniff(acceptor, stealth))
+                        .addLast(new PlaintextSniff(acceptor, stealth, Duration.ofMillis(handshake)))
                         .addLast("alknet-tls", tls)
                         .addLast(new TlsServerHandover(acceptor, true))
                         .addLast(ReadGate.NAME, new ReadGate());
             });
         }
-        long handshake = settings.connectTimeout().toMillis();
-        return TcpTransport.bind(endpoint, ch -> {
+        return TcpTransport.bind(endpoint, admission, ch -> {
             SslHandler tls = ctx.newHandler(ch.alloc());
             // a peer that never finishes its ClientHello (slowloris) is closed after this, as a slow dial would be
             tls.setHandshakeTimeoutMillis(handshake);
