@@ -70,7 +70,8 @@ public final class PrometheusMetrics implements Metrics {
                 .callback(c -> c.call(ResumeStats.resumes())).register(registry);
         CounterWithCallback.builder().name("alknet_resume_failures_total")
                 .help("Sessions that could not be resumed, by cause (unknown_session: the server restarted or its"
-                        + " grace ended; grace_elapsed: no carrier got through in time; count_mismatch)")
+                        + " grace ended; grace_elapsed: no carrier got through in time; count_mismatch; limit: server, a parked"
+                        + " session ended to make room)")
                 .labelNames("cause")
                 .callback(c -> {
                     for (ResumeStats.Cause cause : ResumeStats.Cause.values()) {
