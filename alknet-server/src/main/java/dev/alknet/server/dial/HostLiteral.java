@@ -57,7 +57,7 @@ public final class HostLiteral {
             }
         }
         String body = h.endsWith(".") ? h.substring(0, h.length() - 1) : h; // one trailing dot: the DNS root
-        if (body.isEmpty() || body.startsWith(".") || body.contains("..")) {
+        if (body.isEmpty() || body.startsWith(".") || body.endsWith(".") || body.contains("..")) {
             return invalid("empty label in host name");
         }
         String last = body.substring(body.lastIndexOf('.') + 1);
