@@ -1,13 +1,14 @@
 package dev.alknet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.core.config.ServerAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which listen addresses make a server "loopback only" (then, with no policy given, loopback is allowed). */
+/** Which listen addresses make a server "loopback only", which --local-clients needs. */
 class PolicyOptionsTest {
 
     private static List<ServerAddress> listen(String... urls) {
@@ -28,5 +29,19 @@ class PolicyOptionsTest {
         assertFalse(PolicyOptions.loopbackOnly(listen("tcp://[::]:2222")));
         assertFalse(PolicyOptions.loopbackOnly(listen("tcp://192.0.2.1:2222")));
         assertFalse(PolicyOptions.loopbackOnly(listen("tcp://server.example:2222")));
+    }
+
+    @Test
+    void localClientsNeedsLoopbackListenersOnly() throws Exception {
+        PolicyOptions o = new PolicyOptions();
+        o.authTimeout = java.time.Duration.ofSeconds(30);
+        o.maxConnsPerIp = 64;
+        o.maxChannels = 16;
+        o.accessOptions(true);
+        o.accessOptions(false); // no flag: a wide listener is fine, and a loopback one opens nothing more
+        o.localClients = true;
+        o.accessOptions(true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.accessOptions(false));
+        assertTrue(e.getMessage().contains("--local-clients needs every --listen address on loopback"), e.getMessage());
     }
 }
