@@ -33,15 +33,20 @@ class PolicyOptionsTest {
 
     @Test
     void localClientsNeedsLoopbackListenersOnly() throws Exception {
-        PolicyOptions o = new PolicyOptions();
-        o.authTimeout = java.time.Duration.ofSeconds(30);
-        o.maxConnsPerIp = 64;
-        o.maxChannels = 16;
-        o.accessOptions(true);
-        o.accessOptions(false); // no flag: a wide listener is fine, and a loopback one opens nothing more
-        o.localClients = true;
-        o.accessOptions(true);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.accessOptions(false));
+        PolicyOptions none = parse(); // with the flags' defaults
+        none.accessOptions(true);
+        none.accessOptions(false); // no flag: a wide listener is fine, and a loopback one opens nothing more
+        PolicyOptions local = parse("--local-clients");
+        local.accessOptions(true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> local.accessOptions(false));
         assertTrue(e.getMessage().contains("--local-clients needs every --listen address on loopback"), e.getMessage());
+    }
+
+    private static PolicyOptions parse(String... args) {
+        PolicyOptions o = new PolicyOptions();
+        picocli.CommandLine cli = new picocli.CommandLine(o);
+        cli.registerConverter(java.time.Duration.class, Durations::parse);
+        cli.parseArgs(args);
+        return o;
     }
 }
