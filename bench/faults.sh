@@ -18,7 +18,7 @@ mkdir -p "$work/home"
 cp "$work/home/id_ed25519.pub" "$work/home/authorized_keys"
 SSH_PORT=$(free_port); RELAY_PORT=$(free_port); SOCKS_PORT=$(free_port); target_port=$(free_port)
 java "$bench" target --port "$target_port" 2>/dev/null & target_pid=$!
-serve() { "$root/alknet" serve --home "$work/home" --listen "tcp://127.0.0.1:$SSH_PORT" >>"$work/server.log" 2>&1 & SERVER_PID=$!; }
+serve() { "$root/alknet" serve --home "$work/home" --listen "tcp://127.0.0.1:$SSH_PORT" --allow loopback >>"$work/server.log" 2>&1 & SERVER_PID=$!; }
 relay() { java "$bench" relay --port "$RELAY_PORT" --to "127.0.0.1:$SSH_PORT" "$@" 2>>"$work/relay.log" & relay_pid=$!; }
 trap 'kill $target_pid $relay_pid 2>/dev/null; pair_down' EXIT
 serve; relay --delay-ms 50 --mbit 100; sleep 3

@@ -30,7 +30,7 @@ cp "$ALKNET_HOME/id_ed25519.pub" "$ALKNET_HOME/authorized_keys"
 javac -d "$work/bin" "$bench"
 T=$(port); java -cp "$work/bin" SocksBench target --port "$T" 2>/dev/null & pids+=($!); up "$T"
 P=$(port); S=$(port)
-ALKNET_JAVA_OPTS="$opts" "$root/alknet" serve --listen "$transport://127.0.0.1:$P" 2>"$work/serve.log" & server=$!; pids+=($!)
+ALKNET_JAVA_OPTS="$opts" "$root/alknet" serve --listen "$transport://127.0.0.1:$P" --allow loopback 2>"$work/serve.log" & server=$!; pids+=($!)
 [[ $transport != quic ]] && up "$P"
 ALKNET_JAVA_OPTS="$opts" "$root/alknet" connect "$transport://127.0.0.1:$P" --socks "127.0.0.1:$S" \
   2>"$work/connect.log" & client=$!; pids+=($!)

@@ -15,7 +15,7 @@ pair_up() {
   cp "$work/home/id_ed25519.pub" "$work/home/authorized_keys"
   SSH_PORT=$(free_port); SOCKS_PORT=$(free_port)
   # shellcheck disable=SC2086
-  "$root/alknet" serve --home "$work/home" --listen "$scheme://127.0.0.1:$SSH_PORT" ${SERVE_OPTS:-} >"$work/server.log" 2>&1 &
+  "$root/alknet" serve --home "$work/home" --listen "$scheme://127.0.0.1:$SSH_PORT" --allow loopback ${SERVE_OPTS:-} >"$work/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 300); do grep -q "listening" "$work/server.log" 2>/dev/null && break; sleep 0.2; done
   "$root/alknet" connect --home "$work/home" --socks "127.0.0.1:$SOCKS_PORT" "$@" "$scheme://127.0.0.1:$SSH_PORT" \

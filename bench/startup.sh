@@ -18,7 +18,7 @@ export ALKNET_HOME="$work/home"; mkdir -p "$ALKNET_HOME"
 "$launcher" keygen >/dev/null 2>&1
 cp "$ALKNET_HOME/id_ed25519.pub" "$ALKNET_HOME/authorized_keys"
 P=$(port)
-"$launcher" serve --listen "$transport://127.0.0.1:$P" 2>"$work/serve.log" & pids+=($!)
+"$launcher" serve --listen "$transport://127.0.0.1:$P" --allow loopback 2>"$work/serve.log" & pids+=($!)
 for ((i = 0; i < 300; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$P") 2>/dev/null && break; sleep 0.1; done
 sleep 1
 ALKNET_JAVA_OPTS="$opts" python3 - "$launcher" "$transport://127.0.0.1:$P" "$runs" <<'PY'

@@ -19,9 +19,15 @@ final class PolicyOptions {
     @Option(names = "--allow", paramLabel = "DEST",
             description = "Allow this destination: HOST[:PORTS] with HOST a name pattern (*.example.com), IP, CIDR"
                     + " or loopback|link-local|private|self|multicast; PORTS a port, LOW-HIGH or * (repeatable)."
-                    + " Loopback, link-local and this server's own addresses are denied unless allowed (loopback"
-                    + " is allowed when every --listen address is a loopback one and no policy is given).")
+                    + " Loopback, link-local, cloud metadata and this server's own addresses are denied unless a"
+                    + " rule names them by address, CIDR or class (--allow :80 or a name pattern does not).")
     List<String> allow = new ArrayList<>();
+
+    @Option(names = "--local-clients",
+            description = "Every client is a user of this machine, who reaches its loopback anyway: allow loopback"
+                    + " destinations. Needs every --listen address on loopback; not behind sslh, nginx stream or an"
+                    + " onion service, whose clients listen on loopback but come from elsewhere.")
+    boolean localClients;
 
     @Option(names = "--deny", paramLabel = "DEST",
             description = "Deny this destination (same syntax as --allow; deny wins over allow; repeatable).")
@@ -66,17 +72,21 @@ final class PolicyOptions {
     /**
      * The access options these flags describe; mistakes are one-line IllegalArgumentException/IOException.
      *
-     * @param loopbackOnly the server listens on loopback only: its clients are local users, who reach loopback
-     *                     anyway, so unless a policy was given (--allow, --deny, --policy) loopback destinations
-     *                     are allowed
+     * @param loopbackOnly the server listens on loopback only, which {@code --local-clients} needs. A loopback
+     *                     listener alone allows nothing more: behind sslh, nginx stream or an onion service the
+     *                     clients are remote.
      */
     AccessOptions accessOptions(boolean loopbackOnly) throws IOException {
+        if (localClients && !loopbackOnly) {
+            throw new IllegalArgumentException("--local-clients needs every --listen address on loopback"
+                    + " (127.0.0.1, ::1, localhost); use --allow loopback:PORT to open loopback to remote clients");
+        }
         AccessPolicyBuilder b = AccessPolicy.builder();
         if (policyFile != null) {
             PolicyFile.load(policyFile, b);
         }
         List<String> allowed = new ArrayList<>(allow);
-        if (loopbackOnly && allow.isEmpty() && deny.isEmpty() && policyFile == null) {
+        if (localClients) {
             allowed.add("loopback");
         }
         try {

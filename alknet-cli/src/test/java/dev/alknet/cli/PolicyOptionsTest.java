@@ -1,13 +1,14 @@
 package dev.alknet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.core.config.ServerAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which listen addresses make a server "loopback only" (then, with no policy given, loopback is allowed). */
+/** Which listen addresses make a server "loopback only", which --local-clients needs. */
 class PolicyOptionsTest {
 
     private static List<ServerAddress> listen(String... urls) {
@@ -28,5 +29,24 @@ class PolicyOptionsTest {
         assertFalse(PolicyOptions.loopbackOnly(listen("tcp://[::]:2222")));
         assertFalse(PolicyOptions.loopbackOnly(listen("tcp://192.0.2.1:2222")));
         assertFalse(PolicyOptions.loopbackOnly(listen("tcp://server.example:2222")));
+    }
+
+    @Test
+    void localClientsNeedsLoopbackListenersOnly() throws Exception {
+        PolicyOptions none = parse(); // with the flags' defaults
+        none.accessOptions(true);
+        none.accessOptions(false); // no flag: a wide listener is fine, and a loopback one opens nothing more
+        PolicyOptions local = parse("--local-clients");
+        local.accessOptions(true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> local.accessOptions(false));
+        assertTrue(e.getMessage().contains("--local-clients needs every --listen address on loopback"), e.getMessage());
+    }
+
+    private static PolicyOptions parse(String... args) {
+        PolicyOptions o = new PolicyOptions();
+        picocli.CommandLine cli = new picocli.CommandLine(o);
+        cli.registerConverter(java.time.Duration.class, Durations::parse);
+        cli.parseArgs(args);
+        return o;
     }
 }

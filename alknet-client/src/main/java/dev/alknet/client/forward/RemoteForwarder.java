@@ -103,7 +103,8 @@ public final class RemoteForwarder implements TunnelSupervisor.Listener, AutoClo
         if (e instanceof SshException) {
             // SSH carries no reason for a refused tcpip-forward: name the usual ones.
             return "server refused to listen on " + where + " (an alknet server listens only on loopback"
-                    + " unless started with --allow-remote-bind; or the port is in use there)";
+                    + " unless started with --allow-remote-bind, and below port 1024 only where the key's permitlisten"
+                    + " names the port; or the port is in use there)";
         }
         return "cannot listen on " + where + " on the server: " + e.getMessage();
     }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.NoopAddressResolverGroup;
-import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -70,16 +69,17 @@ public final class DirectDialer implements Dialer {
     @Override
     public CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
         long deadline = System.nanoTime() + connectTimeout.toNanos();
-        String name = unbracket(host);
         if (port < 1 || port > 65535) {
             return CompletableFuture.failedFuture(
                     new DialException(DialFailure.OTHER, "invalid port " + port, null));
         }
-        if (name.isEmpty()) {
-            // getAllByName("") would answer with loopback.
+        HostLiteral.Host parsed = HostLiteral.parse(host);
+        if (parsed.isInvalid()) {
+            // Neither a name nor an address (an empty host would even resolve to loopback): nothing to look up.
             return CompletableFuture.failedFuture(DialErrors.unknownHost(host, null));
         }
-        if (ReservedNames.isReserved(name)) {
+        String name = parsed.name();
+        if (!parsed.isAddress() && ReservedNames.isReserved(name)) {
             return CompletableFuture.failedFuture(ReservedNames.refusal(host));
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
@@ -87,9 +87,8 @@ public final class DirectDialer implements Dialer {
         // without a hand-over between threads (EventLoops). Taken now: the lookup completes on another thread.
         EventLoop home = EventLoops.current();
         Bootstrap dialing = home != null ? bootstrap.clone(home) : bootstrap;
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(name);
-        CompletableFuture<List<InetAddress>> addresses = literal != null
-                ? CompletableFuture.completedFuture(List.of(literalAddress(literal)))
+        CompletableFuture<List<InetAddress>> addresses = parsed.isAddress()
+                ? CompletableFuture.completedFuture(List.of(parsed.address()))
                 : resolver.resolve(name).orTimeout(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
         addresses.whenComplete((list, err) -> {
             if (err != null) {
@@ -129,14 +128,6 @@ public final class DirectDialer implements Dialer {
         return ok;
     }
 
-    private static InetAddress literalAddress(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e); // only for a wrong length, which NetUtil never returns
-        }
-    }
-
     private static DialException lookupFailure(String host, Throwable err) {
         Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
                 ? err.getCause() : err;
@@ -149,8 +140,4 @@ public final class DirectDialer implements Dialer {
         return DialErrors.unknownHost(host, cause);
     }
 
-    private static String unbracket(String host) {
-        return host.length() > 1 && host.startsWith("[") && host.endsWith("]")
-                ? host.substring(1, host.length() - 1) : host;
-    }
 }

@@ -62,21 +62,21 @@ public final class ProxyDialer implements Dialer {
 
     @Override
     public CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
-        String name = host.length() > 1 && host.startsWith("[") && host.endsWith("]")
-                ? host.substring(1, host.length() - 1) : host;
         if (port < 1 || port > 65535) {
             return CompletableFuture.failedFuture(new DialException(DialFailure.OTHER, "invalid port " + port, null));
         }
-        if (name.isEmpty()) {
+        HostLiteral.Host parsed = HostLiteral.parse(host);
+        if (parsed.isInvalid()) {
             return CompletableFuture.failedFuture(DialErrors.unknownHost(host, null));
         }
-        if (ReservedNames.isReserved(name)) {
+        String name = parsed.name();
+        if (!parsed.isAddress() && ReservedNames.isReserved(name)) {
             return CompletableFuture.failedFuture(ReservedNames.refusal(host));
         }
         CompletableFuture<InetSocketAddress> target;
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(name);
-        if (literal != null) {
-            target = checked(List.of(literal), port, check);
+        if (parsed.isAddress()) {
+            // Sent as an address, whatever form it came in: "127.1" must not reach the proxy's own parser as a name.
+            target = checked(List.of(parsed.address()), port, check);
         } else if (proxy.proxyResolves()) {
             target = CompletableFuture.completedFuture(InetSocketAddress.createUnresolved(name, port));
         } else {

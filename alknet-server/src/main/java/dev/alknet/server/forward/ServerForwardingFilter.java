@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * The server's TCP forwarding rules. {@code direct-tcpip} (SOCKS, {@code -L}) may go anywhere the
  * {@code DestinationPolicy} allows; {@code tcpip-forward} ({@code -R}) may listen on loopback only, unless the
  * server runs with {@code --allow-remote-bind}, like OpenSSH's {@code GatewayPorts no} except that a wider
- * bind is refused rather than silently narrowed, so the client can say so. The login key's authorized_keys
- * options ({@code no-port-forwarding}, {@code restrict}, {@code permitopen}, {@code permitlisten}) narrow both.
+ * bind is refused rather than silently narrowed, so the client can say so. A port below 1024 (which the server
+ * may bind: the systemd unit grants CAP_NET_BIND_SERVICE) needs a {@code permitlisten} that names it. The login
+ * key's authorized_keys options ({@code no-port-forwarding}, {@code restrict}, {@code permitopen},
+ * {@code permitlisten}) narrow both.
  * While the server drains, neither new channels nor new listeners are accepted.
  */
 public final class ServerForwardingFilter implements TcpForwardingFilter {
@@ -54,6 +56,12 @@ public final class ServerForwardingFilter implements TcpForwardingFilter {
                     address.getHostName(), address.getPort());
             return false;
         }
+        if (isPrivileged(address.getPort()) && (grant == null
+                || !grant.namesListenPort(address.getHostName(), address.getPort()))) {
+            log.warn("{}: refused tcpip-forward on '{}' port {}: a port below 1024 needs a permitlisten naming it",
+                    who(session), address.getHostName(), address.getPort());
+            return false;
+        }
         if (allowRemoteBind || isLoopback(address.getHostName())) {
             return true;
         }
@@ -81,6 +89,11 @@ public final class ServerForwardingFilter implements TcpForwardingFilter {
         return true;
     }
 
+    /** A port only root (or CAP_NET_BIND_SERVICE) may bind; 0 asks for a free port and is not. */
+    static boolean isPrivileged(int port) {
+        return port > 0 && port < 1024;
+    }
+
     /**
      * "localhost" or a loopback literal. Other names are not looked up: the answer could change between this
      * check and the bind, and a policy check must not block on DNS.
@@ -104,6 +117,6 @@ public final class ServerForwardingFilter implements TcpForwardingFilter {
     }
 
     private static String who(Session session) {
-        return session.getUsername() + "@" + session.getIoSession().getRemoteAddress();
+        return session == null ? "?" : session.getUsername() + "@" + session.getIoSession().getRemoteAddress();
     }
 }

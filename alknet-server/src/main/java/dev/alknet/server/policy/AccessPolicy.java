@@ -1,9 +1,8 @@
 package dev.alknet.server.policy;
 
 import dev.alknet.server.dial.DestinationPolicy;
-import io.netty.util.NetUtil;
+import dev.alknet.server.dial.HostLiteral;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.sshd.common.session.Session;
@@ -17,11 +16,15 @@ import org.slf4j.LoggerFactory;
  * <li>the key's own deny rules, then its allow rules (policy file {@code keys:});</li>
  * <li>the server's deny rules, then its allow rules ({@code --deny}, {@code --allow}, policy file);</li>
  * <li>a matching {@code permitopen} allows;</li>
- * <li>protected addresses (by default loopback, link-local and the server's own addresses) are denied;</li>
+ * <li>protected destinations (by default loopback, link-local, cloud metadata and the server's own addresses) are
+ * denied;</li>
  * <li>the default: allow, or deny with {@code default: deny}.</li>
  * </ol>
- * Rules see the name the client sent and, once resolved, each address it resolved to: a name that resolves to a denied
- * address is denied. When an outbound proxy resolves names, address rules can only match IP literals.
+ * For a protected destination an allow rule or {@code permitopen} counts only if it names it ({@link ProtectedSet}):
+ * {@code --allow :80} or {@code --allow '*.example.com'} never opens loopback. Rules see the name the client sent and,
+ * once resolved, each address it resolved to: a name that resolves to a denied address is denied. A host is parsed
+ * once ({@link HostLiteral}): {@code 127.1} is the address 127.0.0.1, and a host that is neither a name nor an address
+ * is denied. When an outbound proxy resolves names, address rules can only match IP literals.
  */
 public final class AccessPolicy implements DestinationPolicy {
 
@@ -40,7 +43,7 @@ public final class AccessPolicy implements DestinationPolicy {
     private final RuleSet global;
     private final List<KeyRules> perKey;
     private final List<String> protectedClasses;
-    private final List<DestinationRule> protectedRules;
+    private final ProtectedSet protectedSet;
     private final boolean defaultAllow;
     private final boolean namesResolvedRemotely;
     private final DenialLog denials;
@@ -57,16 +60,12 @@ public final class AccessPolicy implements DestinationPolicy {
         this.global = global;
         this.perKey = List.copyOf(perKey);
         this.protectedClasses = List.copyOf(protectedClasses);
-        List<DestinationRule> p = new ArrayList<>();
-        for (String c : protectedClasses) {
-            p.add(DestinationRule.parse(c));
-        }
-        this.protectedRules = List.copyOf(p);
+        this.protectedSet = new ProtectedSet(protectedClasses);
         this.defaultAllow = defaultAllow;
         this.namesResolvedRemotely = namesResolvedRemotely;
     }
 
-    /** The safe default: everything but loopback, link-local and the server's own addresses. */
+    /** The safe default: everything but loopback, link-local, cloud metadata and the server's own addresses. */
     public static AccessPolicy defaults() {
         return new AccessPolicyBuilder().build();
     }
@@ -82,9 +81,13 @@ public final class AccessPolicy implements DestinationPolicy {
 
     @Override
     public boolean allowed(String host, int port, Session session) {
+        HostLiteral.Host h = HostLiteral.parse(host);
+        if (h.isInvalid()) {
+            denials.denied("{}: denied {} port {}: {}", who(session), printable(host), port, h.name());
+            return false;
+        }
         String name = unbracket(host);
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(name);
-        Decision d = decide(name, literal, port, KeyGrant.of(session), literal == null && !namesResolvedRemotely);
+        Decision d = decide(name, h.address(), port, KeyGrant.of(session), !h.isAddress() && !namesResolvedRemotely);
         if (d == Decision.DENY) {
             denials.denied("{}: denied {} port {} by policy", who(session), host, port);
             return false;
@@ -94,10 +97,11 @@ public final class AccessPolicy implements DestinationPolicy {
 
     @Override
     public boolean allowedAddress(String host, int port, InetAddress address, Session session) {
-        boolean ok = decide(unbracket(host), address, port, KeyGrant.of(session), false) == Decision.ALLOW;
+        boolean ok = !HostLiteral.parse(host).isInvalid()
+                && decide(unbracket(host), address, port, KeyGrant.of(session), false) == Decision.ALLOW;
         if (!ok) {
-            denials.denied("{}: denied {} ({}) port {} by policy", who(session), host, address.getHostAddress(),
-                    port);
+            denials.denied("{}: denied {} ({}) port {} by policy", who(session), printable(host),
+                    address.getHostAddress(), port);
         }
         return ok;
     }
@@ -112,22 +116,30 @@ public final class AccessPolicy implements DestinationPolicy {
         if (grant != null && !grant.permitsOpen(name, port)) {
             return Decision.DENY;
         }
+        Match prot = protectedSet.test(n, address, later);
         for (KeyRules k : perKey) {
             if (k.selects(grant)) {
-                Decision d = step(k.rules(), n, address, port, later);
+                Decision d = step(k.rules(), n, address, port, later, prot);
                 if (d != null) {
                     return d;
                 }
             }
         }
-        Decision d = step(global, n, address, port, later);
+        Decision d = step(global, n, address, port, later, prot);
         if (d != null) {
             return d;
         }
-        if (grant != null && grant.options().namesOpen(name, port)) {
-            return Decision.ALLOW;
+        if (grant != null) {
+            String named = grant.options().openNamed(name, port);
+            if (named != null) {
+                if (prot == Match.NO || permitopenNames(named, n)) {
+                    return Decision.ALLOW;
+                }
+                if (prot == Match.MAYBE) {
+                    return Decision.UNDECIDED;
+                }
+            }
         }
-        Match prot = RuleSet.any(protectedRules, n, address, port, later);
         if (prot == Match.YES) {
             return Decision.DENY;
         }
@@ -137,8 +149,11 @@ public final class AccessPolicy implements DestinationPolicy {
         return defaultAllow ? Decision.ALLOW : (later ? Decision.UNDECIDED : Decision.DENY);
     }
 
-    /** Deny rules first, then allow rules; null if neither matches. */
-    private static Decision step(RuleSet rules, String name, InetAddress address, int port, boolean later) {
+    /**
+     * Deny rules first, then allow rules; null if neither decides. For a protected destination ({@code prot} YES)
+     * only an allow rule that names it counts; while only the address can tell ({@code prot} MAYBE) an allow waits.
+     */
+    private Decision step(RuleSet rules, String name, InetAddress address, int port, boolean later, Match prot) {
         Match deny = RuleSet.any(rules.deny(), name, address, port, later);
         if (deny == Match.YES) {
             return Decision.DENY;
@@ -146,11 +161,36 @@ public final class AccessPolicy implements DestinationPolicy {
         if (deny == Match.MAYBE) {
             return Decision.UNDECIDED;
         }
-        Match allow = RuleSet.any(rules.allow(), name, address, port, later);
-        if (allow == Match.YES) {
-            return Decision.ALLOW;
+        boolean maybe = false;
+        for (DestinationRule r : rules.allow()) {
+            Match m = r.match(name, address, port, later);
+            if (m == Match.MAYBE) {
+                maybe = true;
+            } else if (m == Match.YES) {
+                if (prot == Match.NO || protectedSet.coveredBy(r.host(), name, address)) {
+                    return Decision.ALLOW;
+                }
+                if (prot == Match.MAYBE) {
+                    maybe = true;
+                }
+            }
         }
-        return allow == Match.MAYBE ? Decision.UNDECIDED : null;
+        return maybe ? Decision.UNDECIDED : null;
+    }
+
+    /** A permitopen host names a protected destination if it is an IP literal or a protected name (localhost). */
+    private boolean permitopenNames(String permitHost, String name) {
+        return !permitHost.isEmpty()
+                && (HostLiteral.parse(permitHost).isAddress() || protectedSet.protectsName(name));
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 255; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c >= 0x7f ? '?' : c);
+        }
+        return b.toString();
     }
 
     private static String unbracket(String h) {
@@ -168,7 +208,7 @@ public final class AccessPolicy implements DestinationPolicy {
 
     @Override
     public String toString() {
-        return "allow " + global.allow() + " deny " + global.deny() + " protected " + protectedRules + " default "
+        return "allow " + global.allow() + " deny " + global.deny() + " protected " + protectedSet + " default "
                 + (defaultAllow ? "allow" : "deny") + (perKey.isEmpty() ? "" : " per-key " + perKey.size());
     }
 }

@@ -1,16 +1,14 @@
 package dev.alknet.server.policy;
 
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * One host pattern: a CIDR block ({@code 10.0.0.0/8}, {@code fe80::/10}), an IP literal, or an OpenSSH wildcard
- * pattern ({@code *.example.com}, {@code 192.168.1.*}) matched against the name and the address text.
+ * pattern ({@code *.example.com}, {@code 192.168.1.*}) matched against the name and the address text. Address
+ * matchers also match an IPv6 address by the IPv4 address it carries ({@link EmbeddedIpv4}).
  */
 interface HostMatcher {
 
@@ -19,6 +17,11 @@ interface HostMatcher {
 
     /** True if an address (known only after DNS) could make this match where the name alone did not. */
     boolean usesAddress();
+
+    /** The address class this is ({@code loopback}, {@code self}, ...), or null. */
+    default String className() {
+        return null;
+    }
 
     static HostMatcher parse(String text) {
         String t = text.trim();
@@ -41,7 +44,11 @@ interface HostMatcher {
             if (prefix < 0 || prefix > max) {
                 throw new IllegalArgumentException("CIDR prefix out of range in '" + t + "' (0-" + max + ")");
             }
-            return new Cidr(t, new IpSubnetFilterRule(ip, prefix, IpFilterRuleType.ACCEPT));
+            byte[] network = NetUtil.createByteArrayFromIpAddressString(ip);
+            if (network.length == 16 && prefix >= 96 && EmbeddedIpv4.isMapped(network)) { // ::ffff:a.b.c.d/N
+                return new Cidr(t, java.util.Arrays.copyOfRange(network, 12, 16), prefix - 96);
+            }
+            return new Cidr(t, network, prefix);
         }
         HostMatcher named = AddressClasses.byName(t);
         if (named != null) {
@@ -57,10 +64,34 @@ interface HostMatcher {
         return new Pattern(t.toLowerCase(Locale.ROOT));
     }
 
-    record Cidr(String text, IpSubnetFilterRule rule) implements HostMatcher {
+    record Cidr(String text, byte[] network, int prefix) implements HostMatcher {
         @Override
         public boolean matches(String name, InetAddress address) {
-            return address != null && rule.matches(new InetSocketAddress(address, 0));
+            return address != null && (contains(address.getAddress()) || contains(EmbeddedIpv4.of(address)));
+        }
+
+        private boolean contains(InetAddress a) {
+            return a != null && contains(a.getAddress());
+        }
+
+        /** Whether {@code bytes} (an address of the same family) lies in this block. */
+        boolean contains(byte[] bytes) {
+            return bytes.length == network.length && samePrefix(bytes, prefix);
+        }
+
+        /** Whether every address of {@code inner} lies in this block. */
+        boolean contains(Cidr inner) {
+            return inner.network.length == network.length && inner.prefix >= prefix && samePrefix(inner.network, prefix);
+        }
+
+        private boolean samePrefix(byte[] bytes, int bits) {
+            for (int i = 0; i < bits; i++) {
+                int mask = 0x80 >>> (i % 8);
+                if ((bytes[i / 8] & mask) != (network[i / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -77,7 +108,7 @@ interface HostMatcher {
     record Literal(InetAddress address) implements HostMatcher {
         @Override
         public boolean matches(String name, InetAddress a) {
-            return address.equals(a);
+            return a != null && (address.equals(a) || address.equals(EmbeddedIpv4.of(a)));
         }
 
         @Override
@@ -128,6 +159,11 @@ interface HostMatcher {
         @Override
         public boolean usesAddress() {
             return parts.stream().anyMatch(HostMatcher::usesAddress);
+        }
+
+        @Override
+        public String className() {
+            return name;
         }
 
         @Override

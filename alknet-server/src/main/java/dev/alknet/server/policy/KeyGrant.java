@@ -28,6 +28,11 @@ public record KeyGrant(String fingerprint, String comment, KeyOptions options) {
         return options.permitsOpen(host, port);
     }
 
+    /** Whether a permitlisten names this port explicitly (needed for ports below 1024). */
+    public boolean namesListenPort(String host, int port) {
+        return options.namesListenPort(host, port);
+    }
+
     /** permitlisten: true if the key has no permitlisten or one of them names this host and port. */
     public boolean permitsListen(String host, int port) {
         return options.permitsListen(host, port);

@@ -112,7 +112,32 @@ record KeyOptions(boolean certAuthority, boolean portForwarding, List<HostPort> 
     }
 
     boolean namesOpen(String host, int port) {
-        return permitOpen.stream().anyMatch(h -> h.matches(host, port));
+        return openNamed(host, port) != null;
+    }
+
+    /**
+     * The host of a permitopen that matches {@code host:port}, preferring one that names its host; "" if only a
+     * {@code *} host matches, null if none does.
+     */
+    String openNamed(String host, int port) {
+        String found = null;
+        for (HostPort h : permitOpen) {
+            if (h.matches(host, port)) {
+                if (h.host() != null) {
+                    return h.host();
+                }
+                found = "";
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Whether a permitlisten names this port itself (not {@code *}), as a listener on a privileged port (below 1024)
+     * needs.
+     */
+    boolean namesListenPort(String host, int port) {
+        return permitListen.stream().anyMatch(h -> h.port() == port && h.matches(host, port));
     }
 
     boolean permitsListen(String host, int port) {

@@ -2,14 +2,13 @@ package dev.alknet.server.udp;
 
 import dev.alknet.core.udp.UdpFrames;
 import dev.alknet.server.dial.DestinationPolicy;
+import dev.alknet.server.dial.HostLiteral;
 import dev.alknet.server.dial.ReservedNames;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.session.Session;
@@ -56,9 +55,13 @@ final class DatagramSender {
             LOG.debug("{} dropping a datagram to {} port {}: not allowed", socket, a.host(), a.port());
             return;
         }
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(a.host()); // also a literal sent as a name
-        if (literal != null) {
-            sendIfAllowed(body, a, addressOf(literal));
+        HostLiteral.Host parsed = HostLiteral.parse(a.host()); // also a literal sent as a name, in any inet_aton form
+        if (parsed.isInvalid()) {
+            LOG.debug("{} dropping a datagram: {}", socket, parsed.name());
+            return;
+        }
+        if (parsed.isAddress()) {
+            sendIfAllowed(body, a, parsed.address());
             return;
         }
         if (ReservedNames.isReserved(a.host())) {
@@ -93,14 +96,6 @@ final class DatagramSender {
         } catch (RuntimeException e) {
             LOG.debug("{} policy failed, denying", socket, e);
             return false;
-        }
-    }
-
-    private static InetAddress addressOf(byte[] literal) {
-        try {
-            return InetAddress.getByAddress(literal);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // NetUtil returns only 4 or 16 bytes
         }
     }
 

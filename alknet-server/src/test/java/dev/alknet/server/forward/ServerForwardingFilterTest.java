@@ -31,6 +31,15 @@ class ServerForwardingFilterTest {
     }
 
     @Test
+    void privilegedPortsNeedAGrantThatNamesThem() {
+        ServerForwardingFilter open = new ServerForwardingFilter(true);
+        assertFalse(open.canListen(new SshdSocketAddress("localhost", 80), null), "no key, no permitlisten");
+        assertFalse(open.canListen(new SshdSocketAddress("localhost", 1023), null));
+        assertTrue(open.canListen(new SshdSocketAddress("localhost", 1024), null));
+        assertTrue(open.canListen(new SshdSocketAddress("localhost", 0), null), "0: a free port");
+    }
+
+    @Test
     void drainingRefusesNewChannelsAndListeners() {
         ServerForwardingFilter f = new ServerForwardingFilter(true);
         assertTrue(f.canConnect(Type.Direct, new SshdSocketAddress("example.com", 80), null));

@@ -55,6 +55,16 @@ class KeyOptionsTest {
     }
 
     @Test
+    void privilegedListenPortsMustBeNamed() {
+        KeyOptions o = options("permitlisten=\"80\",permitlisten=\"localhost:443\",permitlisten=\"*\"");
+        assertTrue(o.namesListenPort("localhost", 80));
+        assertTrue(o.namesListenPort("localhost", 443));
+        assertFalse(o.namesListenPort("127.0.0.1", 443), "named for another host");
+        assertFalse(o.namesListenPort("localhost", 22), "a '*' port names no port");
+        assertFalse(options("").namesListenPort("localhost", 80), "no permitlisten names nothing");
+    }
+
+    @Test
     void restrictAndForwardingSwitches() {
         assertFalse(options("restrict").portForwarding());
         assertFalse(options("no-port-forwarding").portForwarding());
