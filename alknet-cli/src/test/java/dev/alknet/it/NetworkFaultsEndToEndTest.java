@@ -123,7 +123,9 @@ class NetworkFaultsEndToEndTest {
                 assertEquals(blobSha, Files.readString(upload).trim(), "upload byte-exact");
             }
             String log = pair.connect.stderrText();
-            assertTrue(log.contains("resumed after"), "the session was resumed:\n" + tail(pair.connect));
+            // QUIC carries its connection through a short outage by itself (it retransmits); tcp and tls must resume
+            assertTrue(transport.equals("quic") || log.contains("resumed after"),
+                    "the session was resumed:\n" + tail(pair.connect));
             assertEquals(1, count(log, "tunnel up"), "one session throughout:\n" + tail(pair.connect));
             System.out.printf("fault %-36s %-4s heal->data %s ms; detected in %s ms; resumes %d; %s%n", fault,
                     transport, r.healToData, r.detect, count(log, "resumed after"), resumeLines(log));
@@ -306,7 +308,19 @@ class NetworkFaultsEndToEndTest {
             this.home = home;
         }
 
+        /** Two pairs start at a time: a dozen JVMs starting at once on 2 cores is not what is tested here. */
+        private static final java.util.concurrent.Semaphore STARTING = new java.util.concurrent.Semaphore(2);
+
         static Pair start(FaultNet net, String transport, Path home) throws Exception {
+            STARTING.acquire();
+            try {
+                return startNow(net, transport, home);
+            } finally {
+                STARTING.release();
+            }
+        }
+
+        private static Pair startNow(FaultNet net, String transport, Path home) throws Exception {
             Files.createDirectories(home);
             KeyFiles.LoadedKey id = KeyFiles.loadOrCreate(home.resolve("id_ed25519"), "faults");
             Files.writeString(home.resolve("authorized_keys"),

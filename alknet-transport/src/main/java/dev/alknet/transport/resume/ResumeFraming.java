@@ -61,7 +61,7 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
     }
 
     private void tick() {
-        if (!ctx.channel().isActive() || !stream.isCurrent(this)) {
+        if (abandoned || !ctx.channel().isActive() || !stream.isCurrent(this)) {
             return;
         }
         long ack = stream.takeAck();
@@ -231,13 +231,25 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
         }
     }
 
-    /** Closes the carrier without ending the stream; {@code then} runs once it is down (on its loop). */
+    /**
+     * Closes the carrier without ending the stream; {@code then} runs once it is down (on its loop). The close skips
+     * the handlers below (TLS close_notify, a QUIC stream's FIN): the path may be dead, and a close that waits for a
+     * flush on a dead path would hold the stream (and a resume waiting to take it over) for the flush's time-out.
+     */
     void abandon(Runnable then) {
         ctx.executor().execute(() -> {
+            if (abandoned && ctx.channel().isActive()) {
+                Runnable before = afterAbandon; // already going down: run then after what was waiting
+                afterAbandon = before == null ? then : then == null ? before : () -> {
+                    before.run();
+                    then.run();
+                };
+                return;
+            }
             abandoned = true;
             if (ctx.channel().isActive()) {
                 afterAbandon = then;
-                ctx.close();
+                ctx.channel().unsafe().close(ctx.channel().voidPromise());
             } else {
                 stream.carrierLost(this);
                 if (then != null) {

@@ -3,7 +3,9 @@ package dev.alknet.transport.resume;
 /**
  * The round-trip time of a resumable stream's carrier, measured from its own DATA and ACK records (RFC 6298's
  * smoothed mean and variation, one timed byte count at a time), and the silence after which a carrier with bytes
- * outstanding is taken for dead: {@code max(floor, 4 x (srtt + 4 x rttvar))}, at most {@code ceiling}. The timer
+ * outstanding is taken for dead: {@code max(floor, 2 x (srtt + 4 x rttvar))} (two of TCP's retransmission
+ * time-outs), at most {@code ceiling}. ACK records travel behind the peer's own DATA, so on a busy carrier a sample
+ * includes that queue, and the variance term grows with it. The timer
  * runs only while bytes are outstanding without progress, so a slow link whose ACKs keep coming is never dropped,
  * however deep its queue. Not thread-safe: the stream serialises calls.
  */
@@ -62,7 +64,7 @@ final class RttEstimator {
         if (srtt < 0) {
             return ceilingNanos; // nothing measured yet (a first carrier still busy with its handshake)
         }
-        long bound = 4 * (srtt + 4 * rttvar);
+        long bound = 2 * (srtt + 4 * rttvar);
         return Math.min(ceilingNanos, Math.max(floorNanos, bound));
     }
 }
