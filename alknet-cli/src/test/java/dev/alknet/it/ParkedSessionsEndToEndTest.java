@@ -113,6 +113,67 @@ class ParkedSessionsEndToEndTest {
         }
     }
 
+    /**
+     * A key holder opens many streams to a destination that never reads and pushes data into all of them: each
+     * window is credit to park bytes on the server. Only the first 32 streams get the full 8 MiB window, so 100
+     * stalled streams park about 32 x 8 MiB + 68 x 256 KiB, not 800 MiB.
+     */
+    @Test
+    void streamsToADestinationThatNeverReadsParkBoundedMemory() throws Exception {
+        int socks = E2e.freePort();
+        int streams = 100;
+        try (Cli.Running server = serve();
+                Sink sink = new Sink();
+                Cli.Running connect = connect(port(server), socks)) {
+            connect.awaitLine(l -> l.contains("tunnel up"), Duration.ofSeconds(60));
+            String metrics = metricsUrl(server);
+            List<Socks5Probe> open = new ArrayList<>();
+            List<Thread> writers = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicLong pushed = new java.util.concurrent.atomic.AtomicLong();
+            try {
+                for (int i = 0; i < streams; i++) {
+                    Socks5Probe p = new Socks5Probe(socks);
+                    assertEquals(E2e.SUCCEEDED, p.connectDomain("127.0.0.1", sink.port()));
+                    open.add(p);
+                    Thread w = new Thread(() -> {
+                        byte[] chunk = new byte[64 * 1024];
+                        try {
+                            for (int n = 0; n < 400; n++) { // 25 MiB at most per stream: more than any window
+                                p.socket.getOutputStream().write(chunk);
+                                pushed.addAndGet(chunk.length);
+                            }
+                        } catch (IOException closed) {
+                            // the test is over
+                        }
+                    }, "push-" + i);
+                    w.setDaemon(true);
+                    w.start();
+                    writers.add(w);
+                }
+                // until the writers are all stuck: no progress for 3 s
+                long last = -1;
+                for (int i = 0; i < 120 && pushed.get() != last; i++) {
+                    last = pushed.get();
+                    Thread.sleep(3000);
+                }
+                double direct = nettyDirect(metrics);
+                System.out.printf("%d stalled streams: %d MiB pushed, server holds %.0f MiB of Netty direct memory%n",
+                        streams, pushed.get() >> 20, direct / (1 << 20));
+                assertTrue(direct < 420L << 20, "server holds " + (long) direct / (1 << 20) + " MiB (bound ~300)");
+                assertTrue(server.process.isAlive());
+            } finally {
+                for (Socks5Probe p : open) {
+                    p.close();
+                }
+            }
+        }
+    }
+
+    private static double nettyDirect(String url) {
+        Matcher m = Pattern.compile("(?m)^alknet_netty_memory_bytes\\{kind=\"direct\"\\} (\\S+)$").matcher(scrape(url));
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
     // ---- ----
 
     private static Cli.Running serve(String... limits) throws IOException {

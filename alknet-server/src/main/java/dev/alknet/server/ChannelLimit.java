@@ -49,7 +49,11 @@ final class ChannelLimit implements ChannelFactory {
         ConnectionService service = session.getService(ConnectionService.class);
         int open = service instanceof AbstractConnectionService s ? s.getChannels().size() : 0;
         if (open < max) {
-            return inner.createChannel(session);
+            Channel c = inner.createChannel(session);
+            if (c != null) {
+                InitialWindows.size(c, open);
+            }
+            return c;
         }
         LOG.debug("{}: {} channels open, refusing another {}", session, open, inner.getName());
         return new Refused("too many streams on this connection (server limit " + max + ")");
