@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The login attacks of the security-hardening issue against a real {@code alknet serve}: OpenSSH certificates made by
  * the real {@code ssh-keygen -s} and presented by the real {@code ssh}; authorized_keys lines with an expired
- * {@code expiry-time} or a misspelled option, tried by a real {@code alknet connect}; a {@code @revoked} host key in the
- * client's known_hosts. Each one is refused, and the server's log says why.
+ * {@code expiry-time} or a misspelled option, tried by a real {@code alknet connect}; a {@code @revoked} host key in
+ * the client's known_hosts. Each one is refused, and the server's log says why.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AuthHardeningEndToEndTest {

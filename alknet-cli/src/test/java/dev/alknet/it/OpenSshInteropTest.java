@@ -59,7 +59,8 @@ class OpenSshInteropTest {
                         + "hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,"
                         + "umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1",
                 "-o", "HostKeyAlgorithms=ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com,"
-                        + "rsa-sha2-512-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256");
+                        + "rsa-sha2-512-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,"
+                        + "rsa-sha2-256");
     }
 
     /** {@code ssh -N -D} (with {@code extra} options) against alknet serve, then a download through it. */

@@ -60,7 +60,7 @@ class SshAuditTest {
         String old = String.join("\n",
                 "(kex) mlkem768x25519-sha256                 -- [warn] unknown algorithm",
                 "(kex) ecdh-sha2-nistp521                    -- [fail] using weak elliptic curves",
-                "                                            `- [info] available since OpenSSH 5.7, Dropbear SSH 2013.62",
+                "                                            `- [info] available since OpenSSH 5.7",
                 "(mac) hmac-sha2-256                         -- [warn] using encrypt-and-MAC mode",
                 "(mac) hmac-sha1                             -- [warn] using encrypt-and-MAC mode",
                 "                                            `- [warn] using weak hashing algorithm",

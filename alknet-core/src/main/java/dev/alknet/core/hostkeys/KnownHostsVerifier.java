@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks server host keys against an OpenSSH known_hosts file ({@code [host]:port} entries, hashed ones
  * included), or against a pinned fingerprint. A key on a {@code @revoked} line for the host is refused before
- * anything else, pinned or not, and never recorded on first use (as ssh(1)). A refusal is explained in the session attribute
- * {@link #REJECTION} so the client can print why, instead of MINA's generic "did not validate".
+ * anything else, pinned or not, and never recorded on first use (as ssh(1)). A refusal is explained in the session
+ * attribute {@link #REJECTION} so the client can print why, instead of MINA's generic "did not validate".
  */
 public final class KnownHostsVerifier implements ServerKeyVerifier {
 
