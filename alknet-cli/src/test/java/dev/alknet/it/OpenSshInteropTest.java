@@ -40,16 +40,43 @@ class OpenSshInteropTest {
 
     @Test
     void stockSshDynamicForwardThroughAlknetServer() throws Exception {
+        sshDynamicForward();
+    }
+
+    /**
+     * The client of Debian 11 (OpenSSH 8.4), the oldest we support, imitated with its default algorithm lists:
+     * no post-quantum key exchange, CTR ciphers and SHA-1/UMAC MACs offered too. It must meet curve25519, chacha20 or
+     * AES-GCM among what alknet serve offers.
+     */
+    @Test
+    void stockSshWithDebian11DefaultAlgorithms() throws Exception {
+        sshDynamicForward("-o", "KexAlgorithms=curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,"
+                + "ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,"
+                + "diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256",
+                "-o", "Ciphers=chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,"
+                        + "aes256-gcm@openssh.com",
+                "-o", "MACs=umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,"
+                        + "hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,"
+                        + "umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+                "-o", "HostKeyAlgorithms=ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com,"
+                        + "rsa-sha2-512-cert-v01@openssh.com,ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,"
+                        + "rsa-sha2-256");
+    }
+
+    /** {@code ssh -N -D} (with {@code extra} options) against alknet serve, then a download through it. */
+    private static void sshDynamicForward(String... extra) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh")), "OpenSSH client not installed");
         try (Tunnel t = Tunnel.start("tcp")) {
             int serverPort = t.server.listeners().get(0).localAddress().getPort();
             int socks = freePort();
-            Process ssh = new ProcessBuilder("ssh", "-N", "-D", "127.0.0.1:" + socks,
+            List<String> cmd = new java.util.ArrayList<>(List.of("ssh", "-N", "-D", "127.0.0.1:" + socks,
                     "-i", t.home.resolve("id_ed25519").toString(), "-p", String.valueOf(serverPort),
                     "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-                    "-o", "IdentitiesOnly=yes", "-F", "/dev/null", "-o", "ExitOnForwardFailure=yes",
-                    "alknet@127.0.0.1").redirectErrorStream(true).redirectOutput(t.home.resolve("ssh.log").toFile())
-                    .start();
+                    "-o", "IdentitiesOnly=yes", "-F", "/dev/null", "-o", "ExitOnForwardFailure=yes"));
+            cmd.addAll(List.of(extra));
+            cmd.add("alknet@127.0.0.1");
+            Process ssh = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(t.home.resolve("ssh.log").toFile()).start();
             try {
                 waitForPort(socks, ssh);
                 fetchAndCheck("127.0.0.1:" + socks, t.home);

@@ -25,7 +25,9 @@ public final class KnownHostMatch {
         if (line == null) {
             return false;
         }
-        String patterns = line.strip().split("\\s+", 2)[0];
+        String[] fields = line.strip().split("\\s+", 3);
+        // "@revoked host key": the host patterns follow the marker
+        String patterns = fields[0].startsWith("@") ? (fields.length > 1 ? fields[1] : "") : fields[0];
         return matches(patterns, host, port);
     }
 

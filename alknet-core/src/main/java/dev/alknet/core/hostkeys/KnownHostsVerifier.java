@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks server host keys against an OpenSSH known_hosts file ({@code [host]:port} entries, hashed ones
- * included), or against a pinned fingerprint. A refusal is explained in the session attribute
- * {@link #REJECTION} so the client can print why, instead of MINA's generic "did not validate".
+ * included), or against a pinned fingerprint. A key on a {@code @revoked} line for the host is refused before
+ * anything else, pinned or not, and never recorded on first use (as ssh(1)). A refusal is explained in the session
+ * attribute {@link #REJECTION} so the client can print why, instead of MINA's generic "did not validate".
  */
 public final class KnownHostsVerifier implements ServerKeyVerifier {
 
@@ -52,6 +53,16 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
         String host = target.getHostString();
         int port = target.getPort();
         String seen = KeyFiles.fingerprint(key);
+        synchronized (KnownHostsVerifier.class) {
+            try {
+                if (revoked(host, port, key, session)) {
+                    return reject(session, "REVOKED host key " + seen + " for " + display(host, port)
+                            + ": it is marked @revoked in " + file + "; refusing to connect");
+                }
+            } catch (IOException e) {
+                return reject(session, "cannot read " + file + ": " + e.getMessage());
+            }
+        }
         if (pinnedFingerprint != null) {
             if (KeyUtils.checkFingerPrint(pinnedFingerprint, key).getKey()) {
                 return true;
@@ -93,13 +104,31 @@ public final class KnownHostsVerifier implements ServerKeyVerifier {
     }
 
     private List<PublicKey> knownKeys(String host, int port, ClientSession session) throws IOException {
+        return keys(host, port, session, null);
+    }
+
+    /** ssh(1): a {@code @revoked} line whose host patterns match names a key that must never be accepted. */
+    private boolean revoked(String host, int port, PublicKey key, ClientSession session) throws IOException {
+        for (PublicKey k : keys(host, port, session, REVOKED)) {
+            if (KeyUtils.compareKeys(k, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String REVOKED = "revoked";
+
+    /** Keys of the lines for this host with {@code marker} ({@code revoked}), or unmarked ones if null. */
+    private List<PublicKey> keys(String host, int port, ClientSession session, String marker) throws IOException {
         if (!Files.exists(file)) {
             return Collections.emptyList();
         }
         List<PublicKey> keys = new ArrayList<>();
         for (KnownHostEntry e : KnownHostEntry.readKnownHostEntries(file)) {
-            if (e.getMarker() != null || !KnownHostMatch.matches(e, host, port)) {
-                continue; // @revoked / @cert-authority markers are not used by alknet
+            // @cert-authority lines are not used: alknet does not accept host certificates
+            if (!java.util.Objects.equals(marker, e.getMarker()) || !KnownHostMatch.matches(e, host, port)) {
+                continue;
             }
             try {
                 PublicKey k = e.getKeyEntry().resolvePublicKey(session, PublicKeyEntryResolver.IGNORING);

@@ -26,6 +26,17 @@ class KnownHostMatchTest {
         assertFalse(KnownHostMatch.matches("!example.com", "example.com", 22));
     }
 
+    /** A marker line's host patterns are its second field. */
+    @Test
+    void markedLinesMatchOnTheirHostField() {
+        KnownHostEntry revoked = KnownHostEntry.parseKnownHostEntry("@revoked [h]:2222,other " + KEY);
+        assertTrue(KnownHostMatch.matches(revoked, "h", 2222));
+        assertTrue(KnownHostMatch.matches(revoked, "other", 22));
+        assertFalse(KnownHostMatch.matches(revoked, "h", 22));
+        assertTrue(KnownHostMatch.matches(KnownHostEntry.parseKnownHostEntry("@revoked * " + KEY), "h", 443),
+                "* matches [h]:443 too, as in OpenSSH");
+    }
+
     /** Regression (fuzzing): 80 wildcards made MINA's regex backtrack for hours; each connect hung. */
     @Test
     @Timeout(10)

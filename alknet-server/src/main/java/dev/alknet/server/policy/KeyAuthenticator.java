@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,19 +25,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Public-key authentication against an authorized_keys file, with the per-key options of {@link KeyOptions} and
  * {@code cert-authority} lines for OpenSSH user certificates. MINA has already checked a certificate's type (user),
- * validity window, CA signature and {@code source-address} before this runs; here the CA must be listed with
- * {@code cert-authority} and the certificate must name the login user (or one of the line's {@code principals=}).
- * The file is re-read when it changes. Every refusal is logged as one fail2ban-friendly line.
+ * validity window, CA signature and critical options ({@code source-address} honoured, any other refused) before this
+ * runs; here the CA must be listed with {@code cert-authority} and the certificate must name principal
+ * {@value #PRINCIPAL} (or one of the line's {@code principals=}), whatever user name the client sent: alknet has one
+ * account, so the client's user name is no claim. The file is re-read when it changes. Every refusal is logged as one
+ * fail2ban-friendly line.
  */
 public final class KeyAuthenticator implements PublickeyAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyAuthenticator.class);
+    /** The principal a certificate must list when its CA's line has no {@code principals=}. */
+    public static final String PRINCIPAL = "alknet";
 
     private record Line(PublicKey key, String comment, KeyOptions options) {
     }
 
+    /** A line skipped for a bad option: its key, so a login with it is logged with the reason, not "not listed". */
+    private record Refused(PublicKey key, String why) {
+    }
+
     private final Path file;
     private volatile List<Line> lines = List.of();
+    private volatile List<Refused> refused = List.of();
     private volatile FileTime loadedMtime;
     private volatile long loadedSize = -1;
 
@@ -57,7 +67,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator {
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot re-read {}: {} (using the previous contents)", file, e.getMessage());
         }
-        String why = check(username, key, session);
+        String why = check(key, session);
         if (why != null) {
             LOG.warn("auth failure from {} user {} key {} ({})", source(session), username, fingerprint(key), why);
             return false;
@@ -66,61 +76,76 @@ public final class KeyAuthenticator implements PublickeyAuthenticator {
     }
 
     /** Null if accepted (and the grant stored on the session), else the reason. */
-    private String check(String username, PublicKey key, ServerSession session) {
+    private String check(PublicKey key, ServerSession session) {
         InetAddress client = clientAddress(session);
+        Instant now = Instant.now();
         if (key instanceof OpenSshCertificate cert) {
             String lastWhy = "certificate signed by an unknown CA " + fingerprint(cert.getCaPubKey());
             for (Line l : lines) {
                 if (!l.options().certAuthority() || !KeyUtils.compareKeys(l.key(), cert.getCaPubKey())) {
                     continue;
                 }
-                String why = certificateProblem(username, cert, l.options());
+                String why = certificateProblem(cert, l.options());
                 if (why == null) {
-                    why = fromProblem(l.options(), client);
+                    why = lineProblem(l.options(), client, now);
                 }
                 if (why == null) {
                     KeyOptions o = l.options();
                     if (!cert.getExtensionsMap().containsKey("permit-port-forwarding")) {
-                        o = new KeyOptions(o.certAuthority(), false, o.permitOpen(), o.permitListen(), o.from(),
-                                o.principals());
+                        o = o.withoutPortForwarding(); // as sshd: the line and the certificate must both allow it
                     }
                     session.setAttribute(KeyGrant.KEY, new KeyGrant(fingerprint(cert.getCertPubKey()), l.comment(), o));
                     return null;
                 }
                 lastWhy = why;
             }
-            return lastWhy;
+            return refusedLine(cert.getCaPubKey(), lastWhy);
         }
         String lastWhy = "key not in " + file.getFileName();
         for (Line l : lines) {
             if (l.options().certAuthority() || !KeyUtils.compareKeys(l.key(), key)) {
                 continue;
             }
-            String why = fromProblem(l.options(), client);
+            String why = lineProblem(l.options(), client, now);
             if (why == null) {
                 session.setAttribute(KeyGrant.KEY, new KeyGrant(fingerprint(key), l.comment(), l.options()));
                 return null;
             }
             lastWhy = why;
         }
-        return lastWhy;
+        return refusedLine(key, lastWhy);
     }
 
-    private static String certificateProblem(String username, OpenSshCertificate cert, KeyOptions options) {
+    /** The reason a refused line of this key (or CA) was skipped, else {@code otherwise}. */
+    private String refusedLine(PublicKey key, String otherwise) {
+        for (Refused r : refused) {
+            if (KeyUtils.compareKeys(r.key(), key)) {
+                return r.why();
+            }
+        }
+        return otherwise;
+    }
+
+    private static String certificateProblem(OpenSshCertificate cert, KeyOptions options) {
         Collection<String> principals = cert.getPrincipals();
         if (principals == null || principals.isEmpty()) {
             return "certificate " + cert.getId() + " lists no principals";
         }
-        List<String> wanted = options.principals().isEmpty() ? List.of(username) : options.principals();
+        List<String> wanted = options.principals().isEmpty() ? List.of(PRINCIPAL) : options.principals();
         for (String p : principals) {
             if (wanted.contains(p)) {
                 return null;
             }
         }
-        return "certificate " + cert.getId() + " is not for principal " + String.join(",", wanted);
+        return "certificate " + cert.getId() + " is for principal " + String.join(",", principals) + ", not "
+                + String.join(",", wanted);
     }
 
-    private static String fromProblem(KeyOptions options, InetAddress client) {
+    /** What the line itself says against this login: its {@code expiry-time} or {@code from=}. */
+    private static String lineProblem(KeyOptions options, InetAddress client, Instant now) {
+        if (options.expiredAt(now)) {
+            return "key expired at " + options.expiry() + " (expiry-time)";
+        }
         if (options.from() == null || (client != null && options.from().matches(client))) {
             return null;
         }
@@ -134,6 +159,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator {
             return;
         }
         List<Line> parsed = new ArrayList<>();
+        List<Refused> skipped = new ArrayList<>();
         int n = 0;
         for (String raw : Files.readAllLines(file)) {
             n++;
@@ -165,9 +191,11 @@ public final class KeyAuthenticator implements PublickeyAuthenticator {
                     throw new IOException(msg, ex);
                 }
                 LOG.warn("skipping {}", msg);
+                skipped.add(new Refused(k, "line " + n + " of " + file.getFileName() + " refused: " + ex.getMessage()));
             }
         }
         lines = List.copyOf(parsed);
+        refused = List.copyOf(skipped);
         loadedMtime = mtime;
         loadedSize = size;
     }

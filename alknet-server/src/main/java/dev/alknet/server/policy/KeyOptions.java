@@ -1,21 +1,36 @@
 package dev.alknet.server.policy;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The authorized_keys options alknet honours for one key (sshd(8) AUTHORIZED_KEYS FILE FORMAT): {@code permitopen},
  * {@code permitlisten}, {@code from}, {@code restrict}, {@code no-port-forwarding} / {@code port-forwarding},
- * {@code cert-authority} and {@code principals}. Options that make no sense without a shell ({@code command},
- * {@code no-pty}, ...) are accepted and ignored.
+ * {@code cert-authority}, {@code principals} and {@code expiry-time}. Options about what a forward-only server never
+ * offers (shell, pty, agent, X11, tun: {@code command}, {@code no-pty}, ...) are accepted and have nothing to act on.
+ * Any other option, misspelled or unimplemented ({@code verify-required}), refuses the line: it could mean the
+ * operator expects a restriction we would not enforce.
+ *
+ * @param expiry {@code expiry-time}: the key is refused after this instant; null if none
  */
 record KeyOptions(boolean certAuthority, boolean portForwarding, List<HostPort> permitOpen, List<HostPort> permitListen,
-        PatternList from, List<String> principals) {
+        PatternList from, List<String> principals, Instant expiry) {
 
-    static final KeyOptions NONE = new KeyOptions(false, true, List.of(), List.of(), null, List.of());
+    static final KeyOptions NONE = new KeyOptions(false, true, List.of(), List.of(), null, List.of(), null);
+
+    /** The options {@link #of} acts on. */
+    private static final Set<String> IMPLEMENTED = caseless("cert-authority", "principals", "from", "permitopen",
+            "permitlisten", "port-forwarding", "no-port-forwarding", "restrict", "expiry-time");
+    /** Options about sessions, agent, X11, pty or tun devices, none of which a forward-only server has. */
+    private static final Set<String> NOTHING_TO_ACT_ON = caseless("command", "environment", "no-pty", "pty",
+            "no-agent-forwarding", "agent-forwarding", "no-X11-forwarding", "X11-forwarding", "no-user-rc", "user-rc",
+            "tunnel");
 
     /** {@code host:port} of permitopen/permitlisten; {@code *} host or port is a wildcard, null host is any. */
     record HostPort(String host, int port) {
@@ -72,6 +87,12 @@ record KeyOptions(boolean certAuthority, boolean portForwarding, List<HostPort> 
         if (loginOptions != null) {
             o.putAll(loginOptions);
         }
+        for (String name : o.keySet()) {
+            if (!IMPLEMENTED.contains(name) && !NOTHING_TO_ACT_ON.contains(name)) {
+                throw new IllegalArgumentException("unknown or unsupported option '" + name + "' (the line is refused;"
+                        + " see docs/operator-guide.md, authorized_keys options)");
+            }
+        }
         boolean restrict = o.containsKey("restrict");
         boolean forwarding = !restrict;
         if (o.containsKey("no-port-forwarding")) {
@@ -91,7 +112,25 @@ record KeyOptions(boolean certAuthority, boolean portForwarding, List<HostPort> 
                 }
             }
         }
-        return new KeyOptions(o.containsKey("cert-authority"), forwarding, open, listen, from, List.copyOf(principals));
+        Instant expiry = o.containsKey("expiry-time") ? ExpiryTime.earliest(o.get("expiry-time")) : null;
+        return new KeyOptions(o.containsKey("cert-authority"), forwarding, open, listen, from, List.copyOf(principals),
+                expiry);
+    }
+
+    /** The same grant without port forwarding (a certificate without {@code permit-port-forwarding}). */
+    KeyOptions withoutPortForwarding() {
+        return new KeyOptions(certAuthority, false, permitOpen, permitListen, from, principals, expiry);
+    }
+
+    /** {@code expiry-time} has passed: sshd refuses the key once the time is strictly after it. */
+    boolean expiredAt(Instant now) {
+        return expiry != null && now.isAfter(expiry);
+    }
+
+    private static Set<String> caseless(String... names) {
+        Set<String> s = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        s.addAll(List.of(names));
+        return s;
     }
 
     private static List<HostPort> list(String joined, String option, boolean hostOptional) {

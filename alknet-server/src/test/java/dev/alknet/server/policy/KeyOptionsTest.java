@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.junit.jupiter.api.Test;
@@ -88,5 +91,41 @@ class KeyOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> options("permitopen=\"nohostport\""));
         assertThrows(IllegalArgumentException.class, () -> options("permitopen=\"h:99999\""));
         assertThrows(IllegalArgumentException.class, () -> options("from=\"10.0.0.0/99\""));
+    }
+
+    /** sshd refuses a line with an option it does not know; so do we, naming it. */
+    @Test
+    void unknownMisspelledAndUnimplementedOptionsRefuseTheLine() {
+        for (String bad : List.of("no-port-fowarding", "permit-open=\"h:1\"", "!restrict", "verify-required",
+                "no-touch-required", "restrict,frm=\"10.0.0.0/8\"")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> options(bad), bad);
+            assertTrue(e.getMessage().contains("option '"), e.getMessage());
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> options("no-port-fowarding")).getMessage()
+                .contains("'no-port-fowarding'"));
+        // About sessions, agent, X11, pty, tun: nothing a forward-only server has, accepted.
+        assertTrue(options("no-agent-forwarding,no-X11-forwarding,no-pty,no-user-rc,environment=\"A=b\","
+                + "tunnel=\"1\",pty,user-rc,agent-forwarding,x11-forwarding").portForwarding());
+        assertTrue(options("NO-PORT-FORWARDING") != null && !options("NO-PORT-FORWARDING").portForwarding(),
+                "names are case-insensitive, as in sshd");
+    }
+
+    @Test
+    void expiryTimeAsSshdReadsIt() {
+        assertEquals(Instant.parse("2020-01-01T00:00:00Z"), options("expiry-time=\"20200101Z\"").expiry());
+        assertEquals(Instant.parse("2030-06-15T12:30:00Z"), options("expiry-time=\"203006151230Z\"").expiry());
+        assertEquals(Instant.parse("2030-06-15T12:30:45Z"), options("expiry-time=\"20300615123045z\"").expiry());
+        assertEquals(LocalDate.of(2030, 6, 15).atStartOfDay(ZoneId.systemDefault()).toInstant(),
+                options("expiry-time=\"20300615\"").expiry(), "local time without Z");
+        assertEquals(Instant.parse("2020-01-01T00:00:00Z"),
+                options("expiry-time=\"20300101Z\",expiry-time=\"20200101Z\"").expiry(), "the earliest counts");
+        KeyOptions past = options("expiry-time=\"20200101Z\"");
+        assertTrue(past.expiredAt(Instant.now()));
+        assertFalse(past.expiredAt(Instant.parse("2020-01-01T00:00:00Z")), "valid up to and including the time");
+        assertFalse(options("expiry-time=\"29991231Z\"").expiredAt(Instant.now()));
+        assertFalse(options("").expiredAt(Instant.now()));
+        for (String bad : List.of("2020", "20201301Z", "20200230", "202001011260", "yesterday", "")) {
+            assertThrows(IllegalArgumentException.class, () -> options("expiry-time=\"" + bad + "\""), bad);
+        }
     }
 }
