@@ -57,6 +57,7 @@ public final class ResumableStream {
     private long received;
     private long ackSent;
     private long lastAckProgress = System.nanoTime();
+    private volatile long lastHeard = System.nanoTime();
     private final RttEstimator rtt;
     /** Dial attempts since the carrier was lost (client), for the resume's log line and metrics. */
     private int attempts;
@@ -216,9 +217,19 @@ public final class ResumableStream {
         return received;
     }
 
-    /** Unacknowledged bytes and no progress for the dead-carrier bound: the peer or the path is gone. */
+    /**
+     * Unacknowledged bytes, no ACK progress and nothing at all heard from the peer for the dead-carrier bound: the
+     * peer or the path is gone. Anything heard refutes it: on a carrier whose peer sends bulk data our ACK can wait
+     * behind that data for seconds, while the data itself shows the path is alive.
+     */
     synchronized boolean stalled(long now) {
-        return out.held() > 0 && now - lastAckProgress > rtt.deadAfterNanos();
+        long bound = rtt.deadAfterNanos();
+        return out.held() > 0 && now - lastAckProgress > bound && now - lastHeard > bound;
+    }
+
+    /** The current carrier delivered bytes (any record): the path is alive. On the carrier's loop. */
+    void heard(long now) {
+        lastHeard = now;
     }
 
     /** The current dead-carrier bound (for the log line that drops a carrier). */
@@ -357,6 +368,7 @@ public final class ResumableStream {
             countDetached(false);
             ackSent = received; // the peer learnt it from the handshake
             lastAckProgress = System.nanoTime();
+            lastHeard = lastAckProgress;
             rtt.carrierChanged();
             pump(ctx);
             ctx.flush();

@@ -90,6 +90,7 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
             return;
         }
         if (msg instanceof ByteBuf b) {
+            stream.heard(System.nanoTime());
             reader.read(b);
         } else {
             ctx.fireChannelRead(msg);
