@@ -226,6 +226,7 @@ class NetworkFaultsEndToEndTest {
         assertEquals("200", again.stdout().trim(), "the new session carries: " + again.stderr());
         System.out.printf("fault %-36s %-4s tunnel up again %d ms after the server listened%n",
                 Fault.SERVER_RESTARTED, transport, upMs);
+        System.out.println("client log:\n" + tail(pair.connect) + "\nserver log:\n" + tail(pair.serve));
         curl.close();
     }
 
