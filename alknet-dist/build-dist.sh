@@ -64,7 +64,8 @@ modules+=,jdk.unsupported,jdk.zipfs
 
 if ((major >= 25)) && [[ ${ALKNET_DIST_TRAINING:-on} != off ]]; then
   step "AOT training of serve and connect (bounded)"
-  ALKNET_CDS=off "$stage/runtime/bin/java" -Xmx128m -XX:TieredStopAtLevel=1 -cp "$stage/lib/alknet.jar" \
+  # bounded: the load stops after 4,000 connections or 8 s, then 64 MiB each way; timeout caps the whole step
+  ALKNET_CDS=off timeout 300 "$stage/runtime/bin/java" -Xmx128m -XX:TieredStopAtLevel=1 -cp "$stage/lib/alknet.jar" \
     dev.alknet.cli.training.AotTraining "$stage/bin/alknet" "$stage/lib/aot" "jdk$major" quick
   for c in serve connect; do mv "$stage/lib/aot/$c-jdk$major.aot" "$stage/lib/aot/$c.aot"; done
   rm -f "$stage/lib/aot"/*.log

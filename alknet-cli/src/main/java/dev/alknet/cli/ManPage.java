@@ -123,10 +123,14 @@ public final class ManPage {
         StringBuilder out = new StringBuilder();
         header(out, name, section, version, section.equals("8") ? "System Administration" : "User Commands");
         String[] paragraphs = usage.strip().split("\n\\s*\n", 3);
-        String summary = paragraphs.length > 1 ? paragraphs[1].strip().split("(?<=[.;])\\s")[0].replaceAll("\\s+", " ") : name;
+        String summary = name;
+        if (paragraphs.length > 1) { // the first clause of the description, as a NAME line reads
+            summary = paragraphs[1].strip().split("[.;](\\s|$)")[0].replaceAll("\\s+", " ");
+            summary = Character.toLowerCase(summary.charAt(0)) + summary.substring(1);
+        }
         out.append(".SH NAME\n").append(esc(name)).append(" \\- ").append(esc(summary)).append('\n');
-        out.append(".SH SYNOPSIS\n.nf\n").append(esc(paragraphs[0].replaceFirst("^usage: ", "       ").stripLeading()))
-                .append("\n.fi\n");
+        out.append(".SH SYNOPSIS\n.nf\n")
+                .append(esc(paragraphs[0].replaceFirst("^usage: ", "").replaceAll("\n\\s+", "\n"))).append("\n.fi\n");
         out.append(".SH DESCRIPTION\n.nf\n");
         for (int i = 1; i < paragraphs.length; i++) {
             out.append(esc(paragraphs[i].stripTrailing())).append("\n\n");
