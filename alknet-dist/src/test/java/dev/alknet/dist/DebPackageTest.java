@@ -51,6 +51,13 @@ class DebPackageTest {
             Map<String, String> env = Dist.envWithoutJdk(scratch);
             try (InstalledTunnel t = new InstalledTunnel(Path.of("/usr/bin/alknet"), scratch.resolve("home"), env)) {
                 assertTrue(t.output("/usr/bin/alknet-tun", "--help").contains("alknet-tun"), "alknet-tun runs");
+                if (Files.exists(Path.of("/usr/lib/alknet/lib/aot/serve.aot"))) {
+                    // AOTMode=on fails the JVM when the shipped cache does not apply (dpkg kept the jars' mtimes)
+                    Map<String, String> strict = new java.util.HashMap<>(env);
+                    strict.put("ALKNET_JAVA_OPTS", "-XX:AOTMode=on");
+                    assertEquals(0, new InstalledTunnel(Path.of("/usr/bin/alknet"), scratch.resolve("home"), strict)
+                            .run("/usr/bin/alknet", "serve", "--help"), "the serve cache applies where dpkg put it");
+                }
                 t.start();
                 t.curlByteExact();
                 assertEquals(List.of(), InstalledTunnel.children(t.serve.pid()), "serve's child processes");
