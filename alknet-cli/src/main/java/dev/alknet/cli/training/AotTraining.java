@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * method profiles of the tunnel's hot paths, so a later run compiles those paths sooner. Without it a cache held
  * whatever its command's first run happened to do (often nothing but start-up). docs/adr/0017 has the figures.
  *
- * <p>Arguments: the launcher, the cache directory, the caches' suffix (e.g. {@code jdk25}). The launcher starts
- * this in the background, once per build; it exits 0 with both caches in place, or 1 after writing
+ * <p>Arguments: the launcher, the cache directory, the caches' suffix (e.g. {@code jdk25}), and {@code quick} for
+ * the release build's shorter load (alknet-dist/build-dist.sh). The checkout launcher starts this in the background,
+ * once per build; it exits 0 with both caches in place, or 1 after writing
  * {@code training-SUFFIX.failed} (the launcher then does not try again until the next build).
  */
 public final class AotTraining {
@@ -33,6 +34,8 @@ public final class AotTraining {
     record Load(int shortConnections, long maxMillis, long bulkBytes) {
         /** ~25 s on a 2-core machine: a fresh pair of JVMs levels off after 16,000-28,000 connections (ADR 0017). */
         static final Load FULL = new Load(20_000, 30_000, 256L << 20);
+        /** The release build's (argument {@code quick}): at most ~8 s of load, the start-up classes and the first profiles. */
+        static final Load QUICK = new Load(4_000, 8_000, 64L << 20);
     }
 
     private static final int PARALLEL = 16;
@@ -55,11 +58,12 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) {
-        if (args.length != 3) {
-            System.err.println("usage: AotTraining LAUNCHER CACHE_DIR SUFFIX");
+        if (args.length != 3 && !(args.length == 4 && args[3].equals("quick"))) {
+            System.err.println("usage: AotTraining LAUNCHER CACHE_DIR SUFFIX [quick]");
             System.exit(2);
         }
-        AotTraining training = new AotTraining(Path.of(args[0]), Path.of(args[1]), args[2], Load.FULL);
+        Load load = args.length == 4 ? Load.QUICK : Load.FULL;
+        AotTraining training = new AotTraining(Path.of(args[0]), Path.of(args[1]), args[2], load);
         System.exit(training.run() ? 0 : 1);
     }
 
