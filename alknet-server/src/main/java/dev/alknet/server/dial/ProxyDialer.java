@@ -62,17 +62,19 @@ public final class ProxyDialer implements Dialer {
 
     @Override
     public CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
-        if (port < 1 || port > 65535) {
-            return CompletableFuture.failedFuture(new DialException(DialFailure.OTHER, "invalid port " + port, null));
+        try {
+            return dial(DialTarget.parse(host, port), check);
+        } catch (DialException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        HostLiteral.Host parsed = HostLiteral.parse(host);
-        if (parsed.isInvalid()) {
-            return CompletableFuture.failedFuture(DialErrors.unknownHost(host, null));
-        }
+    }
+
+    @Override
+    public CompletableFuture<Channel> dial(DialTarget destination, AddressCheck check) {
+        String host = destination.host();
+        int port = destination.port();
+        HostLiteral.Host parsed = destination.parsed();
         String name = parsed.name();
-        if (!parsed.isAddress() && ReservedNames.isReserved(name)) {
-            return CompletableFuture.failedFuture(ReservedNames.refusal(host));
-        }
         CompletableFuture<InetSocketAddress> target;
         if (parsed.isAddress()) {
             // Sent as an address, whatever form it came in: "127.1" must not reach the proxy's own parser as a name.
@@ -113,19 +115,9 @@ public final class ProxyDialer implements Dialer {
 
     private static CompletableFuture<InetSocketAddress> checked(List<InetAddress> addresses, int port,
             AddressCheck check) {
-        for (InetAddress a : addresses) {
-            boolean ok;
-            try {
-                ok = check.allowed(a);
-            } catch (RuntimeException e) {
-                ok = false;
-            }
-            if (ok) {
-                return CompletableFuture.completedFuture(new InetSocketAddress(a, port));
-            }
-        }
-        return CompletableFuture.failedFuture(
-                new DialException(DialFailure.FORBIDDEN, DialErrors.textOf(DialFailure.FORBIDDEN), null));
+        List<InetAddress> permitted = check.permitted(addresses);
+        return permitted.isEmpty() ? CompletableFuture.failedFuture(DialErrors.forbidden())
+                : CompletableFuture.completedFuture(new InetSocketAddress(permitted.get(0), port));
     }
 
     /** The proxy's own address, resolved per dial (cached by the JDK) so a proxy name may move. */
