@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Dials the destination itself: resolves the name on a {@link HostResolver} (never on an event loop), then tries each
  * address in resolver order (IPv6 and IPv4 alike) until one connects, all within one connect timeout.
  */
-public final class DirectDialer implements Dialer {
+public final class DirectDialer extends TargetDialer {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -59,20 +59,6 @@ public final class DirectDialer implements Dialer {
                         // The caller installs its own handlers once it owns the channel.
                     }
                 });
-    }
-
-    @Override
-    public CompletableFuture<Channel> dial(String host, int port) {
-        return dial(host, port, AddressCheck.ANY);
-    }
-
-    @Override
-    public CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
-        try {
-            return dial(DialTarget.parse(host, port), check);
-        } catch (DialException e) {
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     @Override

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * With a name-resolving proxy ({@code socks5h}, {@code http}) names reach the proxy unresolved and only IP literals
  * meet the {@link AddressCheck}; with plain {@code socks5} the server resolves and the first allowed address is sent.
  */
-public final class ProxyDialer implements Dialer {
+public final class ProxyDialer extends TargetDialer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyDialer.class);
 
@@ -53,20 +53,6 @@ public final class ProxyDialer implements Dialer {
                         // replaced per connect
                     }
                 });
-    }
-
-    @Override
-    public CompletableFuture<Channel> dial(String host, int port) {
-        return dial(host, port, AddressCheck.ANY);
-    }
-
-    @Override
-    public CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
-        try {
-            return dial(DialTarget.parse(host, port), check);
-        } catch (DialException e) {
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     @Override
