@@ -1,9 +1,9 @@
 package dev.alknet.server.dial;
 
-import dev.alknet.core.open.OpenFailure;
 import dev.alknet.core.channel.ChannelDataWriter;
 import dev.alknet.core.channel.LazyReceiveWindow;
 import dev.alknet.core.channel.ReceiveWindow;
+import dev.alknet.core.open.OpenFailure;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.Collections;
