@@ -7,6 +7,7 @@ import org.apache.sshd.common.session.Session;
  * Decides whether a session may open {@code direct-tcpip} (or send UDP) to a destination, in two steps: {@link #allowed}
  * on the string the client sent, before any DNS lookup (so it must not block), and {@link #allowedAddress} on each
  * address a name resolved to, before the connect. A name that resolves to a denied address is thereby denied too.
+ * It is the "address classes and rules" step of the {@link DestinationDecision}, which alone calls it.
  */
 @FunctionalInterface
 public interface DestinationPolicy {

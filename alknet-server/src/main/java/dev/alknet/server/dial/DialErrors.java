@@ -20,6 +20,11 @@ public final class DialErrors {
         return new DialException(DialFailure.UNKNOWN_HOST, "unknown host " + host, cause);
     }
 
+    /** A destination the decision denied (before or after DNS): answered as administratively prohibited. */
+    static DialException forbidden() {
+        return new DialException(DialFailure.FORBIDDEN, textOf(DialFailure.FORBIDDEN), null);
+    }
+
     /** Returns the first {@link DialException} in the cause chain, or classifies the deepest known exception. */
     public static DialException classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -82,16 +87,8 @@ public final class DialErrors {
         return null;
     }
 
+    /** The short text of {@code kind}, from the open-failure table ({@link DialFailure#open()}). */
     static String textOf(DialFailure kind) {
-        return switch (kind) {
-            case CONNECTION_REFUSED -> "connection refused";
-            case TIMED_OUT -> "connection timed out";
-            case NETWORK_UNREACHABLE -> "network is unreachable";
-            case HOST_UNREACHABLE -> "no route to host";
-            case UNKNOWN_HOST -> "unknown host";
-            case FORBIDDEN -> "forbidden by server policy";
-            case PROXY_DOWN -> "outbound proxy unavailable";
-            case OTHER -> "connect failed";
-        };
+        return kind.open().text();
     }
 }

@@ -1,9 +1,9 @@
 package dev.alknet.server.dial;
 
-import dev.alknet.server.OpenFailure;
 import dev.alknet.core.channel.ChannelDataWriter;
 import dev.alknet.core.channel.LazyReceiveWindow;
 import dev.alknet.core.channel.ReceiveWindow;
+import dev.alknet.core.open.OpenFailure;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.Collections;
@@ -13,15 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.Closeable;
-import org.apache.sshd.common.FactoryManager;
-import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.forward.ForwardingTunnelEndpointsProvider;
 import org.apache.sshd.common.io.IoWriteFuture;
-import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.channel.AbstractServerChannel;
-import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DialedTcpipChannel extends AbstractServerChannel implements ForwardingTunnelEndpointsProvider {
 
-    static final String FORBIDDEN = "forbidden by server policy";
-
     private static final Logger LOG = LoggerFactory.getLogger(DialedTcpipChannel.class);
     private static final int BOTH_DIRECTIONS = 2;
 
     private final Dialer dialer;
-    private final DestinationPolicy policy;
+    private final DestinationDecision decision;
     private final AtomicInteger directionsDone = new AtomicInteger();
     /** The destination's bytes and EOF all went into the channel: the socket has nothing more to give. */
     private volatile boolean destinationDrained;
@@ -53,10 +47,10 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     private volatile CompletableFuture<Channel> dial;
     private final LazyReceiveWindow receiveWindow = new LazyReceiveWindow(this, this::sendWindowAdjust);
 
-    DialedTcpipChannel(Dialer dialer, DestinationPolicy policy) {
+    DialedTcpipChannel(Dialer dialer, DestinationDecision decision) {
         super("", Collections.emptyList(), null);
         this.dialer = Objects.requireNonNull(dialer, "dialer");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.decision = Objects.requireNonNull(decision, "decision");
     }
 
     /** The destination the client asked for. */
@@ -82,22 +76,21 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         String originatorHost = buffer.getString();
         long originatorPort = buffer.getUInt();
         OpenFuture opened = new DefaultOpenFuture(this, futureLock);
-        if (port < 1 || port > 65535) {
-            refuse(SshConstants.SSH_OPEN_CONNECT_FAILED, "connect failed: invalid port " + port, null);
-            return opened;
+        DestinationDecision.Verdict verdict = decision.open(getSession(), DestinationDecision.Kind.DIRECT_TCPIP,
+                host, port);
+        if (DialTarget.isPort(port)) {
+            destination = new SshdSocketAddress(host, (int) port);
+            originator = new SshdSocketAddress(originatorHost, (int) Math.min(originatorPort, 65535));
+            LOG.debug("{} open to {} port {}", this, host, port);
         }
-        destination = new SshdSocketAddress(host, (int) port);
-        originator = new SshdSocketAddress(originatorHost, (int) Math.min(originatorPort, 65535));
-        LOG.debug("{} open to {} port {}", this, host, port);
-        if (!permitted(host, (int) port)) {
-            refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, FORBIDDEN, null);
+        if (!verdict.allowed()) {
+            refuse(verdict.denial());
             return opened;
         }
         CompletableFuture<Channel> pending;
         try {
-            Session session = getSession();
-            int p = (int) port;
-            pending = dialer.dial(host, p, address -> policy.allowedAddress(host, p, address, session));
+            DialTarget target = verdict.target();
+            pending = dialer.dial(target, decision.addressCheck(getSession(), target));
         } catch (RuntimeException e) { // a throwing dialer must cost one channel, not the session
             pending = CompletableFuture.failedFuture(e);
         }
@@ -108,12 +101,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
                     ch.close();
                 }
             } else if (err != null) {
-                DialException failure = DialErrors.classify(err);
-                if (failure.failure() == DialFailure.FORBIDDEN) { // the resolved address was denied
-                    refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, FORBIDDEN, failure);
-                } else {
-                    refuse(SshConstants.SSH_OPEN_CONNECT_FAILED, "connect failed: " + failure.reason(), failure);
-                }
+                refuse(DialErrors.classify(err));
             } else {
                 ch.eventLoop().execute(() -> connected(ch, opened));
             }
@@ -121,28 +109,12 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         return opened;
     }
 
-    private boolean permitted(String host, int port) {
-        Session session = getSession();
-        try {
-            if (!policy.allowed(host, port, session)) {
-                return false;
-            }
-            FactoryManager manager = session.getFactoryManager();
-            TcpForwardingFilter filter = manager == null ? null : manager.getTcpForwardingFilter();
-            return filter == null
-                    || filter.canConnect(TcpForwardingFilter.Type.Direct, new SshdSocketAddress(host, port), session);
-        } catch (RuntimeException e) {
-            LOG.debug("{} policy failed, denying", this, e);
-            return false;
-        }
-    }
-
     /** On the destination's event loop: wire the relay, then confirm the open, then start reading. */
     private void connected(Channel ch, OpenFuture opened) {
         if (isClosing() || !ch.isActive()) {
             ch.close();
             if (!isClosing()) {
-                refuse(SshConstants.SSH_OPEN_CONNECT_FAILED, "connect failed: connection closed", null);
+                refuse(new DialException(DialFailure.OTHER, "connection closed", null));
             }
             return;
         }
@@ -176,13 +148,18 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
      * make MINA send a second OPEN_FAILURE (with a generic description) for the same channel. The channel is
      * unregistered first so the server's state is settled by the time the client learns of the failure.
      */
+    private void refuse(DialException failure) {
+        OpenFailure reason = failure.failure().open();
+        refuse(reason.sshReason(), reason.description(failure.reason()), failure);
+    }
+
     private void refuse(int reasonCode, String description, Throwable cause) {
         LOG.debug("{} open refused ({}): {}", this, reasonCode, description);
         signalChannelOpenFailure(cause != null ? cause : new IOException(description));
         notifyStateChanged("open-failure");
         close(true);
         try {
-            OpenFailure.send(this, reasonCode, description);
+            dev.alknet.server.OpenFailure.send(this, reasonCode, description);
         } catch (IOException | RuntimeException e) {
             LOG.debug("{} could not send open failure", this, e);
         }

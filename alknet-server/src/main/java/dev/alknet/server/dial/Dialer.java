@@ -28,4 +28,12 @@ public interface Dialer {
     default CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
         return dial(host, port);
     }
+
+    /**
+     * As {@link #dial(String, int, AddressCheck)} for a destination the destination decision already checked (port,
+     * host form, reserved names), so the dialer need not check it again.
+     */
+    default CompletableFuture<Channel> dial(DialTarget target, AddressCheck check) {
+        return dial(target.host(), target.port(), check);
+    }
 }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Dials the destination itself: resolves the name on a {@link HostResolver} (never on an event loop), then tries each
  * address in resolver order (IPv6 and IPv4 alike) until one connects, all within one connect timeout.
  */
-public final class DirectDialer implements Dialer {
+public final class DirectDialer extends TargetDialer {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -62,26 +62,12 @@ public final class DirectDialer implements Dialer {
     }
 
     @Override
-    public CompletableFuture<Channel> dial(String host, int port) {
-        return dial(host, port, AddressCheck.ANY);
-    }
-
-    @Override
-    public CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
+    public CompletableFuture<Channel> dial(DialTarget target, AddressCheck check) {
         long deadline = System.nanoTime() + connectTimeout.toNanos();
-        if (port < 1 || port > 65535) {
-            return CompletableFuture.failedFuture(
-                    new DialException(DialFailure.OTHER, "invalid port " + port, null));
-        }
-        HostLiteral.Host parsed = HostLiteral.parse(host);
-        if (parsed.isInvalid()) {
-            // Neither a name nor an address (an empty host would even resolve to loopback): nothing to look up.
-            return CompletableFuture.failedFuture(DialErrors.unknownHost(host, null));
-        }
+        String host = target.host();
+        int port = target.port();
+        HostLiteral.Host parsed = target.parsed();
         String name = parsed.name();
-        if (!parsed.isAddress() && ReservedNames.isReserved(name)) {
-            return CompletableFuture.failedFuture(ReservedNames.refusal(host));
-        }
         CompletableFuture<Channel> result = new CompletableFuture<>();
         // Asked on the SSH session's loop: the destination socket lives there too, so its bytes reach the session
         // without a hand-over between threads (EventLoops). Taken now: the lookup completes on another thread.
@@ -96,11 +82,10 @@ public final class DirectDialer implements Dialer {
             } else if (list.isEmpty()) {
                 result.completeExceptionally(DialErrors.unknownHost(host, null));
             } else if (!result.isDone()) {
-                List<InetAddress> permitted = permitted(list, check);
+                List<InetAddress> permitted = check.permitted(list);
                 if (permitted.isEmpty()) {
                     LOG.debug("dial {} port {}: every address denied by policy: {}", host, port, list);
-                    result.completeExceptionally(new DialException(DialFailure.FORBIDDEN,
-                            DialErrors.textOf(DialFailure.FORBIDDEN), null));
+                    result.completeExceptionally(DialErrors.forbidden());
                     return;
                 }
                 LOG.debug("dial {} port {}: {} address(es)", host, port, permitted.size());
@@ -108,24 +93,6 @@ public final class DirectDialer implements Dialer {
             }
         });
         return result;
-    }
-
-    /** The addresses the policy lets this dial use; a check that throws denies. */
-    private static List<InetAddress> permitted(List<InetAddress> all, AddressCheck check) {
-        List<InetAddress> ok = new java.util.ArrayList<>(all.size());
-        for (InetAddress a : all) {
-            boolean allowed;
-            try {
-                allowed = check.allowed(a);
-            } catch (RuntimeException e) {
-                LOG.debug("address check failed for {}, denying", a, e);
-                allowed = false;
-            }
-            if (allowed) {
-                ok.add(a);
-            }
-        }
-        return ok;
     }
 
     private static DialException lookupFailure(String host, Throwable err) {

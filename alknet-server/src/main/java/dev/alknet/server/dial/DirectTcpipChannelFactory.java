@@ -9,8 +9,8 @@ import org.apache.sshd.common.session.Session;
  * Replaces MINA's {@code DirectTcpipFactory}: creates a {@link DialedTcpipChannel} for each {@code direct-tcpip}
  * open. Install with {@code sshd.setChannelFactories(List.of(new DirectTcpipChannelFactory(dialer, policy)))}.
  *
- * <p>A destination must pass the {@link DestinationPolicy} and, when the server has one, the
- * {@code TcpForwardingFilter.canConnect(Direct, ...)} of its {@code ForwardingFilter}. Note that
+ * <p>Each open is decided by one {@link DestinationDecision}: the {@link DestinationPolicy} and, when the server has
+ * one, the {@code TcpForwardingFilter.canConnect(Direct, ...)} of its {@code ForwardingFilter}. Note that
  * {@code ServerBuilder}'s default filter is {@code RejectAllForwardingFilter}: set one (e.g.
  * {@code ForwardingFilter.asForwardingFilter(null, null, TcpForwardingFilter.DEFAULT)}) or use
  * {@code setForwardingFilter(null)}.
@@ -20,7 +20,7 @@ public final class DirectTcpipChannelFactory implements ChannelFactory {
     public static final String NAME = "direct-tcpip";
 
     private final Dialer dialer;
-    private final DestinationPolicy policy;
+    private final DestinationDecision decision;
 
     public DirectTcpipChannelFactory(Dialer dialer) {
         this(dialer, DestinationPolicy.ALLOW_ALL);
@@ -28,7 +28,7 @@ public final class DirectTcpipChannelFactory implements ChannelFactory {
 
     public DirectTcpipChannelFactory(Dialer dialer, DestinationPolicy policy) {
         this.dialer = Objects.requireNonNull(dialer, "dialer");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.decision = new DestinationDecision(policy);
     }
 
     @Override
@@ -38,6 +38,6 @@ public final class DirectTcpipChannelFactory implements ChannelFactory {
 
     @Override
     public Channel createChannel(Session session) {
-        return new DialedTcpipChannel(dialer, policy);
+        return new DialedTcpipChannel(dialer, decision);
     }
 }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * With a name-resolving proxy ({@code socks5h}, {@code http}) names reach the proxy unresolved and only IP literals
  * meet the {@link AddressCheck}; with plain {@code socks5} the server resolves and the first allowed address is sent.
  */
-public final class ProxyDialer implements Dialer {
+public final class ProxyDialer extends TargetDialer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyDialer.class);
 
@@ -56,23 +56,11 @@ public final class ProxyDialer implements Dialer {
     }
 
     @Override
-    public CompletableFuture<Channel> dial(String host, int port) {
-        return dial(host, port, AddressCheck.ANY);
-    }
-
-    @Override
-    public CompletableFuture<Channel> dial(String host, int port, AddressCheck check) {
-        if (port < 1 || port > 65535) {
-            return CompletableFuture.failedFuture(new DialException(DialFailure.OTHER, "invalid port " + port, null));
-        }
-        HostLiteral.Host parsed = HostLiteral.parse(host);
-        if (parsed.isInvalid()) {
-            return CompletableFuture.failedFuture(DialErrors.unknownHost(host, null));
-        }
+    public CompletableFuture<Channel> dial(DialTarget destination, AddressCheck check) {
+        String host = destination.host();
+        int port = destination.port();
+        HostLiteral.Host parsed = destination.parsed();
         String name = parsed.name();
-        if (!parsed.isAddress() && ReservedNames.isReserved(name)) {
-            return CompletableFuture.failedFuture(ReservedNames.refusal(host));
-        }
         CompletableFuture<InetSocketAddress> target;
         if (parsed.isAddress()) {
             // Sent as an address, whatever form it came in: "127.1" must not reach the proxy's own parser as a name.
@@ -113,19 +101,9 @@ public final class ProxyDialer implements Dialer {
 
     private static CompletableFuture<InetSocketAddress> checked(List<InetAddress> addresses, int port,
             AddressCheck check) {
-        for (InetAddress a : addresses) {
-            boolean ok;
-            try {
-                ok = check.allowed(a);
-            } catch (RuntimeException e) {
-                ok = false;
-            }
-            if (ok) {
-                return CompletableFuture.completedFuture(new InetSocketAddress(a, port));
-            }
-        }
-        return CompletableFuture.failedFuture(
-                new DialException(DialFailure.FORBIDDEN, DialErrors.textOf(DialFailure.FORBIDDEN), null));
+        List<InetAddress> permitted = check.permitted(addresses);
+        return permitted.isEmpty() ? CompletableFuture.failedFuture(DialErrors.forbidden())
+                : CompletableFuture.completedFuture(new InetSocketAddress(permitted.get(0), port));
     }
 
     /** The proxy's own address, resolved per dial (cached by the JDK) so a proxy name may move. */

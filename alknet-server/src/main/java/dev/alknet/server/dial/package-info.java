@@ -4,6 +4,7 @@
  *
  * <p>Entry points: {@link dev.alknet.server.dial.DirectTcpipChannelFactory} (install it with
  * {@code SshServer.setChannelFactories}) and the {@link dev.alknet.server.dial.Dialer} SPI with its direct
- * implementation {@link dev.alknet.server.dial.DirectDialer}.
+ * implementation {@link dev.alknet.server.dial.DirectDialer}. Whether a destination may be reached at all is decided
+ * once, by {@link dev.alknet.server.dial.DestinationDecision}.
  */
 package dev.alknet.server.dial;

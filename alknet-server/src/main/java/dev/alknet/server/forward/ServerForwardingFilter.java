@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's TCP forwarding rules. {@code direct-tcpip} (SOCKS, {@code -L}) may go anywhere the
- * {@code DestinationPolicy} allows; {@code tcpip-forward} ({@code -R}) may listen on loopback only, unless the
+ * The server's TCP forwarding rules: the "drain and key grant" step of the {@code DestinationDecision} for
+ * {@code direct-tcpip} and UDP (which first asks the {@code DestinationPolicy}), and the whole decision for a
+ * listener; {@code tcpip-forward} ({@code -R}) may listen on loopback only, unless the
  * server runs with {@code --allow-remote-bind}, like OpenSSH's {@code GatewayPorts no} except that a wider
  * bind is refused rather than silently narrowed, so the client can say so. A port below 1024 (which the server
  * may bind: the systemd unit grants CAP_NET_BIND_SERVICE) needs a {@code permitlisten} that names it. The login

@@ -1,25 +1,22 @@
 package dev.alknet.server.udp;
 
 import dev.alknet.core.udp.UdpFrames;
-import dev.alknet.server.dial.DestinationPolicy;
-import dev.alknet.server.dial.HostLiteral;
-import dev.alknet.server.dial.ReservedNames;
+import dev.alknet.server.dial.DestinationDecision;
+import dev.alknet.server.dial.DialTarget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the datagram of one client frame from the association's UDP socket: checks the destination against the
- * server's policy and forwarding filter (while the server drains, nothing is sent), resolves a name (off the calling thread, see {@link NameCache}), sends, and records the
+ * Sends the datagram of one client frame from the association's UDP socket: checks the destination with the
+ * {@link DestinationDecision} as a {@code direct-tcpip} open is (while the server drains, nothing is sent), resolves a
+ * name (off the calling thread, see {@link NameCache}), checks the address, sends, and records the
  * destination as a peer that may answer. Anything that cannot be sent is dropped with a debug line; UDP has
  * no error channel back to the sender.
  */
@@ -31,15 +28,16 @@ final class DatagramSender {
 
     private final Channel socket;
     private final Session session;
-    private final DestinationPolicy policy;
+    private final DestinationDecision decision;
     private final NameCache names;
     private final RecentPeers peers;
     private final AtomicInteger waiting = new AtomicInteger();
 
-    DatagramSender(Channel socket, Session session, DestinationPolicy policy, NameCache names, RecentPeers peers) {
+    DatagramSender(Channel socket, Session session, DestinationDecision decision, NameCache names,
+            RecentPeers peers) {
         this.socket = socket;
         this.session = session;
-        this.policy = policy;
+        this.decision = decision;
         this.names = names;
         this.peers = peers;
     }
@@ -51,21 +49,15 @@ final class DatagramSender {
             LOG.debug("{} dropping a frame with a malformed address", socket);
             return;
         }
-        if (a.port() == 0 || !allowed(a)) {
-            LOG.debug("{} dropping a datagram to {} port {}: not allowed", socket, a.host(), a.port());
+        DestinationDecision.Verdict verdict = decision.open(session, DestinationDecision.Kind.UDP, a.host(), a.port());
+        if (!verdict.allowed()) {
+            LOG.debug("{} dropping a datagram to {} port {}: {}", socket, a.host(), a.port(),
+                    verdict.denial().reason());
             return;
         }
-        HostLiteral.Host parsed = HostLiteral.parse(a.host()); // also a literal sent as a name, in any inet_aton form
-        if (parsed.isInvalid()) {
-            LOG.debug("{} dropping a datagram: {}", socket, parsed.name());
-            return;
-        }
-        if (parsed.isAddress()) {
-            sendIfAllowed(body, a, parsed.address());
-            return;
-        }
-        if (ReservedNames.isReserved(a.host())) {
-            LOG.debug("{} dropping a datagram to reserved name {}", socket, a.host());
+        DialTarget target = verdict.target(); // a literal sent as a name, in any inet_aton form, is an address
+        if (target.isAddress()) {
+            sendIfAllowed(body, a, target, target.parsed().address());
             return;
         }
         if (waiting.incrementAndGet() > MAX_WAITING) {
@@ -78,36 +70,14 @@ final class DatagramSender {
             if (err != null) {
                 LOG.debug("{} dropping a datagram to {}: {}", socket, a.host(), err.toString());
             } else {
-                sendIfAllowed(body, a, ip);
+                sendIfAllowed(body, a, target, ip);
             }
         });
     }
 
-    /** The {@link DestinationPolicy}, then the server's TCP forwarding filter as for {@code direct-tcpip}. */
-    private boolean allowed(UdpFrames.Address a) {
-        try {
-            if (!policy.allowed(a.host(), a.port(), session)) {
-                return false;
-            }
-            FactoryManager manager = session.getFactoryManager();
-            TcpForwardingFilter filter = manager == null ? null : manager.getTcpForwardingFilter();
-            return filter == null || filter.canConnect(TcpForwardingFilter.Type.Direct,
-                    new SshdSocketAddress(a.host(), a.port()), session);
-        } catch (RuntimeException e) {
-            LOG.debug("{} policy failed, denying", socket, e);
-            return false;
-        }
-    }
-
-    /** The policy's check of the resolved address (a name resolving to a denied address is denied). */
-    private void sendIfAllowed(byte[] body, UdpFrames.Address a, InetAddress ip) {
-        boolean ok;
-        try {
-            ok = policy.allowedAddress(a.host(), a.port(), ip, session);
-        } catch (RuntimeException e) {
-            ok = false;
-        }
-        if (ok) {
+    /** The decision's check of the resolved address (a name resolving to a denied address is denied). */
+    private void sendIfAllowed(byte[] body, UdpFrames.Address a, DialTarget target, InetAddress ip) {
+        if (decision.allowsAddress(session, target, ip)) {
             sendTo(body, a, ip);
         } else {
             LOG.debug("{} dropping a datagram to {} ({}): not allowed", socket, a.host(), ip);

@@ -1,6 +1,7 @@
 package dev.alknet.server.udp;
 
 import dev.alknet.core.udp.UdpFrames;
+import dev.alknet.server.dial.DestinationDecision;
 import dev.alknet.server.dial.DestinationPolicy;
 import dev.alknet.server.dial.ExecutorHostResolver;
 import dev.alknet.server.dial.HostResolver;
@@ -22,7 +23,7 @@ public final class UdpChannelFactory implements ChannelFactory {
     public static final String NAME = UdpFrames.CHANNEL_TYPE;
 
     private final HostResolver resolver;
-    private final DestinationPolicy policy;
+    private final DestinationDecision decision;
 
     /** Every destination allowed, the shared resolver pool. */
     public UdpChannelFactory() {
@@ -31,7 +32,7 @@ public final class UdpChannelFactory implements ChannelFactory {
 
     public UdpChannelFactory(HostResolver resolver, DestinationPolicy policy) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.decision = new DestinationDecision(policy);
     }
 
     /** Adds this channel type to those {@code sshd} already serves. */
@@ -46,8 +47,8 @@ public final class UdpChannelFactory implements ChannelFactory {
         return resolver;
     }
 
-    DestinationPolicy policy() {
-        return policy;
+    DestinationDecision decision() {
+        return decision;
     }
 
     @Override

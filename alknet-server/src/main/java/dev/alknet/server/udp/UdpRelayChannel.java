@@ -71,7 +71,7 @@ final class UdpRelayChannel extends AbstractServerChannel {
                 ch.close();
                 return;
             }
-            sender = new DatagramSender(ch, getSession(), factory.policy(), new NameCache(factory.resolver()), peers);
+            sender = new DatagramSender(ch, getSession(), factory.decision(), new NameCache(factory.resolver()), peers);
             replies.attach(new UdpFrameWriter(toClient, REPLY_BUDGET, this::onWriteFailed));
             try {
                 signalChannelOpenSuccess(); // MINA's listener writes SSH_MSG_CHANNEL_OPEN_CONFIRMATION here

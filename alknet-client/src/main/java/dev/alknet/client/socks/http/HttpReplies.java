@@ -1,5 +1,6 @@
 package dev.alknet.client.socks.http;
 
+import dev.alknet.core.open.OpenFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
@@ -15,16 +16,7 @@ final class HttpReplies {
 
     /** The HTTP status for what a SOCKS5 client would have been told. */
     static int statusFor(Socks5CommandStatus status) {
-        if (Socks5CommandStatus.FORBIDDEN.equals(status)) {
-            return 403;
-        }
-        if (Socks5CommandStatus.TTL_EXPIRED.equals(status)) {
-            return 504;
-        }
-        if (Socks5CommandStatus.COMMAND_UNSUPPORTED.equals(status)) {
-            return 501;
-        }
-        return 502; // refused, unreachable, unknown host, tunnel down
+        return OpenFailure.forSocks5(status.byteValue()).httpStatus(); // 502: refused, unreachable, tunnel down
     }
 
     static String reason(int status) {

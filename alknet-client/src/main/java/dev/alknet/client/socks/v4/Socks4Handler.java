@@ -2,6 +2,7 @@ package dev.alknet.client.socks.v4;
 
 import dev.alknet.client.socks.ConnectStage;
 import dev.alknet.client.socks.SocksContext;
+import dev.alknet.core.open.OpenFailure;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -108,7 +109,10 @@ public final class Socks4Handler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void failed(ChannelHandlerContext ctx, Socks5CommandStatus status, Throwable cause) {
-            rejectAndClose(ctx); // SOCKS4 has one failure code
+            // SOCKS4 has one failure code; it comes from the same table as the SOCKS5 and HTTP answers
+            byte code = (byte) OpenFailure.forSocks5(status.byteValue()).socks4();
+            ctx.writeAndFlush(new DefaultSocks4CommandResponse(Socks4CommandStatus.valueOf(code)))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
     }
 }
