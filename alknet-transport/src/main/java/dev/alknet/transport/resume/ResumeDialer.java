@@ -60,7 +60,7 @@ public final class ResumeDialer {
         attempt(0);
     }
 
-    /** Three times the last working setup, within [min, 10 s]. */
+    /** How long a dial, and then the answer to its hello, may take: 3x the last working setup, within [min, 10 s]. */
     Duration attemptDeadline() {
         long setup = stream.setupNanos();
         long d = setup < 0 ? minAttempt.toNanos() * 2 : 3 * setup;
