@@ -45,8 +45,10 @@ class NetworkFaultsEndToEndTest {
     private static final int UDP_ECHO_PORT = 5353;
     private static final int SOCKS_PORT = 1080;
     private static final int SERVER_PORT = 4433;
-    /** Slow enough that every fault lands in the middle of the transfer (25 s without faults). */
-    private static final String RATE = "4M";
+    /** Slow enough that every fault lands in the middle of the transfer (13 s without faults). */
+    private static final String RATE = "8M";
+    /** The cuts go on for 30 s: so does the download (33 s without faults). */
+    private static final String CUT_RATE = "3M";
     private static Path dir;
     private static Path blob;
     private static String blobSha;
@@ -99,7 +101,8 @@ class NetworkFaultsEndToEndTest {
         String tag = transport + fault.ordinal();
         try (FaultNet net = FaultNet.create(tag); Pair pair = Pair.start(net, transport, dir.resolve(tag))) {
             Path out = pair.home.resolve("got");
-            Cli.Running curl = pair.curl("--socks5-hostname", "127.0.0.1:" + SOCKS_PORT,
+            Cli.Running curl = pair.curl("--limit-rate", fault == Fault.CUT_EVERY_2S_FOR_30S ? CUT_RATE : RATE,
+                    "--socks5-hostname", "127.0.0.1:" + SOCKS_PORT,
                     "http://127.0.0.1:" + ORIGIN_PORT + "/blob", "-o", out.toString());
             List<Cli.Running> others = new ArrayList<>();
             Path viaForward = pair.home.resolve("got-forward");
@@ -398,7 +401,7 @@ class NetworkFaultsEndToEndTest {
         List<String> curlCommand(String... args) {
             List<String> cmd = new ArrayList<>(net.onClient());
             cmd.addAll(List.of("curl", "-sS", "--limit-rate", RATE, "--max-time", "220"));
-            cmd.addAll(List.of(args));
+            cmd.addAll(List.of(args)); // a later --limit-rate wins
             return cmd;
         }
 

@@ -66,7 +66,7 @@ public final class AlknetClient implements AutoCloseable {
         }
         List<TunnelConnector> connectors = new java.util.ArrayList<>();
         for (ClientOptions o : servers) {
-            connectors.add(new TunnelConnector(o));
+            connectors.add(new TunnelConnector(o, TunnelConnector.FAILOVER_RESUME_GRACE));
         }
         FailoverConnector failover = new FailoverConnector(connectors, probeInterval);
         return start(failover, connectors, servers.get(0), socksBind, fwd, socksOptions);

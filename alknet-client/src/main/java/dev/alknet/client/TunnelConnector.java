@@ -33,10 +33,22 @@ public final class TunnelConnector implements SessionConnector {
     private final SshClient client;
     private final KnownHostsVerifier verifier;
 
+    /**
+     * With other servers to fail over to, a carrier that cannot be resumed within this time gives up its session, so
+     * that the next server is tried (a single server is retried for the whole resume grace).
+     */
+    public static final Duration FAILOVER_RESUME_GRACE =
+            Duration.ofSeconds(Long.getLong("alknet.resume.failoverGraceSeconds", 10));
+
     public TunnelConnector(ClientOptions options) {
+        this(options, dev.alknet.core.bridge.TransportIoConnector.CLIENT_GRACE);
+    }
+
+    /** @param resumeGrace how long a lost carrier is retried before the session is given up */
+    public TunnelConnector(ClientOptions options, Duration resumeGrace) {
         this.options = options;
         TransportSshClient c = (TransportSshClient) ClientBuilder.builder()
-                .factory(() -> new TransportSshClient(options.transport(), RESUMABLE))
+                .factory(() -> new TransportSshClient(options.transport(), RESUMABLE, resumeGrace))
                 .build();
         SshDefaults.apply(c);
         this.verifier = new KnownHostsVerifier(options.knownHosts(), options.hostKeyPolicy(), options.hostKeyPin());

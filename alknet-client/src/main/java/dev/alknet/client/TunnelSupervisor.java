@@ -74,7 +74,16 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         CompletableFuture<ClientSession> c = current;
         ClientSession now = upOrNull(c);
         if (now != null && now.isOpen()) {
-            return CompletableFuture.completedFuture(now);
+            var resuming = ResumeLink.of(now.getIoSession());
+            if (resuming == null || !resuming.detached()) {
+                return CompletableFuture.completedFuture(now);
+            }
+            // the carrier is being replaced: a new stream waits for it as it would for a new session
+            return resuming.whenAttached().thenApply(v -> now)
+                    .orTimeout(connectWait.toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionallyCompose(e -> CompletableFuture.failedFuture(new TunnelDownException(
+                            e instanceof TimeoutException ? "tunnel resuming for " + connectWait.toSeconds() + " s"
+                                    : "tunnel lost while resuming")));
         }
         if (closed || fatal.isDone()) {
             return CompletableFuture.failedFuture(new TunnelDownException("tunnel is "

@@ -25,18 +25,25 @@ import org.apache.sshd.common.io.IoHandler;
 public final class TransportIoConnector extends BridgeIoService implements IoConnector {
 
     /** How long the client keeps trying to resume; the server's own grace decides in the end. */
-    private static final Duration CLIENT_GRACE = Duration.ofSeconds(Long.getLong("alknet.resume.clientGraceSeconds", 60));
+    public static final Duration CLIENT_GRACE = Duration.ofSeconds(Long.getLong("alknet.resume.clientGraceSeconds", 60));
 
     private final Transport transport;
     private final IoHandler handler;
 
     private final boolean resumable;
+    private final Duration grace;
 
     /** @param resumable offer a resumable carrier (the client identification must carry the mark) */
     public TransportIoConnector(Transport transport, IoHandler handler, boolean resumable) {
+        this(transport, handler, resumable, CLIENT_GRACE);
+    }
+
+    /** @param grace how long a lost carrier is retried before the session is given up */
+    public TransportIoConnector(Transport transport, IoHandler handler, boolean resumable, Duration grace) {
         this.transport = transport;
         this.handler = handler;
         this.resumable = resumable;
+        this.grace = grace;
     }
 
     @Override
@@ -64,7 +71,7 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
         }
         try {
             if (resumable) {
-                ResumableStream rs = new ResumableStream(ResumableStream.Settings.defaults(CLIENT_GRACE));
+                ResumableStream rs = new ResumableStream(ResumableStream.Settings.defaults(grace));
                 rs.carrierSetUp(setupNanos); // the yardstick of a resume attempt's deadline
                 stream.attr(ResumableStream.ATTR).set(rs);
                 stream.pipeline().addLast(ClientNegotiation.NAME, new ClientNegotiation(rs));

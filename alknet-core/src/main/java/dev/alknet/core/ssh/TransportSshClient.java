@@ -4,6 +4,7 @@ import dev.alknet.core.bridge.TransportIoConnector;
 import dev.alknet.core.config.SshDefaults;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.resume.ResumeHello;
+import java.time.Duration;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.io.IoConnector;
 
@@ -13,6 +14,7 @@ public final class TransportSshClient extends SshClient {
     private final Transport transport;
 
     private final boolean resumable;
+    private final Duration resumeGrace;
 
     public TransportSshClient(Transport transport) {
         this(transport, false);
@@ -20,8 +22,14 @@ public final class TransportSshClient extends SshClient {
 
     /** @param resumable offer a resumable carrier (docs/adr/0011); set the identification with {@link #identification} */
     public TransportSshClient(Transport transport, boolean resumable) {
+        this(transport, resumable, TransportIoConnector.CLIENT_GRACE);
+    }
+
+    /** @param resumeGrace how long a lost carrier is retried before the session is given up */
+    public TransportSshClient(Transport transport, boolean resumable, Duration resumeGrace) {
         this.transport = transport;
         this.resumable = resumable;
+        this.resumeGrace = resumeGrace;
     }
 
     /** The client identification: the resume offer rides in its comment, which stock servers ignore. */
@@ -41,6 +49,6 @@ public final class TransportSshClient extends SshClient {
 
     @Override
     protected IoConnector createConnector() {
-        return new TransportIoConnector(transport, getSessionFactory(), resumable);
+        return new TransportIoConnector(transport, getSessionFactory(), resumable, resumeGrace);
     }
 }

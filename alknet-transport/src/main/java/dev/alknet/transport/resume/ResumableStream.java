@@ -65,6 +65,9 @@ public final class ResumableStream {
     private volatile long setupNanos = -1;
     /** Whether this stream is in {@link ResumeStats#detachedNow()}. */
     private boolean countedDetached;
+    /** Completed when a carrier carries the stream again (failed when it ends); done while attached. */
+    private java.util.concurrent.CompletableFuture<Void> reattached =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
     private ResumeFraming current;
     private long detachedAt;
     private long detachments;
@@ -110,6 +113,11 @@ public final class ResumableStream {
 
     public boolean armed() {
         return token != null && !ended;
+    }
+
+    /** Done now if a carrier carries the stream, else when one does again; failed if the stream ends instead. */
+    public synchronized java.util.concurrent.CompletableFuture<Void> whenAttached() {
+        return reattached.copy();
     }
 
     /** Armed and waiting for a new carrier. */
@@ -308,6 +316,7 @@ public final class ResumableStream {
             epoch = ++detachments;
             attempts = 0;
             countDetached(true);
+            reattached = new java.util.concurrent.CompletableFuture<>();
         }
         f.context().executor().schedule(() -> {
             synchronized (this) {
@@ -366,6 +375,7 @@ public final class ResumableStream {
             }
             current = f;
             countDetached(false);
+            reattached.complete(null);
             ackSent = received; // the peer learnt it from the handshake
             lastAckProgress = System.nanoTime();
             lastHeard = lastAckProgress;
@@ -403,6 +413,7 @@ public final class ResumableStream {
             ended = true;
             current = null;
             countDetached(false);
+            reattached.completeExceptionally(new IOException("stream ended"));
             out.release();
             Pending p;
             while ((p = waiting.pollFirst()) != null) {

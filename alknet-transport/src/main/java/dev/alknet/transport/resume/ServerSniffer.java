@@ -23,7 +23,12 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
 
     public static final String NAME = "alknet-resume-sniff";
     private static final Logger LOG = LoggerFactory.getLogger(ServerSniffer.class);
-    private static final long SILENT_MS = Long.getLong("alknet.resume.silentClientMs", 2000);
+    /**
+     * Clients speak first (RFC 4253 4.2: both sides send their identification at once); one that has not within this
+     * time gets the plain server. Generous, because a client is only offered a resumable carrier by its first line:
+     * a client JVM on a starved CPU took more than 2 s to send it, and its session could not resume.
+     */
+    private static final long SILENT_MS = Long.getLong("alknet.resume.silentClientMs", 5000);
 
     private final ResumeRegistry registry;
     private final Supplier<ResumableStream> newStream;
