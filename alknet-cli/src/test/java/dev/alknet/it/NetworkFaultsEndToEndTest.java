@@ -145,7 +145,8 @@ class NetworkFaultsEndToEndTest {
                 assertTrue(udp.stdoutText().contains("sent 250"), "the association lasted: " + udp.stderrText());
                 assertTrue(replies.stream().anyMatch(q -> q > afterSeq),
                         "UDP answered after the fault on the same association: " + replies.size() + " replies, "
-                                + "last " + (replies.isEmpty() ? "-" : replies.get(replies.size() - 1)));
+                                + "last " + (replies.isEmpty() ? "-" : replies.get(replies.size() - 1))
+                                + "\nclient:\n" + tail(pair.connect) + "\nserver:\n" + tail(pair.serve));
                 System.out.printf("UDP across the fault: %d of 250 datagrams answered, %d of the 139 sent from 11 s on%n",
                         replies.size(), replies.stream().filter(q -> q > afterSeq).count());
             }
@@ -231,6 +232,9 @@ class NetworkFaultsEndToEndTest {
         if (silent) {
             long seen = awaitLogMs(pair.connect, "carrier silent for", length.toMillis());
             detect = seen < 0 ? "not within the outage" : String.valueOf(seen - TimeUnit.NANOSECONDS.toMillis(t0));
+            if (seen >= 0 && length.toSeconds() >= 10 && !pair.transport.equals("quic")) {
+                assertTrue(statusShowsResuming(pair, t0 + length.toNanos()), "alknet status shows the resume");
+            }
         }
         long left = length.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         if (left > 0) {
@@ -238,6 +242,19 @@ class NetworkFaultsEndToEndTest {
         }
         net.heal();
         return new Recovery(String.valueOf(flowingAgainMs(out, System.nanoTime())), detect);
+    }
+
+    /** Whether {@code alknet status --json} says "resuming" before {@code deadline} (its state file is rewritten every
+     * few seconds). */
+    private static boolean statusShowsResuming(Pair pair, long deadline) throws Exception {
+        while (System.nanoTime() < deadline) {
+            Cli.Result r = Cli.run("status", "--home", pair.home.toString(), "--json");
+            if (r.stdout().contains("\"resuming\" : true")) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
     }
 
     /**
@@ -383,6 +400,8 @@ class NetworkFaultsEndToEndTest {
                         "-L", "127.0.0.1:" + FORWARD_PORT + ":127.0.0.1:" + ORIGIN_PORT,
                         "-R", "127.0.0.1:" + REMOTE_FORWARD_PORT + ":127.0.0.1:" + CLIENT_ORIGIN_PORT), Map.of());
                 p.connect.awaitLine(l -> l.contains("resumable carrier: open streams survive"), Duration.ofSeconds(60));
+                p.connect.awaitLine(l -> l.contains("-R " + REMOTE_FORWARD_PORT) && l.contains("server listening"),
+                        Duration.ofSeconds(30));
                 return p;
             } catch (Exception | AssertionError e) {
                 p.close();
