@@ -1,4 +1,4 @@
-package dev.alknet.server.stealth;
+package dev.alknet.stealth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package dev.alknet.server.stealth;
+package dev.alknet.stealth;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,8 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.x server that answers like nginx 1.22 serving a static directory: same status lines, header
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class NginxFront extends ChannelInboundHandlerAdapter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NginxFront.class);
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(NginxFront.class);
 
     static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(65);
     static final Duration LINGERING_TIMEOUT = Duration.ofSeconds(5);
