@@ -58,7 +58,7 @@ final class FallbackPipe extends ChannelInboundHandlerAdapter {
                 LOG.debug("stealth fallback {} unreachable: {}", target, f.cause().toString());
                 failed = true;
                 releasePending();
-                NginxFront.badGateway(ctx).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(NginxResponses.badGateway()).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             backend = f.channel();

@@ -82,6 +82,6 @@ public final class WebFront {
         } finally {
             b.release();
         }
-        new NginxFront.ChunkedBody();
+        new ChunkedBody();
     }
 }
