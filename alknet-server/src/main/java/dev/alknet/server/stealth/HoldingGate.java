@@ -1,14 +1,12 @@
 package dev.alknet.server.stealth;
 
+import dev.alknet.transport.FirstBytesHold;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -17,17 +15,14 @@ import java.util.function.Supplier;
  * holds the bytes until {@link #decide} hands the stream to SSH ({@link #toSsh}) or to the web front
  * ({@link #toWeb}) with everything held. A peer still undecided at the deadline is closed without a byte, as
  * nginx does at its header timeout. While SSH attaches, bytes read meanwhile join what is held; then everything
- * held goes to the SSH handler behind the gate, and the gate leaves.
+ * held goes to the SSH handler behind the gate, and the gate leaves. Holding and the deadline:
+ * {@link FirstBytesHold}.
  */
-abstract class HoldingGate extends ChannelInboundHandlerAdapter {
+abstract class HoldingGate extends FirstBytesHold {
 
     private final Consumer<Channel> ssh;
     private final Supplier<ChannelHandler> web;
     private final long deadline;
-    private final int initialCapacity;
-    /** The bytes read so far (the subclass may consume a prefix before {@link #toSsh}). */
-    protected ByteBuf held;
-    private ScheduledFuture<?> timer;
     private boolean decided;
     private boolean attaching;
 
@@ -37,10 +32,10 @@ abstract class HoldingGate extends ChannelInboundHandlerAdapter {
      * @param deadline System.nanoTime() by which the peer must have said enough to decide
      */
     HoldingGate(Consumer<Channel> ssh, Supplier<ChannelHandler> web, long deadline, int initialCapacity) {
+        super(initialCapacity);
         this.ssh = ssh;
         this.web = web;
         this.deadline = deadline;
-        this.initialCapacity = initialCapacity;
     }
 
     /**
@@ -50,23 +45,19 @@ abstract class HoldingGate extends ChannelInboundHandlerAdapter {
     protected abstract void decide(ChannelHandlerContext ctx, boolean ended);
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        held = ctx.alloc().buffer(initialCapacity);
-        timer = ctx.executor().schedule(() -> {
-            if (!decided) {
-                decided = true;
-                ctx.close();
-            }
-        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    protected long timeoutNanos() {
+        return deadline - System.nanoTime();
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        timer.cancel(false);
-        if (held != null) {
-            held.release();
-            held = null;
-        }
+    protected boolean decided() {
+        return decided;
+    }
+
+    @Override
+    protected void timedOut(ChannelHandlerContext ctx) {
+        decided = true;
+        ctx.close();
     }
 
     @Override
@@ -79,8 +70,7 @@ abstract class HoldingGate extends ChannelInboundHandlerAdapter {
             b.release(); // closed on time-out: drop
             return;
         }
-        held.writeBytes(b);
-        b.release();
+        hold(b);
         if (!attaching) {
             decide(ctx, false);
         }
@@ -111,33 +101,21 @@ abstract class HoldingGate extends ChannelInboundHandlerAdapter {
     /** Hands the stream to SSH with what is held past the reader index. */
     protected final void toSsh(ChannelHandlerContext ctx) {
         decided = true;
-        timer.cancel(false);
+        stopTimer();
         attaching = true; // SSH may start reading at once: what arrives meanwhile joins the rest
         ssh.accept(ctx.channel());
         attaching = false;
         if (!ctx.channel().isOpen() || ctx.isRemoved()) {
             return;
         }
-        passOnAndLeave(ctx);
+        handOnAndLeave(ctx);
     }
 
     /** Hands the stream to the web front with every byte held. */
     protected final void toWeb(ChannelHandlerContext ctx) {
         decided = true;
-        timer.cancel(false);
+        stopTimer();
         ctx.pipeline().addAfter(ctx.name(), "alknet-stealth-web", web.get());
-        passOnAndLeave(ctx);
-    }
-
-    private void passOnAndLeave(ChannelHandlerContext ctx) {
-        ByteBuf bytes = held;
-        held = null;
-        if (bytes.isReadable()) {
-            ctx.fireChannelRead(bytes);
-            ctx.fireChannelReadComplete();
-        } else {
-            bytes.release();
-        }
-        ctx.pipeline().remove(this);
+        handOnAndLeave(ctx);
     }
 }

@@ -1,5 +1,7 @@
 package dev.alknet.server.stealth;
 
+import dev.alknet.stealth.WebFront;
+import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.StreamAcceptor;
 import dev.alknet.transport.stealth.SessionBinding;
 import dev.alknet.transport.stealth.StrictVerifier;
@@ -16,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Stealth mode for every listener of a server: each accepted stream first goes through a gate, a
  * {@link FirstBytesGate} (compatible: {@code SSH-2.0-} goes to SSH) or a {@link StrictProofGate} (strict:
- * only a valid proof of the stealth key does); everything else goes to the web front (the static site
- * emulating nginx, or the pipe to {@code --stealth-fallback}). No SSH byte is sent before the decision,
- * because SSH is attached only then.
+ * only a valid proof of the stealth key does); everything else goes to the {@link WebFront} (module
+ * alknet-stealth: the static site emulating nginx, or the pipe to {@code --stealth-fallback}). No SSH byte is
+ * sent before the decision, because SSH is attached only then.
  */
 public final class StealthFront {
 
@@ -26,8 +28,7 @@ public final class StealthFront {
     private static final Duration FALLBACK_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final StealthOptions options;
-    private final StaticSite site;
-    private final InetSocketAddress fallback;
+    private final WebFront webFront;
     private final StrictVerifier verifier;
 
     /** Checks the site directory and resolves the fallback host once, at start. */
@@ -37,13 +38,16 @@ public final class StealthFront {
         }
         this.options = options;
         this.verifier = options.key() == null ? null : new StrictVerifier(options.key());
-        this.site = options.fallback() == null ? new StaticSite(options.site()) : null;
-        this.fallback = options.fallback() == null ? null
-                : new InetSocketAddress(options.fallback().getHost(), options.fallbackPort());
-        if (fallback != null && fallback.isUnresolved()) {
-            throw new IOException("--stealth-fallback: cannot resolve " + options.fallback().getHost());
+        if (options.fallback() == null) {
+            this.webFront = WebFront.site(options.site());
+        } else {
+            InetSocketAddress fallback = new InetSocketAddress(options.fallback().getHost(), options.fallbackPort());
+            if (fallback.isUnresolved()) {
+                throw new IOException("--stealth-fallback: cannot resolve " + options.fallback().getHost());
+            }
+            this.webFront = WebFront.fallback(fallback, FALLBACK_CONNECT_TIMEOUT, EventLoops.socketChannel());
         }
-        warmUp();
+        WebFront.warmUp();
     }
 
     /** What a strict tls listener of this runtime does with the proofs' binding to the TLS session. */
@@ -55,28 +59,6 @@ public final class StealthFront {
         return binding == StealthOptions.Binding.REQUIRED
                 ? "tls proofs must be bound to the TLS session (TLS exporter); unbound ones are refused"
                 : "tls proofs bound to the TLS session (TLS exporter); unbound ones from clients on Java < 25 accepted";
-    }
-
-    /**
-     * Loads and runs the web front's code paths once (buffer pools, date formatting, locale data, the MIME
-     * table, the parser): otherwise the first probe after a start waits a second or two for its answer.
-     */
-    private static void warmUp() {
-        // Netty 4.2's adaptive allocator registers a JFR event type on its first chunk: ~1 s, once per JVM.
-        io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(64).release();
-        io.netty.buffer.ByteBufAllocator.DEFAULT.heapBuffer(64).release();
-        NginxPages.date(System.currentTimeMillis());
-        NginxPages.parseDate(NginxPages.date(0));
-        NginxPages.page(404);
-        StaticSite.type("index.html");
-        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.copiedBuffer(
-                "GET /a/../b?c HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n", java.nio.charset.StandardCharsets.US_ASCII);
-        try {
-            HttpHead.parse(b);
-        } finally {
-            b.release();
-        }
-        new NginxFront.ChunkedBody();
     }
 
     public StealthOptions options() {
@@ -100,7 +82,7 @@ public final class StealthFront {
             java.util.function.Supplier<ChannelHandler> web = () -> {
                 // a web visitor: no handshake of ours follows, so it no longer counts as a pending one
                 dev.alknet.transport.Admission.settle(stream);
-                return web(secure && !plain, plain, deadline);
+                return webFront.handler(secure && !plain, plain, options.timeout(), deadline);
             };
             ChannelHandler gate;
             if (verifier == null) {
@@ -116,12 +98,5 @@ public final class StealthFront {
             stream.pipeline().addLast("alknet-stealth", gate);
             stream.read();
         };
-    }
-
-    private ChannelHandler web(boolean https, boolean plainOnTls, long deadline) {
-        if (fallback != null) {
-            return new FallbackPipe(fallback, FALLBACK_CONNECT_TIMEOUT);
-        }
-        return new NginxFront(site, https, plainOnTls, options.timeout(), deadline);
     }
 }

@@ -1,11 +1,10 @@
 package dev.alknet.transport.resume;
 
+import dev.alknet.transport.FirstBytesHold;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * (stock OpenSSH: decided on its 9th byte) goes to SSH raw at once. A client that waits for the server to
  * speak first gets the plain SSH server after {@code SILENT_MS}.
  */
-public final class ServerSniffer extends ChannelInboundHandlerAdapter {
+public final class ServerSniffer extends FirstBytesHold {
 
     public static final String NAME = "alknet-resume-sniff";
     private static final Logger LOG = LoggerFactory.getLogger(ServerSniffer.class);
@@ -33,52 +32,50 @@ public final class ServerSniffer extends ChannelInboundHandlerAdapter {
     private final ResumeRegistry registry;
     private final Supplier<ResumableStream> newStream;
     private final Consumer<Channel> ssh;
-    private ByteBuf held;
-    private ScheduledFuture<?> timer;
     private boolean decided;
     private boolean resuming;
 
     /** @param ssh attaches SSH to the stream (adds its handler last, starts reading) */
     public ServerSniffer(ResumeRegistry registry, Supplier<ResumableStream> newStream, Consumer<Channel> ssh) {
+        super(128);
         this.registry = registry;
         this.newStream = newStream;
         this.ssh = ssh;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        held = ctx.alloc().buffer(128);
-        timer = ctx.executor().schedule(() -> {
-            if (!decided) {
-                plain(ctx);
-            }
-        }, SILENT_MS, TimeUnit.MILLISECONDS);
-        ctx.channel().config().setAutoRead(true);
+    protected long timeoutNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(SILENT_MS);
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        timer.cancel(false);
-        if (held != null) {
-            held.release();
-            held = null;
-        }
+    protected boolean decided() {
+        return decided;
+    }
+
+    @Override
+    protected void timedOut(ChannelHandlerContext ctx) {
+        plain(ctx);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        super.handlerAdded(ctx);
+        ctx.channel().config().setAutoRead(true);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (resuming && msg instanceof ByteBuf b) {
             // read in the same go as the hello (e.g. several TLS records at once): the takeover passes it on
-            held.writeBytes(b);
-            b.release();
+            hold(b);
             return;
         }
         if (decided || !(msg instanceof ByteBuf b)) {
             ctx.fireChannelRead(msg);
             return;
         }
-        held.writeBytes(b);
-        b.release();
+        hold(b);
         int end = LineReader.lineEnd(held);
         if (end > 0) {
             // a line is judged whole, whatever the reads were: too long to be ours (or the client's one

@@ -1,15 +1,14 @@
 package dev.alknet.transport.stealth;
 
+import dev.alknet.transport.FirstBytesHold;
 import dev.alknet.transport.ReadGate;
 import dev.alknet.transport.TransportException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * web answer ({@code HTTP/}) means the proof was refused: wrong key, not a strict alknet server, or a proof
  * bound to the TLS session ({@link SessionBinding}) sent to a server that cannot check it (Java before 25).
  */
-public final class StrictProofClient extends ChannelInboundHandlerAdapter {
+public final class StrictProofClient extends FirstBytesHold {
 
     public static final String REFUSED = "stealth key refused: the server answered as a web server"
             + " (wrong --stealth-key, or not an alknet --stealth=strict server)";
@@ -43,10 +42,9 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
     private final Duration timeout;
     /** The failure for a web answer; set on the event loop before the handler is added. */
     private String refused = REFUSED;
-    private ByteBuf held;
-    private ScheduledFuture<?> timer;
 
     private StrictProofClient(Duration timeout) {
+        super(64);
         this.timeout = timeout;
     }
 
@@ -95,19 +93,18 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        held = ctx.alloc().buffer(64);
-        timer = ctx.executor().schedule(() -> fail(ctx, "no answer to the stealth proof within "
-                + timeout.toSeconds() + " s"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    protected long timeoutNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(timeout.toMillis());
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        timer.cancel(false);
-        if (held != null) {
-            held.release();
-            held = null;
-        }
+    protected boolean decided() {
+        return done.isDone();
+    }
+
+    @Override
+    protected void timedOut(ChannelHandlerContext ctx) {
+        fail(ctx, "no answer to the stealth proof within " + timeout.toSeconds() + " s");
     }
 
     @Override
@@ -116,8 +113,7 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        held.writeBytes(b);
-        b.release();
+        hold(b);
         int n = Math.min(held.readableBytes(), HTTP.length);
         for (int i = 0; i < n; i++) {
             if (held.getByte(held.readerIndex() + i) != HTTP[i]) {
@@ -162,12 +158,8 @@ public final class StrictProofClient extends ChannelInboundHandlerAdapter {
 
     /** The server started something else than a web answer: SSH. Its bytes go on to the read gate. */
     private void pass(ChannelHandlerContext ctx) {
-        timer.cancel(false);
-        ByteBuf bytes = held;
-        held = null;
-        ctx.fireChannelRead(bytes);
-        ctx.fireChannelReadComplete();
-        ctx.pipeline().remove(this);
+        stopTimer();
+        handOnAndLeave(ctx); // at least the byte that is not HTTP/'s
         done.complete(ctx.channel());
     }
 

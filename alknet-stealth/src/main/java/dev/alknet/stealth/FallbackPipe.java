@@ -1,6 +1,5 @@
-package dev.alknet.server.stealth;
+package dev.alknet.stealth;
 
-import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -12,11 +11,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code --stealth-fallback} front: a byte pipe to the real web server behind, fed first with the
@@ -25,19 +24,22 @@ import org.slf4j.LoggerFactory;
  */
 final class FallbackPipe extends ChannelInboundHandlerAdapter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FallbackPipe.class);
+    private static final InternalLogger LOG = InternalLoggerFactory.getInstance(FallbackPipe.class);
 
     private final InetSocketAddress target;
     private final Duration connectTimeout;
+    private final Class<? extends Channel> socketChannel;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private Channel backend;
     private boolean inputClosed;
     private boolean failed;
     private boolean backendEof;
 
-    FallbackPipe(InetSocketAddress target, Duration connectTimeout) {
+    /** @param socketChannel the TCP channel type that fits the client's event loop (epoll or NIO) */
+    FallbackPipe(InetSocketAddress target, Duration connectTimeout, Class<? extends Channel> socketChannel) {
         this.target = target;
         this.connectTimeout = connectTimeout;
+        this.socketChannel = socketChannel;
     }
 
     @Override
@@ -45,7 +47,7 @@ final class FallbackPipe extends ChannelInboundHandlerAdapter {
         Channel client = ctx.channel();
         // the client's event loop, so that both halves of the pipe run on one thread
         Bootstrap b = new Bootstrap().group(client.eventLoop())
-                .channel(EventLoops.socketChannel())
+                .channel(socketChannel)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -56,7 +58,7 @@ final class FallbackPipe extends ChannelInboundHandlerAdapter {
                 LOG.debug("stealth fallback {} unreachable: {}", target, f.cause().toString());
                 failed = true;
                 releasePending();
-                NginxFront.badGateway(ctx).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(NginxResponses.badGateway()).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             backend = f.channel();

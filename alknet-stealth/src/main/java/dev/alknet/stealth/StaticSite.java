@@ -1,4 +1,4 @@
-package dev.alknet.server.stealth;
+package dev.alknet.stealth;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.alknet.server.stealth;
+package dev.alknet.stealth;
 
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;

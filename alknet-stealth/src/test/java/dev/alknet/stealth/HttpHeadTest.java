@@ -1,4 +1,4 @@
-package dev.alknet.server.stealth;
+package dev.alknet.stealth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -105,10 +105,10 @@ class HttpHeadTest {
 
     @Test
     void ranges() {
-        assertEquals("[0, 3]", java.util.Arrays.toString(NginxFront.singleRange("bytes=0-3", 32)));
-        assertEquals("[22, 31]", java.util.Arrays.toString(NginxFront.singleRange("bytes=-10", 32)));
-        assertEquals("[5, 31]", java.util.Arrays.toString(NginxFront.singleRange("bytes=5-", 32)));
-        assertEquals("[-1, -1]", java.util.Arrays.toString(NginxFront.singleRange("bytes=100-200", 32)));
-        assertNull(NginxFront.singleRange("bytes=0-1,4-5", 32));
+        assertEquals("[0, 3]", java.util.Arrays.toString(RangeHeader.singleRange("bytes=0-3", 32)));
+        assertEquals("[22, 31]", java.util.Arrays.toString(RangeHeader.singleRange("bytes=-10", 32)));
+        assertEquals("[5, 31]", java.util.Arrays.toString(RangeHeader.singleRange("bytes=5-", 32)));
+        assertEquals("[-1, -1]", java.util.Arrays.toString(RangeHeader.singleRange("bytes=100-200", 32)));
+        assertNull(RangeHeader.singleRange("bytes=0-1,4-5", 32));
     }
 }

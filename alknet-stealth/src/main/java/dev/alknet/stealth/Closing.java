@@ -1,4 +1,4 @@
-package dev.alknet.server.stealth;
+package dev.alknet.stealth;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

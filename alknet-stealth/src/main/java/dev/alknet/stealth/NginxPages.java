@@ -1,4 +1,4 @@
-package dev.alknet.server.stealth;
+package dev.alknet.stealth;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
