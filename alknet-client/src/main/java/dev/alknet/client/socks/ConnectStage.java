@@ -1,5 +1,7 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.channel.ChannelRelay;
+import dev.alknet.core.channel.RelayDirectTcpip;
 import dev.alknet.core.metrics.AlknetMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,7 +12,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The CONNECT of every dialect (SOCKS5, SOCKS4/4a, HTTP CONNECT, plain HTTP): opens the {@code direct-tcpip}
  * channel, lets the {@link Dialect} answer once the server has, and hands the connection to
- * {@link SshChannelRelay} with whatever the client sent meanwhile. Put it in the pipeline in place of the
+ * {@link ChannelRelay} with whatever the client sent meanwhile. Put it in the pipeline in place of the
  * dialect's request handler; it starts the open when added.
  */
 public final class ConnectStage extends ChannelInboundHandlerAdapter {
@@ -126,10 +127,10 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onOpened(ChannelHandlerContext ctx, ChannelDirectTcpip channel, Throwable err) {
+    private void onOpened(ChannelHandlerContext ctx, RelayDirectTcpip channel, Throwable err) {
         if (ctx.isRemoved() || !ctx.channel().isActive()) {
             if (channel != null) {
-                SshChannelRelay.closeSshNow(channel); // the client left while the server was dialling
+                ChannelRelay.closeNow(channel); // the client left while the server was dialling
             }
             return;
         }
@@ -146,7 +147,7 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         dialect.succeeded(ctx); // removing the dialect's decoder may add to 'early'
         ArrayDeque<ByteBuf> payload = early;
         early = new ArrayDeque<>();
-        ctx.pipeline().replace(this, HANDLER, new SshChannelRelay(channel, payload, inputEnded));
+        ctx.pipeline().replace(this, HANDLER, ChannelRelay.handler(channel, ctx.channel(), payload, inputEnded));
     }
 
     private static SshdSocketAddress originator(SocketAddress remote) {

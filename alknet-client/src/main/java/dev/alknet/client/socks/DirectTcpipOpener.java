@@ -11,10 +11,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import dev.alknet.core.channel.RelayDirectTcpip;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.StreamingChannel;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
@@ -32,7 +33,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  */
 public final class DirectTcpipOpener {
 
-    private final CompletableFuture<ChannelDirectTcpip> result = new CompletableFuture<>();
+    private final CompletableFuture<RelayDirectTcpip> result = new CompletableFuture<>();
     private final AtomicInteger openRelays;
     private final Duration timeout;
     private volatile OpenFuture openFuture;
@@ -71,7 +72,7 @@ public final class DirectTcpipOpener {
         return opener;
     }
 
-    public CompletableFuture<ChannelDirectTcpip> result() {
+    public CompletableFuture<RelayDirectTcpip> result() {
         return result;
     }
 
@@ -86,9 +87,14 @@ public final class DirectTcpipOpener {
         if (result.isDone()) {
             return;
         }
-        ChannelDirectTcpip channel;
+        RelayDirectTcpip channel;
         try {
-            channel = RelayDirectTcpip.create(session, originator, target); // see RelayDirectTcpip for why
+            ConnectionService service = session.getService(ConnectionService.class);
+            if (service == null) {
+                throw new IOException("no connection service on " + session);
+            }
+            channel = new RelayDirectTcpip(originator, target); // see RelayDirectTcpip for why
+            service.registerChannel(channel);
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(e); // session closing or closed
             return;
@@ -115,7 +121,7 @@ public final class DirectTcpipOpener {
         }
     }
 
-    private void onOpenDone(OpenFuture f, ChannelDirectTcpip channel) {
+    private void onOpenDone(OpenFuture f, RelayDirectTcpip channel) {
         if (f.isOpened()) {
             if (!result.complete(channel)) {
                 channel.close(false); // confirmed just after we gave up
