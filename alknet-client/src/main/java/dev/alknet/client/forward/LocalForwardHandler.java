@@ -1,8 +1,9 @@
 package dev.alknet.client.forward;
 
-import dev.alknet.client.socks.DirectTcpipOpener;
+import dev.alknet.core.channel.ChannelOpener;
 import dev.alknet.core.channel.ChannelRelay;
 import dev.alknet.core.channel.RelayDirectTcpip;
+import dev.alknet.core.config.HostPort;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,7 @@ final class LocalForwardHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(LocalForwardHandler.class);
 
     private final LocalForwardContext context;
-    private DirectTcpipOpener opener;
+    private ChannelOpener<RelayDirectTcpip> opener;
 
     LocalForwardHandler(LocalForwardContext context) {
         this.context = context;
@@ -33,7 +33,7 @@ final class LocalForwardHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        opener = DirectTcpipOpener.open(context.sessions(), originator(ctx.channel().remoteAddress()),
+        opener = ChannelOpener.directTcpip(context.sessions(), originator(ctx.channel().remoteAddress()),
                 context.target(), context.openTimeout(), ctx.executor(), context.openChannels());
         opener.result().whenComplete((channel, err) -> {
             if (ctx.executor().inEventLoop()) {
@@ -76,10 +76,10 @@ final class LocalForwardHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The local client's address; never null (MINA would look up the local host name instead). */
-    private static SshdSocketAddress originator(SocketAddress remote) {
+    private static HostPort originator(SocketAddress remote) {
         if (remote instanceof InetSocketAddress a && a.getAddress() != null) {
-            return new SshdSocketAddress(a.getAddress().getHostAddress(), a.getPort());
+            return new HostPort(a.getAddress().getHostAddress(), a.getPort());
         }
-        return new SshdSocketAddress("127.0.0.1", 0);
+        return new HostPort("127.0.0.1", 0);
     }
 }

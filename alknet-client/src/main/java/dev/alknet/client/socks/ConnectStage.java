@@ -1,7 +1,9 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.channel.ChannelOpener;
 import dev.alknet.core.channel.ChannelRelay;
 import dev.alknet.core.channel.RelayDirectTcpip;
+import dev.alknet.core.config.HostPort;
 import dev.alknet.core.metrics.AlknetMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +14,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,18 +45,18 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
     private static final int MAX_EARLY_BYTES = 64 * 1024;
 
     private final SocksContext context;
-    private final SshdSocketAddress target;
+    private final HostPort target;
     private final Dialect dialect;
     private ArrayDeque<ByteBuf> early = new ArrayDeque<>();
     private int earlyBytes;
     private boolean inputEnded;
-    private DirectTcpipOpener opener;
+    private ChannelOpener<RelayDirectTcpip> opener;
 
     /**
      * @param prefix bytes to send to the destination before anything the client sends (a rewritten HTTP
      *               request head), or null; ownership passes here
      */
-    public ConnectStage(SocksContext context, SshdSocketAddress target, Dialect dialect, ByteBuf prefix) {
+    public ConnectStage(SocksContext context, HostPort target, Dialect dialect, ByteBuf prefix) {
         this.context = context;
         this.target = target;
         this.dialect = dialect;
@@ -69,8 +70,8 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(SocksServerInitializer.TIMEOUT) != null) {
             ctx.pipeline().remove(SocksServerInitializer.TIMEOUT); // the open timeout takes over
         }
-        log.debug("{} CONNECT {}:{}", ctx.channel(), target.getHostName(), target.getPort());
-        opener = DirectTcpipOpener.open(context.sessions(), originator(ctx.channel().remoteAddress()), target,
+        log.debug("{} CONNECT {}:{}", ctx.channel(), target.host(), target.port());
+        opener = ChannelOpener.directTcpip(context.sessions(), originator(ctx.channel().remoteAddress()), target,
                 context.options().openTimeout(), ctx.executor(), context.openRelays());
         opener.result().whenComplete((channel, err) -> {
             if (ctx.executor().inEventLoop()) {
@@ -150,12 +151,12 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         ctx.pipeline().replace(this, HANDLER, ChannelRelay.handler(channel, ctx.channel(), payload, inputEnded));
     }
 
-    private static SshdSocketAddress originator(SocketAddress remote) {
+    private static HostPort originator(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             // The literal, never getHostName(): that would be a reverse lookup on the event loop.
-            return new SshdSocketAddress(inet.getAddress().getHostAddress(), inet.getPort());
+            return new HostPort(inet.getAddress().getHostAddress(), inet.getPort());
         }
-        return new SshdSocketAddress("0.0.0.0", 0);
+        return new HostPort("0.0.0.0", 0);
     }
 
     private void releaseEarly() {
