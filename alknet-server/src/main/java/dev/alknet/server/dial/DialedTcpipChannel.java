@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@code doInit}, {@code doWriteData}, {@code handleEof}, {@code handleWindowAdjust} and
  * {@code handleClose} run on the SSH session's reader thread; the relay runs on the destination's event loop, with
  * the same two halves as the client's ({@link SocketToChannel}, {@link ChannelToSocket}, data path
- * {@link RelayInbox}); this channel owns their ending. The channel closes once both directions have ended (EOF sent and received, FIN
- * sent and received), or at once on a destination error.
+ * {@link RelayInbox}); this channel owns their ending. The channel closes once both directions have ended (EOF
+ * sent and received, FIN sent and received), or at once on a destination error.
  */
 public final class DialedTcpipChannel extends AbstractServerChannel implements ForwardingTunnelEndpointsProvider {
 
