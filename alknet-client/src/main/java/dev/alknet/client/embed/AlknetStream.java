@@ -1,5 +1,6 @@
 package dev.alknet.client.embed;
 
+import dev.alknet.core.channel.StreamDirectTcpip;
 import java.io.InputStream;
 import java.io.OutputStream;
 
@@ -10,9 +11,9 @@ import java.io.OutputStream;
  */
 public final class AlknetStream implements AutoCloseable {
 
-    private final EmbeddedDirectTcpip channel;
+    private final StreamDirectTcpip channel;
 
-    AlknetStream(EmbeddedDirectTcpip channel) {
+    AlknetStream(StreamDirectTcpip channel) {
         this.channel = channel;
     }
 

@@ -6,11 +6,14 @@ import dev.alknet.client.TunnelConnector;
 import dev.alknet.client.TunnelSupervisor;
 import dev.alknet.client.failover.FailoverConnector;
 import dev.alknet.client.forward.RemoteForwardFilter;
+import dev.alknet.core.channel.ChannelOpener;
+import dev.alknet.core.channel.StreamDirectTcpip;
 import dev.alknet.core.config.AlknetHome;
 import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.core.metrics.ChannelMetrics;
+import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
 import dev.alknet.transport.tls.TlsClientOptions;
@@ -24,8 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * alknet inside a Java program: a supervised tunnel (reconnects, failover) and {@link #openStream(String, int)} for
@@ -43,10 +45,9 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  */
 public final class AlknetTunnel implements AutoCloseable {
 
-    private static final SshdSocketAddress ORIGINATOR = new SshdSocketAddress("127.0.0.1", 0);
-
     private final TunnelSupervisor supervisor;
     private final Duration openTimeout;
+    private final AtomicInteger openChannels = new AtomicInteger();
 
     private AlknetTunnel(TunnelSupervisor supervisor, Duration openTimeout) {
         this.supervisor = supervisor;
@@ -64,23 +65,28 @@ public final class AlknetTunnel implements AutoCloseable {
      * @throws IOException with the reason (tunnel down, refused, unknown host...)
      */
     public AlknetStream openStream(String host, int port) throws IOException {
-        ClientSession session;
+        var session = supervisor.session();
         try {
-            session = supervisor.session().get();
+            session.get(); // the tunnel's own wait; the open's timeout starts once there is a session
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        EmbeddedDirectTcpip channel = EmbeddedDirectTcpip.create(session, ORIGINATOR, new SshdSocketAddress(host, port));
+        ChannelOpener<StreamDirectTcpip> opener = ChannelOpener.open(() -> session,
+                () -> new StreamDirectTcpip("127.0.0.1", 0, host, port), openTimeout, EventLoops.group().next(),
+                openChannels);
         try {
-            channel.open().verify(openTimeout);
-        } catch (IOException | RuntimeException e) {
-            channel.close(true);
-            throw new IOException(host + ":" + port + ": " + e.getMessage(), e);
+            return new AlknetStream(opener.result().get());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException(host + ":" + port + ": " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            opener.cancel();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
-        return new AlknetStream(channel);
     }
 
     /** The reason the tunnel is down, or null while it is up. */

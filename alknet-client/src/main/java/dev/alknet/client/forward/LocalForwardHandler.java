@@ -1,7 +1,9 @@
 package dev.alknet.client.forward;
 
-import dev.alknet.client.socks.DirectTcpipOpener;
-import dev.alknet.client.socks.SshChannelRelay;
+import dev.alknet.core.channel.ChannelOpener;
+import dev.alknet.core.channel.ChannelRelay;
+import dev.alknet.core.channel.RelayDirectTcpip;
+import dev.alknet.core.config.HostPort;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,14 +11,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
-import org.apache.sshd.client.channel.ChannelDirectTcpip;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * First and only handler of an accepted {@code -L} connection: opens the {@code direct-tcpip} channel, then
- * replaces itself with {@link SshChannelRelay}. Nothing is read before the server confirmed the channel
+ * replaces itself with {@link ChannelRelay}. Nothing is read before the server confirmed the channel
  * (autoRead is off), so a slow open costs no memory. Runs on the connection's event loop.
  */
 final class LocalForwardHandler extends ChannelInboundHandlerAdapter {
@@ -25,7 +25,7 @@ final class LocalForwardHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(LocalForwardHandler.class);
 
     private final LocalForwardContext context;
-    private DirectTcpipOpener opener;
+    private ChannelOpener<RelayDirectTcpip> opener;
 
     LocalForwardHandler(LocalForwardContext context) {
         this.context = context;
@@ -33,7 +33,7 @@ final class LocalForwardHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        opener = DirectTcpipOpener.open(context.sessions(), originator(ctx.channel().remoteAddress()),
+        opener = ChannelOpener.directTcpip(context.sessions(), originator(ctx.channel().remoteAddress()),
                 context.target(), context.openTimeout(), ctx.executor(), context.openChannels());
         opener.result().whenComplete((channel, err) -> {
             if (ctx.executor().inEventLoop()) {
@@ -59,10 +59,10 @@ final class LocalForwardHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private void onOpened(ChannelHandlerContext ctx, ChannelDirectTcpip channel, Throwable err) {
+    private void onOpened(ChannelHandlerContext ctx, RelayDirectTcpip channel, Throwable err) {
         if (ctx.isRemoved() || !ctx.channel().isActive()) {
             if (channel != null) {
-                SshChannelRelay.closeSshNow(channel); // the local client left while the server was dialling
+                ChannelRelay.closeNow(channel); // the local client left while the server was dialling
             }
             return;
         }
@@ -72,14 +72,14 @@ final class LocalForwardHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        ctx.pipeline().replace(this, NAME, new SshChannelRelay(channel, new ArrayDeque<ByteBuf>(), false));
+        ctx.pipeline().replace(this, NAME, ChannelRelay.handler(channel, ctx.channel(), new ArrayDeque<ByteBuf>(), false));
     }
 
     /** The local client's address; never null (MINA would look up the local host name instead). */
-    private static SshdSocketAddress originator(SocketAddress remote) {
+    private static HostPort originator(SocketAddress remote) {
         if (remote instanceof InetSocketAddress a && a.getAddress() != null) {
-            return new SshdSocketAddress(a.getAddress().getHostAddress(), a.getPort());
+            return new HostPort(a.getAddress().getHostAddress(), a.getPort());
         }
-        return new SshdSocketAddress("127.0.0.1", 0);
+        return new HostPort("127.0.0.1", 0);
     }
 }

@@ -1,6 +1,7 @@
 package dev.alknet.client.forward;
 
 import dev.alknet.client.SessionProvider;
+import dev.alknet.core.config.HostPort;
 import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -17,7 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ public final class LocalForwarder implements AutoCloseable {
         InetSocketAddress bind = bindAddress(spec);
         ChannelGroup connections = new DefaultChannelGroup("forward-L", GlobalEventExecutor.INSTANCE);
         LocalForwardContext context = new LocalForwardContext(spec, sessions,
-                new SshdSocketAddress(spec.targetHost(), spec.targetPort()), openTimeout, new AtomicInteger());
+                new HostPort(spec.targetHost(), spec.targetPort()), openTimeout, new AtomicInteger());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(EventLoops.group())
                 .channel(EventLoops.serverSocketChannel())

@@ -1,5 +1,9 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.channel.ChannelOpener;
+import dev.alknet.core.channel.ChannelRelay;
+import dev.alknet.core.channel.RelayDirectTcpip;
+import dev.alknet.core.config.HostPort;
 import dev.alknet.core.metrics.AlknetMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,15 +14,13 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import org.apache.sshd.client.channel.ChannelDirectTcpip;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The CONNECT of every dialect (SOCKS5, SOCKS4/4a, HTTP CONNECT, plain HTTP): opens the {@code direct-tcpip}
  * channel, lets the {@link Dialect} answer once the server has, and hands the connection to
- * {@link SshChannelRelay} with whatever the client sent meanwhile. Put it in the pipeline in place of the
+ * {@link ChannelRelay} with whatever the client sent meanwhile. Put it in the pipeline in place of the
  * dialect's request handler; it starts the open when added.
  */
 public final class ConnectStage extends ChannelInboundHandlerAdapter {
@@ -43,18 +45,18 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
     private static final int MAX_EARLY_BYTES = 64 * 1024;
 
     private final SocksContext context;
-    private final SshdSocketAddress target;
+    private final HostPort target;
     private final Dialect dialect;
     private ArrayDeque<ByteBuf> early = new ArrayDeque<>();
     private int earlyBytes;
     private boolean inputEnded;
-    private DirectTcpipOpener opener;
+    private ChannelOpener<RelayDirectTcpip> opener;
 
     /**
      * @param prefix bytes to send to the destination before anything the client sends (a rewritten HTTP
      *               request head), or null; ownership passes here
      */
-    public ConnectStage(SocksContext context, SshdSocketAddress target, Dialect dialect, ByteBuf prefix) {
+    public ConnectStage(SocksContext context, HostPort target, Dialect dialect, ByteBuf prefix) {
         this.context = context;
         this.target = target;
         this.dialect = dialect;
@@ -68,8 +70,8 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(SocksServerInitializer.TIMEOUT) != null) {
             ctx.pipeline().remove(SocksServerInitializer.TIMEOUT); // the open timeout takes over
         }
-        log.debug("{} CONNECT {}:{}", ctx.channel(), target.getHostName(), target.getPort());
-        opener = DirectTcpipOpener.open(context.sessions(), originator(ctx.channel().remoteAddress()), target,
+        log.debug("{} CONNECT {}:{}", ctx.channel(), target.host(), target.port());
+        opener = ChannelOpener.directTcpip(context.sessions(), originator(ctx.channel().remoteAddress()), target,
                 context.options().openTimeout(), ctx.executor(), context.openRelays());
         opener.result().whenComplete((channel, err) -> {
             if (ctx.executor().inEventLoop()) {
@@ -126,10 +128,10 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onOpened(ChannelHandlerContext ctx, ChannelDirectTcpip channel, Throwable err) {
+    private void onOpened(ChannelHandlerContext ctx, RelayDirectTcpip channel, Throwable err) {
         if (ctx.isRemoved() || !ctx.channel().isActive()) {
             if (channel != null) {
-                SshChannelRelay.closeSshNow(channel); // the client left while the server was dialling
+                ChannelRelay.closeNow(channel); // the client left while the server was dialling
             }
             return;
         }
@@ -146,15 +148,15 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         dialect.succeeded(ctx); // removing the dialect's decoder may add to 'early'
         ArrayDeque<ByteBuf> payload = early;
         early = new ArrayDeque<>();
-        ctx.pipeline().replace(this, HANDLER, new SshChannelRelay(channel, payload, inputEnded));
+        ctx.pipeline().replace(this, HANDLER, ChannelRelay.handler(channel, ctx.channel(), payload, inputEnded));
     }
 
-    private static SshdSocketAddress originator(SocketAddress remote) {
+    private static HostPort originator(SocketAddress remote) {
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             // The literal, never getHostName(): that would be a reverse lookup on the event loop.
-            return new SshdSocketAddress(inet.getAddress().getHostAddress(), inet.getPort());
+            return new HostPort(inet.getAddress().getHostAddress(), inet.getPort());
         }
-        return new SshdSocketAddress("0.0.0.0", 0);
+        return new HostPort("0.0.0.0", 0);
     }
 
     private void releaseEarly() {

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.config.HostPort;
 import dev.alknet.core.metrics.AlknetMetrics;
 import dev.alknet.client.socks.udp.UdpAssociateHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -13,7 +14,6 @@ import io.netty.handler.codec.socksx.v5.Socks5CommandRequest;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import io.netty.handler.codec.socksx.v5.Socks5CommandType;
 import io.netty.util.ReferenceCountUtil;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +77,7 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
             replyAndClose(ctx, Socks5CommandStatus.HOST_UNREACHABLE); // an empty name cannot resolve
             return;
         }
-        SshdSocketAddress target = new SshdSocketAddress(request.dstAddr(), request.dstPort());
+        HostPort target = new HostPort(request.dstAddr(), request.dstPort());
         ctx.pipeline().replace(this, SocksServerInitializer.HANDLER,
                 new ConnectStage(context, target, Socks5Replies.INSTANCE, null));
     }

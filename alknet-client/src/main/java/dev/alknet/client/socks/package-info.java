@@ -12,7 +12,7 @@
  * {@link dev.alknet.client.socks.Socks5ConnectHandler} (request; or
  * {@link dev.alknet.client.socks.udp.UdpAssociateHandler}) →
  * {@link dev.alknet.client.socks.ConnectStage} (channel open, then the dialect's reply) →
- * {@link dev.alknet.client.socks.SshChannelRelay} with {@link dev.alknet.client.socks.SshToNettyPump} (bytes).
+ * {@link dev.alknet.core.channel.ChannelRelay} (bytes, both directions; the same halves as the server's dialed channels).
  * SOCKS4 and HTTP go through their own request handler to the same connect stage and relay. All per-connection state is confined to the connection's event loop; MINA callbacks hop onto it.
  */
 package dev.alknet.client.socks;

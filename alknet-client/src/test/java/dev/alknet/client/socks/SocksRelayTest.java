@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.core.channel.RelayDirectTcpip;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

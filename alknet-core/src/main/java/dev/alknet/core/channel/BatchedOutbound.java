@@ -5,9 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Bytes out of an SSH channel into a Netty socket, written from the SSH session's reader thread. Each packet is
@@ -66,6 +70,43 @@ public final class BatchedOutbound {
     /** The future of the last write issued, or null if none was. */
     public ChannelFuture lastWrite() {
         return lastWrite;
+    }
+
+    /**
+     * Ends the socket's output once every write issued so far completed ({@link OutputEnd}: a FIN, or a close if by
+     * then {@code readingDone} says the socket's own bytes and EOF were all passed on). Waiting matters: Netty's
+     * {@code shutdownOutput()}/{@code close()} fail writes still queued, which would cut off the stream's tail.
+     * Fails if the last write failed. Any thread; completes on the socket's event loop.
+     */
+    public Future<Void> endOutput(BooleanSupplier readingDone) {
+        Promise<Void> ended = channel.eventLoop().newPromise();
+        ChannelFuture last = lastWrite;
+        if (last == null) {
+            channel.eventLoop().execute(() -> end(readingDone, ended));
+        } else {
+            last.addListener(w -> {
+                if (w.isSuccess()) {
+                    end(readingDone, ended);
+                } else {
+                    ended.tryFailure(w.cause());
+                }
+            });
+        }
+        return ended;
+    }
+
+    private void end(BooleanSupplier readingDone, Promise<Void> ended) {
+        if (!(channel instanceof DuplexChannel duplex)) {
+            ended.trySuccess(null);
+            return;
+        }
+        OutputEnd.of(duplex, readingDone.getAsBoolean()).addListener(f -> {
+            if (f.isSuccess()) {
+                ended.trySuccess(null);
+            } else {
+                ended.tryFailure(f.cause());
+            }
+        });
     }
 
     private void drain() {

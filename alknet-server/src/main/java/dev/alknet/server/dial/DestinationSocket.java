@@ -1,12 +1,10 @@
 package dev.alknet.server.dial;
 
 import dev.alknet.core.channel.BatchedOutbound;
-import dev.alknet.core.channel.OutputEnd;
 import dev.alknet.core.channel.ReceiveWindow;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -17,9 +15,10 @@ import org.apache.sshd.common.future.DefaultCloseFuture;
 import org.apache.sshd.common.util.closeable.AbstractCloseable;
 
 /**
- * The SSH→destination half of a relay and the destination socket's lifetime. Writes arrive in order from the SSH
- * session's reader thread; output shutdown and graceful close wait for the last of them because Netty's
- * {@code shutdownOutput()}/{@code close()} fail writes still queued (the truncation bug of notes §2.6).
+ * The destination socket's lifetime as part of its SSH channel's close: a graceful close waits for the last write
+ * (Netty's {@code close()} fails writes still queued: the truncation bug of notes §2.6), at most {@link #LINGER}.
+ * The bytes themselves go through {@link #outbound()}, which the relay's SSH→socket half
+ * ({@link dev.alknet.core.channel.ChannelToSocket}) writes to.
  */
 final class DestinationSocket extends AbstractCloseable {
 
@@ -40,28 +39,18 @@ final class DestinationSocket extends AbstractCloseable {
         return channel;
     }
 
-    /**
-     * Copies the bytes (MINA reuses its packet buffer) and queues them, one flush per burst; their window credit is
-     * released once written, {@code onFailure} runs if they cannot be.
-     */
+    BatchedOutbound outbound() {
+        return outbound;
+    }
+
+    /** {@link BatchedOutbound#write}: copied, queued, one flush per burst; credit released once written. */
     ChannelFuture write(byte[] data, int off, int len, ChannelFutureListener onFailure) {
         return outbound.write(data, off, len, onFailure);
     }
 
-    /**
-     * Sends FIN once every write issued so far has been handed to the kernel; closes the socket instead if by then
-     * {@code readingDone} says its own bytes and EOF were all passed on.
-     */
+    /** {@link BatchedOutbound#endOutput}: FIN (or close, if {@code readingDone}) once every write was handed over. */
     Future<Void> shutdownOutputAfterWrites(BooleanSupplier readingDone) {
-        var done = channel.eventLoop().<Void>newPromise();
-        afterWrites(() -> OutputEnd.of((DuplexChannel) channel, readingDone.getAsBoolean()).addListener(f -> {
-            if (f.isSuccess()) {
-                done.trySuccess(null);
-            } else {
-                done.tryFailure(f.cause());
-            }
-        }));
-        return done;
+        return outbound.endOutput(readingDone);
     }
 
     private void afterWrites(Runnable action) {

@@ -1,8 +1,9 @@
 package dev.alknet.server.dial;
 
 import dev.alknet.core.channel.ChannelDataWriter;
-import dev.alknet.core.channel.LazyReceiveWindow;
-import dev.alknet.core.channel.ReceiveWindow;
+import dev.alknet.core.channel.ChannelToSocket;
+import dev.alknet.core.channel.RelayInbox;
+import dev.alknet.core.channel.SocketToChannel;
 import dev.alknet.core.open.OpenFailure;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * TCP connection stands; a failure is answered with SSH_MSG_CHANNEL_OPEN_FAILURE carrying the reason text.
  *
  * <p>Threads: {@code doInit}, {@code doWriteData}, {@code handleEof}, {@code handleWindowAdjust} and
- * {@code handleClose} run on the SSH session's reader thread; the relay back to SSH runs on the destination's event
- * loop ({@link DestinationToSsh}). The channel closes once both directions have ended (EOF sent and received, FIN
- * sent and received), or at once on a destination error.
+ * {@code handleClose} run on the SSH session's reader thread; the relay runs on the destination's event loop, with
+ * the same two halves as the client's ({@link SocketToChannel}, {@link ChannelToSocket}, data path
+ * {@link RelayInbox}); this channel owns their ending. The channel closes once both directions have ended (EOF
+ * sent and received, FIN sent and received), or at once on a destination error.
  */
 public final class DialedTcpipChannel extends AbstractServerChannel implements ForwardingTunnelEndpointsProvider {
 
@@ -45,7 +47,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     private volatile ChannelDataWriter toClient;
     private volatile DestinationSocket socket;
     private volatile CompletableFuture<Channel> dial;
-    private final LazyReceiveWindow receiveWindow = new LazyReceiveWindow(this, this::sendWindowAdjust);
+    private final RelayInbox inbox = new RelayInbox(this, this::sendWindowAdjust);
 
     DialedTcpipChannel(Dialer dialer, DestinationDecision decision) {
         super("", Collections.emptyList(), null);
@@ -118,14 +120,16 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
             }
             return;
         }
-        DestinationSocket dest = new DestinationSocket(ch, receiveWindow());
+        DestinationSocket dest = new DestinationSocket(ch, inbox.receiveWindow());
         toClient = new ChannelDataWriter(this, ch.eventLoop());
+        RelayEvents events = new RelayEvents();
+        inbox.attach(new ChannelToSocket(dest.outbound(), () -> destinationDrained, events), toClient);
         socket = dest;
         if (isClosing()) { // a close that started before socket was visible would not close it
             ch.close();
             return;
         }
-        DestinationToSsh relay = new DestinationToSsh(toClient, new RelayEvents());
+        SocketToChannel relay = new SocketToChannel(toClient, events);
         ch.pipeline().addLast("direct-tcpip", relay);
         try {
             signalChannelOpenSuccess(); // MINA's listener writes SSH_MSG_CHANNEL_OPEN_CONFIRMATION here
@@ -140,7 +144,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
             notifyStateChanged("connected");
         }
         LOG.debug("{} connected", this);
-        relay.start();
+        ch.eventLoop().execute(relay::start); // after SSH_MSG_CHANNEL_OPEN_CONFIRMATION was queued
     }
 
     /**
@@ -173,49 +177,34 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         }
         // The window is released only once the destination took the bytes (in batches, see ReceiveWindow):
         // a slow destination throttles the client.
-        dest.write(data, off, (int) len, f -> {
-            LOG.debug("{} write to destination failed: {}", this, f.cause().toString());
-            close(false);
-        });
+        inbox.data(data, off, len);
     }
 
     @Override
     protected void doWriteExtendedData(byte[] data, int off, long len) {
         // direct-tcpip has no extended data (RFC 4254 §7.2); drop it but keep the window accounting right.
         LOG.debug("{} ignoring {} bytes of extended data", this, len);
-        releaseWindow(len);
-    }
-
-    private void releaseWindow(long len) {
-        receiveWindow().release(len);
+        inbox.dropExtendedData(len);
     }
 
     /** Our own window accounting instead of MINA's (ReceiveWindow: batched credit, grown on long fat links). */
-    private ReceiveWindow receiveWindow() {
-        return receiveWindow.get();
-    }
-
     @Override
     protected long validateIncomingDataSize(int cmd, long len) throws IOException {
-        return receiveWindow().consume(len);
+        return inbox.consume(len);
     }
 
     @Override
     public void handleEof() throws IOException {
         super.handleEof();
-        DestinationSocket dest = socket;
-        if (dest != null) {
-            dest.shutdownOutputAfterWrites(() -> destinationDrained).addListener(f -> directionDone("client EOF"));
+        if (socket != null) {
+            inbox.eof(); // the destination's output ends after the last write: RelayEvents.outputEnded
         }
     }
 
     @Override
     public void handleWindowAdjust(Buffer buffer) throws IOException {
         super.handleWindowAdjust(buffer);
-        ChannelDataWriter out = toClient;
-        if (out != null) {
-            out.onWindowExpanded();
-        }
+        inbox.windowExpanded();
     }
 
     @Override
@@ -240,7 +229,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         if (pending != null) {
             pending.cancel(false); // the dialer closes a connection still in progress
         }
-        receiveWindow.close(); // its growth goes back to the session's budget
+        inbox.close(); // the window's growth goes back to the session's budget
         super.preClose();
     }
 
@@ -260,7 +249,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         }
     }
 
-    private final class RelayEvents implements DestinationToSsh.Events {
+    private final class RelayEvents implements SocketToChannel.Events, ChannelToSocket.Events {
 
         @Override
         public void inputEnded() {
@@ -278,7 +267,27 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         }
 
         @Override
-        public void failed(Throwable cause) {
+        public void channelWriteFailed(Throwable cause) {
+            failed(cause);
+        }
+
+        @Override
+        public void socketFailed(Throwable cause) {
+            failed(cause);
+        }
+
+        @Override
+        public void socketWriteFailed(Throwable cause) {
+            LOG.debug("{} write to destination failed: {}", DialedTcpipChannel.this, cause.toString());
+            close(false);
+        }
+
+        @Override
+        public void outputEnded(Throwable failure) {
+            directionDone("client EOF");
+        }
+
+        private void failed(Throwable cause) {
             if (isClosing()) {
                 return; // an aborted write during close; the close sequence drains and closes the socket
             }
@@ -291,7 +300,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         }
 
         @Override
-        public void closed() {
+        public void socketClosed() {
             close(false);
         }
     }

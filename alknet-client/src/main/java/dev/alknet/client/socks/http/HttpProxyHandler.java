@@ -1,5 +1,6 @@
 package dev.alknet.client.socks.http;
 
+import dev.alknet.core.config.HostPort;
 import dev.alknet.client.socks.ConnectStage;
 import dev.alknet.client.socks.SocksContext;
 import io.netty.buffer.Unpooled;
@@ -11,7 +12,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +69,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         log.debug("{} HTTP {} {}:{}", ctx.channel(), head.method(), target.host(), target.port());
         var prefix = tunnel ? null : Unpooled.wrappedBuffer(ForwardedRequest.head(head, target));
         ctx.pipeline().replace(this, HANDLER, new ConnectStage(context,
-                new SshdSocketAddress(target.host(), target.port()), new Replies(tunnel), prefix));
+                new HostPort(target.host(), target.port()), new Replies(tunnel), prefix));
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.alknet.client.socks.udp;
 
 import dev.alknet.client.socks.SocksContext;
 import dev.alknet.client.socks.SocksReplyMapper;
+import dev.alknet.core.channel.ChannelOpener;
+import dev.alknet.core.udp.UdpAssociationChannel;
 import dev.alknet.core.udp.UdpFrames;
 import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.Bootstrap;
@@ -41,7 +43,7 @@ public final class UdpAssociateHandler extends ChannelInboundHandlerAdapter {
     private final SocksContext context;
     private final int requestedPort;
     private Channel relay;
-    private UdpChannelOpener opener;
+    private ChannelOpener<UdpAssociationChannel> opener;
     private UdpAssociation association;
     private ScheduledFuture<?> idleCheck;
     private boolean ended;
@@ -73,7 +75,8 @@ public final class UdpAssociateHandler extends ChannelInboundHandlerAdapter {
                 fail(ctx, Socks5CommandStatus.FAILURE);
                 return;
             }
-            opener = UdpChannelOpener.open(context.sessions(), context.options().openTimeout(), ctx.executor(),
+            opener = ChannelOpener.open(context.sessions(), UdpAssociationChannel::new, context.options().openTimeout(),
+                    ctx.executor(),
                     context.openRelays());
             opener.result().whenComplete((ssh, err) -> ctx.executor().execute(() -> opened(ctx, relayHandler, ssh, err)));
         });

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks.udp;
 
+import dev.alknet.core.udp.UdpAssociationChannel;
 import dev.alknet.core.udp.UdpFrameWriter;
 import dev.alknet.core.udp.UdpFrames;
 import io.netty.buffer.ByteBuf;

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks.v4;
 
+import dev.alknet.core.config.HostPort;
 import dev.alknet.client.socks.ConnectStage;
 import dev.alknet.client.socks.SocksContext;
 import dev.alknet.core.open.OpenFailure;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.socksx.v4.Socks4ServerDecoder;
 import io.netty.handler.codec.socksx.v4.Socks4ServerEncoder;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import io.netty.util.ReferenceCountUtil;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +58,7 @@ public final class Socks4Handler extends ChannelInboundHandlerAdapter {
             rejectAndClose(ctx);
             return;
         }
-        SshdSocketAddress target = new SshdSocketAddress(request.dstAddr(), request.dstPort());
+        HostPort target = new HostPort(request.dstAddr(), request.dstPort());
         ctx.pipeline().replace(this, HANDLER, new ConnectStage(context, target, new Replies(), null));
     }
 

@@ -1,7 +1,5 @@
-package dev.alknet.client.socks.udp;
+package dev.alknet.core.udp;
 
-import dev.alknet.core.udp.UdpFrameDecoder;
-import dev.alknet.core.udp.UdpFrames;
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.apache.sshd.common.SshConstants;
@@ -12,19 +10,19 @@ import org.apache.sshd.client.channel.AbstractClientChannel;
  * Client end of a {@value UdpFrames#CHANNEL_TYPE} channel. Outgoing frames are written through
  * {@link #getAsyncIn()}; incoming data is cut into frame bodies right here, on the session's thread, and handed
  * to the receiver. Every byte's window credit is returned at once: a datagram is delivered or dropped, never
- * held, so the server is never slowed down by UDP.
+ * held, so the server is never slowed down by UDP. Opened by {@link dev.alknet.core.channel.ChannelOpener}.
  */
-final class UdpAssociationChannel extends AbstractClientChannel {
+public final class UdpAssociationChannel extends AbstractClientChannel {
 
     private final UdpFrameDecoder frames = new UdpFrameDecoder();
     private volatile Consumer<byte[]> receiver = body -> { };
 
-    UdpAssociationChannel() {
+    public UdpAssociationChannel() {
         super(UdpFrames.CHANNEL_TYPE);
     }
 
     /** Where frame bodies from the server go (called on the session's thread, in order). */
-    void receiveWith(Consumer<byte[]> r) {
+    public void receiveWith(Consumer<byte[]> r) {
         receiver = r;
     }
 
