@@ -130,7 +130,7 @@ class ResumeHandshakeFuzzTest {
                     assertFalse(fed > ResumeHello.MAX_LINE, "undecided after " + fed + " bytes");
                 }
             }
-            ch.advanceTimeBy(3, TimeUnit.SECONDS); // a client that waits for the server: plain SSH
+            ch.advanceTimeBy(6, TimeUnit.SECONDS); // a client that waits for the server: plain SSH
             ch.runPendingTasks();
             ch.checkException();
             assertTrue(above.unexpected.isEmpty(), () -> "unexpected: " + above.unexpected);
