@@ -492,8 +492,14 @@ final class E2e {
         }
     }
 
+    /**
+     * Live threads of this JVM, not counting fork-join workers: JUnit runs the concurrent test classes on a fork-join
+     * pool that adds and retires workers on its own schedule (and the common pool does too), which says nothing of
+     * what alknet left behind.
+     */
     static int liveThreads() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !(t instanceof java.util.concurrent.ForkJoinWorkerThread)).count();
     }
 
     static ExecutorService daemonPool(int threads, String name) {
