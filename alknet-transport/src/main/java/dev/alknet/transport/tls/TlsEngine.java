@@ -2,8 +2,11 @@ package dev.alknet.transport.tls;
 
 import dev.alknet.transport.TransportException;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Locale;
+import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,11 @@ public enum TlsEngine {
                     ? " (OpenSSL not usable: " + whyNotOpenSsl() + ")" : "");
         }
         return engine;
+    }
+
+    /** The engine behind {@code engine} (an {@link SslHandler}'s). */
+    public static TlsEngine of(SSLEngine engine) {
+        return engine instanceof ReferenceCountedOpenSslEngine ? OPENSSL : JDK;
     }
 
     /** Whether netty-tcnative's BoringSSL loaded on this machine and speaks TLS 1.3. */
