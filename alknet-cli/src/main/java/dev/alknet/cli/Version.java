@@ -1,5 +1,7 @@
 package dev.alknet.cli;
 
+import dev.alknet.transport.TransportException;
+import dev.alknet.transport.tls.TlsEngine;
 import io.netty.channel.epoll.Epoll;
 import io.netty.handler.codec.quic.Quic;
 import java.io.IOException;
@@ -25,10 +27,20 @@ final class Version implements IVersionProvider {
         lines.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("java.vendor") + "), " + System.getProperty("java.home"));
         lines.add("QUIC: " + (Quic.isAvailable() ? "native codec loaded" : "unavailable (" + cause(Quic.unavailabilityCause()) + ")"));
-        lines.add("TLS engine: JDK (SunJSSE)"
+        lines.add("TLS engine: " + tlsEngine() + "; strict stealth: JDK (SunJSSE)"
                 + (Runtime.version().feature() >= 25 ? ", TLS exporter for the strict proof" : ", no TLS exporter (JDK < 25)"));
         lines.add("epoll: " + (Epoll.isAvailable() ? "native transport loaded" : "unavailable, NIO (" + cause(Epoll.unavailabilityCause()) + ")"));
         return lines.toArray(String[]::new);
+    }
+
+    /** The engine of tls:// streams (docs/adr/0019), as {@code -Dalknet.tls.engine} and this machine allow. */
+    private static String tlsEngine() {
+        try {
+            return TlsEngine.selected() == TlsEngine.OPENSSL ? "OpenSSL (BoringSSL, netty-tcnative)"
+                    : "JDK (SunJSSE)" + (TlsEngine.openSslUsable() ? "" : ", OpenSSL unavailable");
+        } catch (TransportException e) {
+            return e.getMessage();
+        }
     }
 
     static Properties build() {

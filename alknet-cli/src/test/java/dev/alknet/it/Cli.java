@@ -1,5 +1,6 @@
 package dev.alknet.it;
 
+import dev.alknet.transport.tls.TlsEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,10 @@ final class Cli {
         }
         cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; these processes do little work
         cmd.add("-XX:+UseSerialGC");
+        String engine = System.getProperty(TlsEngine.PROPERTY);
+        if (engine != null) {
+            cmd.add("-D" + TlsEngine.PROPERTY + "=" + engine); // a test class run on one TLS engine: its processes too
+        }
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(mainClass);

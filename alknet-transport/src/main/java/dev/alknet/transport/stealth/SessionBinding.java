@@ -1,5 +1,6 @@
 package dev.alknet.transport.stealth;
 
+import dev.alknet.transport.tls.TlsEngine;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.ssl.SslHandler;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Empty ({@link #NONE}) when there is nothing to bind to or no way to: tcp and plaintext on a TLS port (no
  * TLS), a runtime older than Java 25 (JSSE has no exporter API before; the project is built for 17, so the
  * method is looked up at run time), quic (Netty's QUIC engine does not expose BoringSSL's exporter: its
- * session is a plain {@link SSLSession}), or an export that fails. The reason is logged at debug level.
+ * session is a plain {@link SSLSession}), tls on the OpenSSL engine (netty-tcnative has no exporter either, so
+ * strict stealth keeps to the JDK engine: docs/adr/0019), or an export that fails. The reason is logged at debug
+ * level.
  *
  * <p>Netty's JDK engine is a wrapper ({@code JdkAlpnSslEngine}), but its {@code getSession()} hands out the
  * JDK's own session, which implements the exporter: no unwrapping is needed.
@@ -54,6 +57,12 @@ public final class SessionBinding {
         if (EXPORT == null) {
             LOG.debug("{}: proof not bound to the TLS session: Java {} has no TLS exporter (Java 25 has)",
                     stream.remoteAddress(), Runtime.version().feature());
+            return NONE;
+        }
+        if (TlsEngine.of(engine) == TlsEngine.OPENSSL) {
+            // netty-tcnative has no SSL_export_keying_material; strict stealth never runs on it (docs/adr/0019)
+            LOG.debug("{}: proof not bound to the TLS session: the OpenSSL TLS engine has no exporter",
+                    stream.remoteAddress());
             return NONE;
         }
         SSLSession session = engine.getSession();

@@ -10,13 +10,14 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS settings alknet uses everywhere: TLS 1.3 only, ALPN {@value #ALPN} required, no client
- * certificates. TCP uses the JDK provider (netty-tcnative is not shipped); QUIC uses BoringSSL.
+ * certificates. tls uses the {@link TlsEngine} selected (BoringSSL by default, the JDK as fallback), strict
+ * stealth always the JDK's (its proof is bound through the TLS exporter, which only JSSE offers: docs/adr/0019);
+ * QUIC uses BoringSSL (netty's quic codec).
  */
 public final class TlsContexts {
 
@@ -34,9 +35,20 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
-    private static ApplicationProtocolConfig alpn() {
-        return new ApplicationProtocolConfig(Protocol.ALPN, SelectorFailureBehavior.FATAL_ALERT,
-                SelectedListenerFailureBehavior.FATAL_ALERT, ALPN);
+    /**
+     * ALPN offering {@code protocols}. The JDK engine ends a handshake without a common protocol with the fatal
+     * {@code no_application_protocol} alert; netty-tcnative cannot (its callback only declines), so on OpenSSL the
+     * handshake completes without ALPN and {@link ClientTls} / {@link TlsServerHandover} refuse the stream: the
+     * same streams are refused, with a close instead of an alert. Stealth listeners, whose alert must be nginx's,
+     * therefore stay on the JDK engine.
+     */
+    private static ApplicationProtocolConfig alpn(TlsEngine engine, SelectorFailureBehavior jdkSelector,
+            String... protocols) {
+        return engine == TlsEngine.JDK
+                ? new ApplicationProtocolConfig(Protocol.ALPN, jdkSelector, SelectedListenerFailureBehavior.FATAL_ALERT,
+                        protocols)
+                : new ApplicationProtocolConfig(Protocol.ALPN, SelectorFailureBehavior.NO_ADVERTISE,
+                        SelectedListenerFailureBehavior.ACCEPT, protocols);
     }
 
     public static SslContext server(TlsKeyMaterial km) throws TransportException {
@@ -59,13 +71,13 @@ public final class TlsContexts {
      */
     public static SslContext server(TlsKeyMaterial km, boolean stealth, boolean strict) throws TransportException {
         String[] offered = strict ? new String[] {HTTP11} : stealth ? new String[] {ALPN, HTTP11} : new String[] {ALPN};
+        TlsEngine engine = stealth ? TlsEngine.JDK : TlsEngine.selected();
         try {
             return SslContextBuilder.forServer(km.key(), km.chain())
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(engine.provider())
                     .protocols(stealth ? new String[] {TLS13, TLS12} : new String[] {TLS13})
                     .clientAuth(ClientAuth.NONE)
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
-                            SelectorFailureBehavior.FATAL_ALERT, SelectedListenerFailureBehavior.FATAL_ALERT, offered))
+                    .applicationProtocolConfig(alpn(engine, SelectorFailureBehavior.FATAL_ALERT, offered))
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new TransportException("cannot set up TLS with this certificate: " + e.getMessage(), e);
@@ -78,16 +90,17 @@ public final class TlsContexts {
 
     /** {@code browser}: offer {@value #H2} and {@value #HTTP11} as a browser does (strict stealth). */
     static SslContext client(X509TrustManager check, boolean browser) throws TransportException {
+        TlsEngine engine = browser ? TlsEngine.JDK : TlsEngine.selected();
         try {
             return SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(engine.provider())
                     .protocols(TLS13)
                     .trustManager(check)
                     // Host names are checked by ServerCertCheck (only with "verify"), not by the JDK.
                     .endpointIdentificationAlgorithm(null)
-                    .applicationProtocolConfig(browser ? new ApplicationProtocolConfig(Protocol.ALPN,
-                            SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.FATAL_ALERT,
-                            H2, HTTP11) : alpn())
+                    .applicationProtocolConfig(browser
+                            ? alpn(engine, SelectorFailureBehavior.NO_ADVERTISE, H2, HTTP11)
+                            : alpn(engine, SelectorFailureBehavior.FATAL_ALERT, ALPN))
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new TransportException("cannot set up TLS: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportListener;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
+import dev.alknet.transport.tls.TlsEngine;
 import dev.alknet.transport.tls.TlsServerMaterial;
 import io.netty.channel.Channel;
 import java.nio.file.Files;
@@ -35,14 +36,22 @@ public final class SessionBindingProbe {
         System.exit(0); // Netty's shared event loops are not daemons
     }
 
-    /** {@code perScheme} connections on tls, then on quic. */
+    /** {@code perScheme} connections on tls (JDK engine, then OpenSSL where it loads), then on quic. */
     static List<String> run(int perScheme) throws Exception {
         Path certs = Files.createTempDirectory("alknet-binding-");
         List<String> lines = new ArrayList<>();
         try {
             TransportSettings settings = TransportSettings.builder().connectTimeout(Duration.ofSeconds(10))
                     .tlsServer(TlsServerMaterial.selfSigned(certs, "alknet.test")).build();
-            for (String scheme : new String[] {"tls", "quic"}) {
+            // tls on each engine (strict stealth always runs on the JDK's: docs/adr/0019), then quic
+            for (String run : new String[] {"tls-jdk", "tls-openssl", "quic"}) {
+                String scheme = run.startsWith("tls") ? "tls" : run;
+                if (run.equals("tls-openssl") && !TlsEngine.openSslUsable()) {
+                    continue;
+                }
+                if (scheme.equals("tls")) {
+                    System.setProperty(TlsEngine.PROPERTY, run.substring(4));
+                }
                 Transport t = Transports.create(scheme, settings);
                 List<CompletableFuture<byte[]>> server = new ArrayList<>();
                 for (int i = 0; i < perScheme; i++) {
@@ -66,11 +75,12 @@ public final class SessionBindingProbe {
                         // a QUIC stream reaches the server with its first byte
                         c.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {1}));
                         byte[] seen = server.get(i).get(20, TimeUnit.SECONDS);
-                        lines.add(scheme + " " + hex(client) + " " + hex(seen));
+                        lines.add(run + " " + hex(client) + " " + hex(seen));
                         c.close().syncUninterruptibly();
                     }
                 } finally {
                     l.close();
+                    System.clearProperty(TlsEngine.PROPERTY);
                 }
             }
         } finally {

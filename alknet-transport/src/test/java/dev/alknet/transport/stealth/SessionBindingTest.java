@@ -28,24 +28,26 @@ class SessionBindingTest {
     void onJava25BothEndsOfATlsSessionExportTheSame32BytesAndEachSessionOthers() throws Exception {
         assumeTrue(Files.isExecutable(JAVA25), "no Java 25 at " + JAVA25);
         List<String> lines = probeOn(JAVA25);
-        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals(6, lines.size(), String.join("\n", lines));
         String[] first = lines.get(0).split(" ");
         String[] second = lines.get(1).split(" ");
         for (String[] tls : List.of(first, second)) {
-            assertEquals("tls", tls[0]);
+            assertEquals("tls-jdk", tls[0]);
             assertEquals(2 * SessionBinding.LENGTH, tls[1].length(), "32 bytes: " + tls[1]);
             assertEquals(tls[1], tls[2], "client and server of one session");
         }
         assertNotEquals(first[1], second[1], "two sessions, two bindings");
         // Netty's QUIC engine (quiche/BoringSSL) exposes no exporter: quic proofs stay unbound
-        assertEquals(List.of("quic - -", "quic - -"), lines.subList(2, 4));
+        // BoringSSL through netty-tcnative has no exporter either: strict stealth stays on the JDK engine
+        assertEquals(List.of("tls-openssl - -", "tls-openssl - -"), lines.subList(2, 4));
+        assertEquals(List.of("quic - -", "quic - -"), lines.subList(4, 6));
     }
 
     @Test
     void beforeJava25ThereIsNoBindingOnEitherEnd() throws Exception {
         assumeTrue(Runtime.version().feature() < 25, "this JVM has the exporter");
         assertFalse(SessionBinding.available());
-        assertEquals(List.of("tls - -", "quic - -"), SessionBindingProbe.run(1));
+        assertEquals(List.of("tls-jdk - -", "tls-openssl - -", "quic - -"), SessionBindingProbe.run(1));
     }
 
     /** Runs the probe in a JVM of {@code java} with this test's class path; its stdout lines. */

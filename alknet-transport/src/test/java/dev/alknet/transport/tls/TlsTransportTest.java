@@ -250,4 +250,61 @@ class TlsTransportTest extends TransportContractTest {
             ch.close();
         }
     }
+
+    /** The engine this class runs on: OpenSSL, which ships in the build for linux-x86_64. */
+    TlsEngine expectedEngine() {
+        return TlsEngine.OPENSSL;
+    }
+
+    @Test
+    void bothEndsRunOnTheSelectedEngine() throws Exception {
+        if (expectedEngine() == TlsEngine.OPENSSL) {
+            assertTrue(TlsEngine.openSslUsable() || !"amd64".equals(System.getProperty("os.arch")),
+                    "netty-tcnative-boringssl-static did not load on linux-x86_64");
+            org.junit.jupiter.api.Assumptions.assumeTrue(TlsEngine.openSslUsable());
+        }
+        CompletableFuture<TlsEngine> serverSide = new CompletableFuture<>();
+        listen(ch -> {
+            serverSide.complete(TlsEngine.of(ch.pipeline().get(SslHandler.class).engine()));
+            Streams.start(ch, new Streams.Echo());
+        });
+        client = await(client(TlsClientOptions.NONE).connect(target()), 10);
+        SslHandler ssl = client.pipeline().get(SslHandler.class);
+        assertEquals(expectedEngine(), TlsEngine.of(ssl.engine()));
+        assertEquals(expectedEngine(), await(serverSide, 10));
+        assertEquals(TlsContexts.TLS13, ssl.engine().getSession().getProtocol());
+        assertEquals(TlsContexts.ALPN, ssl.applicationProtocol());
+    }
+
+    @Test
+    void clientOfferingOnlyOtherProtocolsIsNotAccepted() throws Exception {
+        // OpenSSL cannot send no_application_protocol: its handshake completes without ALPN, so the handover
+        // must refuse the stream (the JDK engine fails the handshake instead)
+        AtomicInteger accepted = new AtomicInteger();
+        listen(ch -> accepted.incrementAndGet());
+        SslContext h2 = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null)
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
+                .build();
+        CompletableFuture<Boolean> handshake = new CompletableFuture<>();
+        Channel ch = new Bootstrap().group(EventLoops.group()).channel(EventLoops.socketChannel())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        SslHandler h = h2.newHandler(c.alloc());
+                        h.handshakeFuture().addListener(f -> handshake.complete(f.isSuccess()));
+                        c.pipeline().addLast(h);
+                    }
+                }).connect(listener.localAddress()).sync().channel();
+        try {
+            boolean completed = await(handshake, 10);
+            assertEquals(expectedEngine() == TlsEngine.OPENSSL, completed, "handshake completed");
+            assertTrue(ch.closeFuture().await(5, java.util.concurrent.TimeUnit.SECONDS), "server closed it");
+            assertEquals(0, accepted.get(), "acceptor called for a client without ALPN alknet-ssh");
+        } finally {
+            ch.close();
+        }
+    }
 }

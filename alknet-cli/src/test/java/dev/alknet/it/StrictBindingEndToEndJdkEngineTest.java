@@ -1,0 +1,8 @@
+package dev.alknet.it;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link StrictBindingEndToEndTest} with client and server on the JDK TLS engine (the default run uses OpenSSL where it loads). */
+@ExtendWith(JdkTlsEngine.class)
+class StrictBindingEndToEndJdkEngineTest extends StrictBindingEndToEndTest {
+}

@@ -1,0 +1,13 @@
+package dev.alknet.transport.tls;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link TlsTransportTest} (and the transport contract) on the JDK engine, the fallback. */
+@ExtendWith(JdkTlsEngine.class)
+class TlsTransportJdkEngineTest extends TlsTransportTest {
+
+    @Override
+    TlsEngine expectedEngine() {
+        return TlsEngine.JDK;
+    }
+}
