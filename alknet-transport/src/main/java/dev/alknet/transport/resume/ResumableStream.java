@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +67,8 @@ public final class ResumableStream {
     /** Whether this stream is in {@link ResumeStats#detachedNow()}. */
     private boolean countedDetached;
     /** Completed when a carrier carries the stream again (failed when it ends); done while attached. */
-    private java.util.concurrent.CompletableFuture<Void> reattached =
-            java.util.concurrent.CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> reattached =
+            CompletableFuture.completedFuture(null);
     private ResumeFraming current;
     private long detachedAt;
     private long detachments;
@@ -116,7 +117,7 @@ public final class ResumableStream {
     }
 
     /** Done now if a carrier carries the stream, else when one does again; failed if the stream ends instead. */
-    public synchronized java.util.concurrent.CompletableFuture<Void> whenAttached() {
+    public synchronized CompletableFuture<Void> whenAttached() {
         return reattached.copy();
     }
 
@@ -316,7 +317,7 @@ public final class ResumableStream {
             epoch = ++detachments;
             attempts = 0;
             countDetached(true);
-            reattached = new java.util.concurrent.CompletableFuture<>();
+            reattached = new CompletableFuture<>();
         }
         f.context().executor().schedule(() -> {
             synchronized (this) {
