@@ -13,7 +13,8 @@ for r in $(seq "$rounds"); do
   (cd "$root" && mvn -B -o -q -pl alknet-cli -am test -Dtest=NetworkFaultsEndToEndTest \
      -Dsurefire.failIfNoSpecifiedTests=false -Dalknet.faults="$filter") >"$out/mvn-$r.log" 2>&1 \
      || echo "round $r: some cases failed (see $out/mvn-$r.log)" >&2
-  grep -h '^fault ' "$root/alknet-cli/target/surefire-reports/dev.alknet.it.NetworkFaultsEndToEndTest-output.txt" \
+  # cases run in parallel, so their lines may land in other classes' output files
+  grep -h '^fault ' "$root"/alknet-cli/target/surefire-reports/*-output.txt \
     >>"$out/figures.txt" || true
 done
 python3 - "$out/figures.txt" <<'PY'
