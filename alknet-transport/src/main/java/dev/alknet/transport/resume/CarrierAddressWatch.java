@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,11 +21,6 @@ public final class CarrierAddressWatch implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CarrierAddressWatch.class);
     static final long PERIOD_MS = Long.getLong("alknet.resume.addressCheckMs", 1000);
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "alknet-address-watch");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final ResumableStream stream;
     private volatile ScheduledFuture<?> task;
@@ -42,7 +35,7 @@ public final class CarrierAddressWatch implements Runnable {
             return;
         }
         CarrierAddressWatch w = new CarrierAddressWatch(stream);
-        w.task = TIMER.scheduleWithFixedDelay(w, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        w.task = ResumeDialer.TIMER.scheduleWithFixedDelay(w, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class ResumeDialer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResumeDialer.class);
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** The resume layer's one timer thread: redials and the carrier address checks. */
+    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "alknet-resume-dialer");
         t.setDaemon(true);
         return t;
