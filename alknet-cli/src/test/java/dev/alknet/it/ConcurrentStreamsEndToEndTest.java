@@ -13,12 +13,15 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * 1,000 SOCKS streams held open at the same time for 10 s, each carrying checksummed echo traffic
  * (bench/HoldStreams.java in its own JVM, as in the 5,000-stream bench run); afterwards the client's and the
  * server's streams, channels, fds and threads are back where they were.
  */
+// Counts the whole JVM's fds and threads: nothing else may run meanwhile (NetworkFaults runs concurrently).
+@Isolated
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ConcurrentStreamsEndToEndTest {
 

@@ -27,12 +27,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * 1,000 SOCKS streams through the real in-process client and server (50 at a time, each a byte-exact echo of a few
  * KiB), then: open file descriptors and live threads back within a small tolerance of the baseline taken after a
  * warm-up, no SOCKS connection or SSH channel left on the client, no channel and no extra session on the server.
  */
+// Counts the whole JVM's fds and threads: nothing else may run meanwhile (NetworkFaults runs concurrently).
+@Isolated
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LeakEndToEndTest {
 
