@@ -193,6 +193,26 @@ class UdpAssociateEndToEndTest {
         }
     }
 
+    /** The SOCKS handshake deadline ends with the request: it once closed every association 10 s in. */
+    @Test
+    void anAssociationOutlivesTheHandshakeTimeout() throws Exception {
+        try (E2e.Client quick = E2e.client(E2e.clientOptions(keys, server.port()),
+                SocksOptions.defaults().withHandshakeTimeout(Duration.ofMillis(500))).up();
+                SocksUdpClient udp = SocksUdpClient.associate(quick.socksPort())) {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_000); // four handshake timeouts
+            int i = 0;
+            while (System.nanoTime() < end) {
+                byte[] data = ("beat " + i++).getBytes(StandardCharsets.US_ASCII);
+                udp.send("127.0.0.1", echo.port(), data);
+                SocksUdpClient.Reply r = udp.receive(5_000);
+                assertNotNull(r, "echo " + i + " on the same association");
+                assertArrayEquals(data, r.data());
+                Thread.sleep(100); // the pace of a game or VoIP stream, not a wait for something
+            }
+            assertEquals(1, quick.socks.udpCounters().open(), "still the one association");
+        }
+    }
+
     @Test
     void credentialsGuardUdpAssociateToo() throws Exception {
         java.nio.file.Path pw = java.nio.file.Files.createTempFile(keys.dir(), "pw", "");

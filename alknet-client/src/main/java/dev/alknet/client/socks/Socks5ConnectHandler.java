@@ -66,6 +66,11 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (Socks5CommandType.UDP_ASSOCIATE.equals(request.type())) {
+            // The request is complete: the open timeout, then the idle timeout take over. Left in place, the
+            // handshake deadline closed every association 10 s after it began.
+            if (ctx.pipeline().get(SocksServerInitializer.TIMEOUT) != null) {
+                ctx.pipeline().remove(SocksServerInitializer.TIMEOUT);
+            }
             ctx.pipeline().replace(this, SocksServerInitializer.HANDLER, new UdpAssociateHandler(context, request));
             return;
         }
