@@ -42,6 +42,7 @@ class NetworkFaultsEndToEndTest {
     /** -R: the server listens here (its loopback) and forwards to the client host's own origin. */
     private static final int REMOTE_FORWARD_PORT = 7000;
     private static final int CLIENT_ORIGIN_PORT = 8081;
+    private static final int UDP_ECHO_PORT = 5353;
     private static final int SOCKS_PORT = 1080;
     private static final int SERVER_PORT = 4433;
     /** Slow enough that every fault lands in the middle of the transfer (13 s without faults). */
@@ -107,12 +108,17 @@ class NetworkFaultsEndToEndTest {
             Path viaForward = pair.home.resolve("got-forward");
             Path upload = pair.home.resolve("upload-answer");
             Path viaRemote = pair.home.resolve("got-remote-forward");
+            Cli.Running udp = null;
             if (fault == Fault.REFUSED_5S_WITH_UPLOAD_AND_FORWARD) {
                 others.add(pair.curl("http://127.0.0.1:" + FORWARD_PORT + "/blob", "-o", viaForward.toString()));
                 others.add(pair.curl("--socks5-hostname", "127.0.0.1:" + SOCKS_PORT, "-T", blob.toString(),
                         "-X", "POST", "http://127.0.0.1:" + ORIGIN_PORT + "/sink", "-o", upload.toString()));
                 others.add(pair.curlOnServer("http://127.0.0.1:" + REMOTE_FORWARD_PORT + "/blob", "-o",
                         viaRemote.toString()));
+                // one UDP association across the fault: a datagram every 100 ms for 25 s
+                udp = pair.onClient("python3", script("/fault-udp.py"), "client", String.valueOf(SOCKS_PORT),
+                        "127.0.0.1", String.valueOf(UDP_ECHO_PORT), "250", "100");
+                others.add(udp);
             }
             awaitSize(out, 8L << 20, curl);
             if (fault == Fault.SERVER_RESTARTED) {
@@ -131,6 +137,18 @@ class NetworkFaultsEndToEndTest {
                 assertEquals(blobSha, Files2.sha256(viaForward), "-L transfer byte-exact");
                 assertEquals(blobSha, Files.readString(upload).trim(), "upload byte-exact");
                 assertEquals(blobSha, Files2.sha256(viaRemote), "-R transfer byte-exact");
+                // datagrams sent well after the path came back (~2 s to the fault, 5 s of it) are answered on the
+                // same association
+                int afterSeq = 110;
+                List<Integer> replies = udp.stdoutText().lines().filter(l -> l.startsWith("reply "))
+                        .map(l -> Integer.parseInt(l.substring(6).trim())).toList();
+                assertTrue(udp.stdoutText().contains("sent 250"), "the association lasted: " + udp.stderrText());
+                assertTrue(replies.stream().filter(q -> q > afterSeq).count() >= 120, // of 139: loopback loses none
+                        "UDP answered after the fault on the same association: " + replies.size() + " replies, "
+                                + "last " + (replies.isEmpty() ? "-" : replies.get(replies.size() - 1))
+                                + "\nclient:\n" + tail(pair.connect) + "\nserver:\n" + tail(pair.serve));
+                System.out.printf("UDP across the fault: %d of 250 datagrams answered, %d of the 139 sent from 11 s on%n",
+                        replies.size(), replies.stream().filter(q -> q > afterSeq).count());
             }
             String log = pair.connect.stderrText();
             // QUIC carries its connection through a short outage by itself (it retransmits); tcp and tls must resume
@@ -144,6 +162,14 @@ class NetworkFaultsEndToEndTest {
                 o.close();
             }
             curl.close();
+        }
+    }
+
+    private static String script(String resource) {
+        try {
+            return Path.of(NetworkFaultsEndToEndTest.class.getResource(resource).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -327,6 +353,7 @@ class NetworkFaultsEndToEndTest {
         final Path home;
         Cli.Running origin;
         Cli.Running clientOrigin;
+        Cli.Running udpEcho;
         Cli.Running serve;
         Cli.Running connect;
 
@@ -362,6 +389,10 @@ class NetworkFaultsEndToEndTest {
                 p.origin = Cli.Running.start(origin, Map.of());
                 p.clientOrigin = p.onClient("python3", script.toString(), "127.0.0.1",
                         String.valueOf(CLIENT_ORIGIN_PORT), blob.toString());
+                List<String> echo = new ArrayList<>(net.onServer());
+                echo.addAll(List.of("python3", script("/fault-udp.py"), "echo", "127.0.0.1",
+                        String.valueOf(UDP_ECHO_PORT)));
+                p.udpEcho = Cli.Running.start(echo, Map.of());
                 p.serve = p.startServe();
                 p.connect = Cli.Running.start(Cli.command(net.onClient(), "dev.alknet.cli.Main", "connect",
                         transport + "://" + FaultNet.SERVER + ":" + SERVER_PORT, "--home", home.toString(),
@@ -381,7 +412,7 @@ class NetworkFaultsEndToEndTest {
         Cli.Running startServe() throws Exception {
             Cli.Running s = Cli.Running.start(Cli.command(net.onServer(), "dev.alknet.cli.Main", "serve",
                     "--home", home.toString(), "--listen", transport + "://" + FaultNet.SERVER + ":" + SERVER_PORT,
-                    "--allow", "loopback:" + ORIGIN_PORT), Map.of());
+                    "--allow", "loopback:" + ORIGIN_PORT, "--allow", "loopback:" + UDP_ECHO_PORT), Map.of());
             s.awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(60));
             return s;
         }
@@ -413,7 +444,7 @@ class NetworkFaultsEndToEndTest {
 
         @Override
         public void close() throws IOException {
-            for (Cli.Running r : new Cli.Running[] {connect, serve, origin, clientOrigin}) {
+            for (Cli.Running r : new Cli.Running[] {connect, serve, origin, clientOrigin, udpEcho}) {
                 if (r != null) {
                     r.close();
                 }

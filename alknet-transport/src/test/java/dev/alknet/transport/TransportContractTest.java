@@ -125,7 +125,7 @@ public abstract class TransportContractTest {
         byte[] all = new byte[hello.length + rest.length];
         System.arraycopy(hello, 0, all, 0, hello.length);
         System.arraycopy(rest, 0, all, hello.length, rest.length);
-        assertEquals(sha256(all), await(s.done, 15), "server got everything the client sent after its FIN");
+        assertEquals(sha256(all), await(s.done, 15), "server got everything the client sent after its FIN: " + s.bytes + " of " + all.length);
     }
 
     @Test

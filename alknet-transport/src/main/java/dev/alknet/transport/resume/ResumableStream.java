@@ -159,7 +159,10 @@ public final class ResumableStream {
             p.tryFailure(new IOException("stream ended"));
             return;
         }
-        if (f != current || !waiting.isEmpty() || !out.hasRoomFor(n)) {
+        // An unwritable carrier holds what it has (Netty's high-water mark, TCP_NOTSENT_LOWAT below it): what is
+        // not yet handed down waits here with its promise pending, so the SSH channels above feel the pressure
+        // and a datagram or a keystroke queues behind at most that much, not behind the whole replay bound.
+        if (f != current || !waiting.isEmpty() || !out.hasRoomFor(n) || !ctx.channel().isWritable()) {
             waiting.addLast(new Pending(msg, p));
             return;
         }
@@ -187,10 +190,19 @@ public final class ResumableStream {
 
     private void pump(ChannelHandlerContext ctx) {
         Pending p;
-        while ((p = waiting.peekFirst()) != null && out.hasRoomFor(p.data.readableBytes())) {
+        while ((p = waiting.peekFirst()) != null && out.hasRoomFor(p.data.readableBytes())
+                && ctx.channel().isWritable()) {
             waiting.removeFirst();
             send(ctx, p.data);
             p.promise.trySuccess();
+        }
+    }
+
+    /** The current carrier drained below its low-water mark: hand down what waits. */
+    synchronized void writable(ResumeFraming f, ChannelHandlerContext ctx) {
+        if (f == current && !waiting.isEmpty()) {
+            pump(ctx);
+            ctx.flush();
         }
     }
 

@@ -180,6 +180,14 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
         ctx.fireExceptionCaught(cause);
     }
 
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            stream.writable(this, ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     // ---- outbound ----
 
     @Override
