@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.proxy.ViaProxy;
 import dev.alknet.transport.tls.TlsClientOptions;
