@@ -27,4 +27,23 @@ public final class Await {
     public static void await(BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
         await(condition, limit, () -> what);
     }
+
+    /**
+     * An absence check: polls {@code happened} every 20 ms for {@code window} and fails as soon as it holds. Only
+     * meaningful where the test has shown that the event, had it happened, would be seen.
+     */
+    public static void never(BooleanSupplier happened, Duration window, Supplier<String> what)
+            throws InterruptedException {
+        long end = System.nanoTime() + window.toNanos();
+        while (true) {
+            boolean last = System.nanoTime() > end;
+            if (happened.getAsBoolean()) {
+                fail(what.get());
+            }
+            if (last) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
 }
