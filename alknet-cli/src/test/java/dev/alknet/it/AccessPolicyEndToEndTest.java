@@ -11,6 +11,7 @@ import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.server.AccessOptions;
 import dev.alknet.server.AlknetServer;
 import dev.alknet.server.ServerOptions;
+import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
 import java.net.InetSocketAddress;

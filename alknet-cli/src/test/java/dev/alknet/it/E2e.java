@@ -1,7 +1,5 @@
 package dev.alknet.it;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.alknet.client.ClientOptions;
 import dev.alknet.client.TunnelConnector;
 import dev.alknet.client.TunnelSupervisor;
@@ -16,10 +14,12 @@ import dev.alknet.server.ServerOptions;
 import dev.alknet.server.dial.DestinationPolicy;
 import dev.alknet.server.dial.DirectDialer;
 import dev.alknet.server.dial.DirectTcpipChannelFactory;
+import dev.alknet.testkit.Await;
+import dev.alknet.testkit.Ports;
+import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -330,10 +330,7 @@ final class E2e {
     // ---- SOCKS5 on the wire ----
 
     static Socket socksSocket(int socksPort) throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", socksPort), 5_000);
-        s.setSoTimeout(20_000);
-        return s;
+        return Socks5Probe.open(new InetSocketAddress("127.0.0.1", socksPort), 20_000);
     }
 
     /** Greeting (NO_AUTH) followed by a request for {@code host} (IPv4, bracket-less IPv6 or a domain). */
@@ -351,40 +348,17 @@ final class E2e {
 
     /** Greeting (NO_AUTH) followed by a request with this ATYP and raw address bytes (length byte included). */
     static byte[] request(int cmd, int atyp, byte[] address, int port) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(new byte[] {5, 1, 0, 5, (byte) cmd, 0, (byte) atyp});
-        b.writeBytes(address);
-        b.write(port >> 8);
-        b.write(port);
-        return b.toByteArray();
+        return Socks5Probe.greetingAndRequest(cmd, atyp, address, port);
     }
 
     /** Reads the method reply and the command reply; returns REP. */
     static int readReply(InputStream input) throws IOException {
-        DataInputStream in = new DataInputStream(input);
-        int v = in.read();
-        int m = in.read();
-        if (v != 5 || m != 0) {
-            throw new IOException("bad method reply " + v + "," + m);
-        }
-        int ver = in.read();
-        int rep = in.read();
-        if (ver != 5 || rep < 0) {
-            throw new IOException("bad reply version " + ver + " rep " + rep);
-        }
-        in.readUnsignedByte(); // RSV
-        int atyp = in.readUnsignedByte();
-        int len = atyp == 1 ? 4 : atyp == 4 ? 16 : in.readUnsignedByte();
-        in.readFully(new byte[len + 2]);
-        return rep;
+        return Socks5Probe.readMethodAndReply(input);
     }
 
     /** One CONNECT (or other command) on a fresh connection; returns REP; the connection is closed after. */
     static int ask(int socksPort, int cmd, String host, int port) throws IOException {
-        try (Socket s = socksSocket(socksPort)) {
-            s.getOutputStream().write(request(cmd, host, port));
-            return readReply(s.getInputStream());
-        }
+        return Socks5Probe.ask(socksPort, request(cmd, host, port));
     }
 
     static int connect(int socksPort, String host, int port) throws IOException {
@@ -434,55 +408,12 @@ final class E2e {
     // ---- waiting, ports, process resources ----
 
     static void await(BooleanSupplier condition, Duration limit, Supplier<String> what) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out after " + limit.toMillis() + " ms waiting for " + what.get());
-            }
-            Thread.sleep(20);
-        }
+        Await.await(condition, limit, what);
     }
 
-    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * A loopback port free now (TCP and UDP), below the kernel's ephemeral range. A port the kernel picks for a bind
-     * to 0 comes from that range, and before the test binds it again the kernel may give it to an outgoing
-     * connection as its local port (seen in CI: "Address already in use" on a SOCKS port); a port below the range
-     * is never handed out that way. Never the same port twice in one test JVM.
-     */
+    /** {@link Ports#freePort()}: a loopback port free now, below the ephemeral range, never twice in one JVM. */
     static int freePort() throws IOException {
-        int low = 16384;
-        int high = ephemeralRangeStart() - 1;
-        for (int i = 0; i < 200 && high - low >= 1024; i++) {
-            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(low, high + 1);
-            if (HANDED_OUT.add(port) && bindable(port)) {
-                return port;
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static boolean bindable(int port) {
-        InetSocketAddress a = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        try (ServerSocket tcp = new ServerSocket(); java.net.DatagramSocket udp = new java.net.DatagramSocket(null)) {
-            tcp.bind(a, 1);
-            udp.bind(a);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int ephemeralRangeStart() {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
-                    .split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            return 32768; // Linux's default
-        }
+        return Ports.freePort();
     }
 
     /** Open file descriptors of this process. */

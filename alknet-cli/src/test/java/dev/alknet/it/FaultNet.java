@@ -2,14 +2,12 @@ package dev.alknet.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.testkit.Netns;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client and a server host with a router between them, as three network namespaces made by the test (removed on
@@ -29,17 +27,14 @@ final class FaultNet implements AutoCloseable {
     static final String NAT_ADDRESS = "10.77.2.1";
     static final String NAT_ADDRESS_NEW = "10.77.2.3";
     private static final String PREFIX = "aknf";
-    private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    final String client;
-    final String router;
-    final String server;
+    /** The three hosts' namespaces, in the order they are made; their names end in -c, -r, -s. */
+    private final List<Netns> hosts = new ArrayList<>();
+    private String client;
+    private String router;
+    private String server;
 
-    private FaultNet(String tag) {
-        String base = PREFIX + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + tag;
-        client = base + "-c";
-        router = base + "-r";
-        server = base + "-s";
+    private FaultNet() {
     }
 
     /** Skips the test unless this machine lets it make namespaces and nftables rules (root, iproute2, nft). */
@@ -50,9 +45,11 @@ final class FaultNet implements AutoCloseable {
     }
 
     static FaultNet create(String tag) throws IOException {
-        removeStale();
-        FaultNet n = new FaultNet(tag);
+        FaultNet n = new FaultNet();
         try {
+            n.client = n.host(tag + "-c");
+            n.router = n.host(tag + "-r");
+            n.server = n.host(tag + "-s");
             n.build();
         } catch (IOException | RuntimeException e) {
             n.close();
@@ -61,11 +58,13 @@ final class FaultNet implements AutoCloseable {
         return n;
     }
 
+    private String host(String tag) throws IOException {
+        Netns ns = Netns.create(PREFIX, tag);
+        hosts.add(ns);
+        return ns.name;
+    }
+
     private void build() throws IOException {
-        for (String ns : List.of(client, router, server)) {
-            sh("ip", "netns", "add", ns);
-            sh("ip", "-n", ns, "link", "set", "lo", "up");
-        }
         sh("ip", "-n", client, "link", "add", "c0", "type", "veth", "peer", "name", "r0", "netns", router);
         sh("ip", "-n", server, "link", "add", "s0", "type", "veth", "peer", "name", "r1", "netns", router);
         // an address removed must hand its subnet to the one added (promote), not take it along
@@ -150,66 +149,18 @@ final class FaultNet implements AutoCloseable {
         }
     }
 
-    private void in(String ns, String... cmd) throws IOException {
+    private static void in(String ns, String... cmd) throws IOException {
         List<String> l = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         l.addAll(List.of(cmd));
         sh(l.toArray(String[]::new));
     }
 
     private static String sh(String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("timed out: " + String.join(" ", cmd));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", cmd), e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " -> " + p.exitValue() + ": " + out.trim());
-        }
-        return out;
-    }
-
-    /** Namespaces of test JVMs that died without closing theirs. */
-    private static void removeStale() {
-        Path dir = Path.of("/run/netns");
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (var names = Files.list(dir)) {
-            for (Path p : names.toList()) {
-                String[] f = p.getFileName().toString().split("-");
-                if (f.length >= 2 && f[0].equals(PREFIX) && f[1].matches("\\d+")
-                        && ProcessHandle.of(Long.parseLong(f[1])).isEmpty()) {
-                    remove(p.getFileName().toString());
-                }
-            }
-        } catch (IOException e) {
-            // best effort
-        }
-    }
-
-    private static void remove(String ns) {
-        try {
-            for (String pid : sh("ip", "netns", "pids", ns).split("\\s+")) {
-                if (!pid.isBlank()) {
-                    ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
-            sh("ip", "netns", "del", ns);
-        } catch (IOException | RuntimeException e) {
-            // already gone
-        }
+        return Netns.sh(cmd);
     }
 
     @Override
     public void close() {
-        for (String ns : List.of(client, router, server)) {
-            remove(ns);
-        }
+        hosts.forEach(Netns::close);
     }
 }

@@ -7,6 +7,7 @@ import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientOptions;
 import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.hostkeys.HostKeyPolicy;
+import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.tcp.TcpTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;

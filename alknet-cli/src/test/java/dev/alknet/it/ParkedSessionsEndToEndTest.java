@@ -3,6 +3,7 @@ package dev.alknet.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alknet.testkit.Socks5Probe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

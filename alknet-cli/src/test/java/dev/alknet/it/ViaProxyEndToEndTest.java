@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.proxy.ViaProxy;
 import dev.alknet.transport.tls.TlsClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +69,8 @@ class ViaProxyEndToEndTest {
         int dead = OpenSshInteropTest.freePort();
         TransportSettings via = TransportSettings.builder().via(ViaProxy.parse("socks5://127.0.0.1:" + dead)).build();
         try (Tunnel t = Tunnel.start("tcp", via)) {
-            Thread.sleep(1500);
+            // the client has dialled (through the proxy: it failed) before the server is asked what reached it
+            E2e.await(() -> t.lastError() != null, Duration.ofSeconds(20), () -> "the first dial's failure");
             assertEquals(0, t.server.sessionCount(), "nothing may go around a dead proxy");
             try (Socks5Probe p = new Socks5Probe(t.socksPort())) {
                 p.socket.setSoTimeout(30_000);

@@ -1,5 +1,6 @@
 package dev.alknet.dist;
 
+import static dev.alknet.testkit.Ports.freePort;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -161,27 +160,6 @@ final class InstalledTunnel implements AutoCloseable {
             return p.getErrorStream().readAllBytes();
         } catch (IOException e) {
             return new byte[0];
-        }
-    }
-
-    /** A loopback port free now, below the kernel's ephemeral range (as the alknet-cli tests pick theirs). */
-    static int freePort() throws IOException {
-        int high = 32767;
-        try {
-            high = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]) - 1;
-        } catch (IOException | RuntimeException e) {
-            // the default range
-        }
-        for (int i = 0; i < 200 && high > 16384 + 1024; i++) {
-            int port = ThreadLocalRandom.current().nextInt(16384, high + 1);
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

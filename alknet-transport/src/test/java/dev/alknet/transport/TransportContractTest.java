@@ -166,12 +166,6 @@ public abstract class TransportContractTest {
     }
 
     protected static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(10);
-        }
+        dev.alknet.testkit.Await.await(condition, java.time.Duration.ofSeconds(10), "the condition");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.testkit.Await;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -168,8 +169,8 @@ class RouteAllModeTest {
     }
 
     private void noLeaks(int sunk) throws InterruptedException {
-        Thread.sleep(200);
-        assertEquals(sunk, topo.world.sinkPackets.get(), "UDP reached a sink outside the tunnel");
+        Await.never(() -> topo.world.sinkPackets.get() != sunk, Duration.ofMillis(200),
+                () -> "UDP reached a sink outside the tunnel");
         assertFalse(topo.world.httpPeers.contains(Topo.NEAR_IP), "the laptop reached the web server directly");
         assertFalse(topo.world.httpPeers.stream().anyMatch(a -> a.startsWith("fd23:1:")), topo.world.httpPeers.toString());
     }

@@ -66,6 +66,7 @@ final class Topo implements AutoCloseable {
                     new InetSocketAddress(InetAddress.getByName(DEST), 5353),
                     new InetSocketAddress(InetAddress.getByName(DEST6), 53),
                     new InetSocketAddress(InetAddress.getByName(DEST6), 5353))));
+            t.world.proveSinksCount(near);
             return t;
         } catch (Exception e) {
             t.close();

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,6 +34,7 @@ final class World implements AutoCloseable {
     private final ServerSocket echo;
     private final List<DatagramSocket> sinks = new CopyOnWriteArrayList<>();
     final AtomicInteger sinkPackets = new AtomicInteger();
+    private final Set<SocketAddress> sinksHit = ConcurrentHashMap.newKeySet();
     final Set<String> httpPeers = ConcurrentHashMap.newKeySet();
     final AtomicInteger echoAccepted = new AtomicInteger();
     private final ThreadFactory threads;
@@ -66,11 +68,37 @@ final class World implements AutoCloseable {
                     try {
                         s.receive(new DatagramPacket(buf, buf.length));
                         sinkPackets.incrementAndGet();
+                        sinksHit.add(s.getLocalSocketAddress());
                     } catch (IOException e) {
                         return;
                     }
                 }
             }).start();
+        }
+    }
+
+    /**
+     * Sends a datagram from {@code near} straight to each sink (before any tunnel is up) until every sink has counted
+     * one, so that a test's "nothing reached a sink" can fail: a sink that never counts would pass it for ever.
+     */
+    void proveSinksCount(Netns near) throws Exception {
+        for (int round = 0; round < 20 && sinksHit.size() < sinks.size(); round++) {
+            near.call(() -> {
+                try (DatagramSocket out = new DatagramSocket()) {
+                    for (DatagramSocket sink : sinks) {
+                        if (!sinksHit.contains(sink.getLocalSocketAddress())) {
+                            out.send(new DatagramPacket(new byte[] {1}, 1, sink.getLocalSocketAddress()));
+                        }
+                    }
+                }
+                return null;
+            });
+            for (int i = 0; i < 25 && sinksHit.size() < sinks.size(); i++) {
+                Thread.sleep(20);
+            }
+        }
+        if (sinksHit.size() < sinks.size()) {
+            throw new IllegalStateException("datagrams sent straight to the UDP sinks were not all counted: " + sinksHit);
         }
     }
 

@@ -1,24 +1,17 @@
 package dev.alknet.client.socks;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+/** {@link dev.alknet.testkit.Await} under this package's name, and the wait for a quiet SOCKS port. */
 final class Await {
 
     private Await() {
     }
 
     static void until(BooleanSupplier condition, Duration limit, Supplier<String> what) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out after " + limit + " waiting for " + what.get());
-            }
-            Thread.sleep(10);
-        }
+        dev.alknet.testkit.Await.await(condition, limit, what);
     }
 
     /** Every SOCKS connection closed, every SSH channel closed on both ends. */

@@ -1,14 +1,15 @@
 package dev.alknet.client.socks;
 
-import static dev.alknet.client.socks.Socks5Probe.closedWithoutBytes;
-import static dev.alknet.client.socks.Socks5Probe.concat;
-import static dev.alknet.client.socks.Socks5Probe.open;
+import static dev.alknet.testkit.Bytes.concat;
+import static dev.alknet.testkit.Socks5Probe.closedWithoutBytes;
+import static dev.alknet.testkit.Socks5Probe.open;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.client.socks.auth.SocksCredentials;
+import dev.alknet.testkit.Socks5Probe;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,16 +1,17 @@
 package dev.alknet.client.socks;
 
-import static dev.alknet.client.socks.Socks5Probe.concat;
-import static dev.alknet.client.socks.Socks5Probe.connectIp;
-import static dev.alknet.client.socks.Socks5Probe.connected;
-import static dev.alknet.client.socks.Socks5Probe.random;
-import static dev.alknet.client.socks.Socks5Probe.sha256;
+import static dev.alknet.testkit.Bytes.concat;
+import static dev.alknet.testkit.Bytes.random;
+import static dev.alknet.testkit.Bytes.sha256;
+import static dev.alknet.testkit.Socks5Probe.connectIp;
+import static dev.alknet.testkit.Socks5Probe.connected;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.alknet.core.channel.RelayDirectTcpip;
+import dev.alknet.testkit.Socks5Probe;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

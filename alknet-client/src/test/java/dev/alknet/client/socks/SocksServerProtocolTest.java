@@ -1,18 +1,20 @@
 package dev.alknet.client.socks;
 
-import static dev.alknet.client.socks.Socks5Probe.closedWithoutBytes;
-import static dev.alknet.client.socks.Socks5Probe.concat;
-import static dev.alknet.client.socks.Socks5Probe.connectDomain;
-import static dev.alknet.client.socks.Socks5Probe.connectIp;
-import static dev.alknet.client.socks.Socks5Probe.handshake;
-import static dev.alknet.client.socks.Socks5Probe.open;
-import static dev.alknet.client.socks.Socks5Probe.request;
+import static dev.alknet.testkit.Bytes.concat;
+import static dev.alknet.testkit.Socks5Probe.closedWithoutBytes;
+import static dev.alknet.testkit.Socks5Probe.connectDomainRequest;
+import static dev.alknet.testkit.Socks5Probe.connectIp;
+import static dev.alknet.testkit.Socks5Probe.handshake;
+import static dev.alknet.testkit.Socks5Probe.open;
+import static dev.alknet.testkit.Socks5Probe.request;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.client.SessionProvider;
 import dev.alknet.client.TunnelDownException;
+import dev.alknet.testkit.Bytes;
+import dev.alknet.testkit.Socks5Probe;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -88,7 +90,7 @@ class SocksServerProtocolTest {
     @Test
     void connectsByIpv4AndByName() throws IOException {
         for (byte[] req : List.of(connectIp(InetAddress.getLoopbackAddress(), hello.port()),
-                connectDomain("localhost", hello.port()))) {
+                connectDomainRequest("localhost", hello.port()))) {
             try (Socket s = open(socks.localAddress())) {
                 assertEquals(0, handshake(s, req));
                 assertEquals("hello", new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
@@ -117,9 +119,9 @@ class SocksServerProtocolTest {
 
     @Test
     void bytesOfNoProxyDialectAreClosedWithoutReply() throws IOException {
-        byte[] random = Socks5Probe.random(300, 42);
+        byte[] random = Bytes.random(300, 42);
         random[0] = 0x47 - 0x40; // not 4, not 5, not an HTTP method's first letter
-        byte[] tls = Socks5Probe.random(300, 43);
+        byte[] tls = Bytes.random(300, 43);
         tls[0] = 0x16; // a TLS ClientHello
         for (byte[] junk : List.of(random, tls)) {
             try (Socket s = open(socks.localAddress())) {
@@ -206,7 +208,7 @@ class SocksServerProtocolTest {
     void emptyDomainIsHostUnreachableWithoutAskingTheServer() throws IOException {
         int before = stock.dialledHosts.size();
         try (Socket s = open(socks.localAddress())) {
-            assertEquals(0x04, handshake(s, connectDomain("", 80)));
+            assertEquals(0x04, handshake(s, connectDomainRequest("", 80)));
             assertTrue(closedWithoutBytes(s));
         }
         assertEquals(before, stock.dialledHosts.size());
@@ -218,7 +220,7 @@ class SocksServerProtocolTest {
         String name = label + "." + label + "." + label + "." + "b".repeat(55) + ".invalid";
         assertEquals(255, name.length());
         try (Socket s = open(socks.localAddress())) {
-            assertEquals(0x04, handshake(s, connectDomain(name, 80))); // the server cannot resolve it
+            assertEquals(0x04, handshake(s, connectDomainRequest(name, 80))); // the server cannot resolve it
         }
         assertTrue(stock.dialledHosts.contains(name), "server saw the name as sent");
     }
@@ -226,7 +228,7 @@ class SocksServerProtocolTest {
     @Test
     void nameThatIsNotValidIdnaIsHostUnreachable() throws IOException {
         try (Socket s = open(socks.localAddress())) {
-            assertEquals(0x04, handshake(s, connectDomain("x".repeat(64) + ".example", 80))); // label > 63
+            assertEquals(0x04, handshake(s, connectDomainRequest("x".repeat(64) + ".example", 80))); // label > 63
         }
     }
 
@@ -245,7 +247,7 @@ class SocksServerProtocolTest {
     @Test
     void hostDeniedByServerPolicyIs0x02() throws IOException {
         try (Socket s = open(socks.localAddress())) {
-            assertEquals(0x02, handshake(s, connectDomain(TestSsh.FORBIDDEN_HOST, 80)));
+            assertEquals(0x02, handshake(s, connectDomainRequest(TestSsh.FORBIDDEN_HOST, 80)));
             assertTrue(closedWithoutBytes(s));
         }
     }
@@ -253,7 +255,7 @@ class SocksServerProtocolTest {
     @Test
     void unresolvableNameIs0x04WithStockMinaText() throws IOException {
         try (Socket s = open(socks.localAddress())) {
-            assertEquals(0x04, handshake(s, connectDomain("nonexistent.invalid", 80)));
+            assertEquals(0x04, handshake(s, connectDomainRequest("nonexistent.invalid", 80)));
             assertTrue(closedWithoutBytes(s));
         }
     }
@@ -263,7 +265,7 @@ class SocksServerProtocolTest {
         SessionProvider down = () -> CompletableFuture.failedFuture(new TunnelDownException("reconnecting"));
         SocksServer server = SocksServer.start(ANY_LOOPBACK, down, FAST);
         try (Socket s = open(server.localAddress())) {
-            assertEquals(0x01, handshake(s, connectDomain("example.com", 443)));
+            assertEquals(0x01, handshake(s, connectDomainRequest("example.com", 443)));
             assertTrue(closedWithoutBytes(s));
         } finally {
             server.closeAll();
@@ -275,7 +277,7 @@ class SocksServerProtocolTest {
         SessionProvider never = CompletableFuture::new;
         SocksServer server = SocksServer.start(ANY_LOOPBACK, never, FAST);
         try (Socket s = open(server.localAddress())) {
-            assertEquals(0x01, handshake(s, connectDomain("example.com", 443)));
+            assertEquals(0x01, handshake(s, connectDomainRequest("example.com", 443)));
         } finally {
             server.closeAll();
         }
@@ -285,7 +287,7 @@ class SocksServerProtocolTest {
     void unansweredOpenIs0x06AndTheLateChannelIsClosed() throws Exception {
         long start = System.nanoTime();
         try (Socket s = open(slowSocks.localAddress())) {
-            assertEquals(0x06, handshake(s, connectDomain(HalfCloseTcpipChannel.SLOW_OPEN_HOST, hello.port())));
+            assertEquals(0x06, handshake(s, connectDomainRequest(HalfCloseTcpipChannel.SLOW_OPEN_HOST, hello.port())));
             assertTrue(closedWithoutBytes(s));
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
@@ -301,7 +303,7 @@ class SocksServerProtocolTest {
                 () -> CompletableFuture.completedFuture(halfCloseSession), SocksOptions.defaults());
         try (Socket s = open(server.localAddress())) {
             s.getOutputStream().write(concat(Socks5Probe.GREETING,
-                    connectDomain(HalfCloseTcpipChannel.SLOW_OPEN_HOST, hello.port())));
+                    connectDomainRequest(HalfCloseTcpipChannel.SLOW_OPEN_HOST, hello.port())));
             Await.until(() -> server.openRelays() == 1, Duration.ofSeconds(5), () -> "open sent");
             s.setSoLinger(true, 0);
         }

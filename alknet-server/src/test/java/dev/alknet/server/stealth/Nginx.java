@@ -1,7 +1,8 @@
 package dev.alknet.server.stealth;
 
+import static dev.alknet.testkit.Ports.freePort;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,12 +84,6 @@ final class Nginx implements AutoCloseable {
             }
         }
         throw new IOException("nginx never listened on " + port);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alknet.testkit.Await;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.Streams;
 import dev.alknet.transport.Transport;
@@ -117,8 +118,9 @@ class ViaProxyDialTest {
         assertEquals(0, sink.bytes, "delivered before reading was enabled");
         client.eventLoop().execute(() -> client.config().setAutoRead(true));
         await(sink.firstByte, 5);
-        Thread.sleep(100);
-        assertArrayEquals("SSH-2.0-target\r\n".getBytes(StandardCharsets.US_ASCII), sink.received());
+        byte[] banner = "SSH-2.0-target\r\n".getBytes(StandardCharsets.US_ASCII);
+        Await.await(() -> sink.bytes >= banner.length, Duration.ofSeconds(5), "the whole banner");
+        assertArrayEquals(banner, sink.received());
     }
 
     @Test
