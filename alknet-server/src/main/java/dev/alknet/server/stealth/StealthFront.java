@@ -120,7 +120,7 @@ public final class StealthFront {
         };
         ChannelHandler gate = verifier == null ? new FirstBytesGate(ssh, drop, deadline)
                 : new StrictProofGate(verifier, "ws", true, ssh, drop, deadline);
-        stream.pipeline().addLast("alknet-stealth", gate);
+        stream.pipeline().addLast("alknet-stealth-ws", gate);
         stream.read();
     }
 }

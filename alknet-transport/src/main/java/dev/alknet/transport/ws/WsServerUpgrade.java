@@ -127,7 +127,8 @@ public final class WsServerUpgrade extends ChannelInboundHandlerAdapter {
                 }
                 ch.pipeline().addBefore(ReadGate.NAME, WsFrames.NAME, new WsFrames());
                 ch.pipeline().remove(this);
-                acceptor.accept(ch);
+                // a task of its own: the handlers that read the request (a stealth gate) have left by then
+                ch.eventLoop().execute(() -> acceptor.accept(ch));
             });
         } catch (RuntimeException e) {
             refuse(ctx, HttpResponseStatus.BAD_REQUEST); // no key, wrong version
