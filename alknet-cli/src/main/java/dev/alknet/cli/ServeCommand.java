@@ -189,9 +189,10 @@ final class ServeCommand implements Callable<Integer> {
             if (stealthOptions.key() != null && !strict.printShare) {
                 System.err.println("share strings not printed: they hold the stealth key (--print-share prints them)");
             } else if (stealthOptions.key() != null) {
-                boolean tls = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()));
+                boolean tls = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()) && !"ws".equals(a.scheme()));
                 StrictServeOptions.printShareLinks(server.listeners(), stealthOptions.key(),
-                        tls ? settings.tlsServer().load().pin() : null, KeyFiles.fingerprint(hostKey.pair().getPublic()));
+                        tls ? settings.tlsServer().load().pin() : null, KeyFiles.fingerprint(hostKey.pair().getPublic()),
+                        stealthOptions.wsPath());
             }
             String why = signal.received().join();
             System.err.println(why + ": draining (up to " + drainTimeout.toMillis() + " ms)");

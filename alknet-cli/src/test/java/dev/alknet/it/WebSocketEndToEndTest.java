@@ -153,6 +153,40 @@ class WebSocketEndToEndTest {
         assertFalse(upgrade.stdout().contains("SSH-"), upgrade.stdout());
     }
 
+    @Test
+    void strictStealthProvesInsideTheSocket() throws Exception {
+        Path site = keys.dir().resolve("site");
+        try (Cli.Running strict = Cli.Running.alknet("serve", "--home", keys.dir().toString(),
+                "--listen", "tls://127.0.0.1:0", "--stealth=strict", "--stealth-site", site.toString(),
+                "--ws-path", PATH, "--print-share", "--allow", "loopback")) {
+            String share = ForwardFixtures.awaitGroup(strict, "share: (alknet://wss/\\S+)");
+            assertTrue(share.contains(PATH + "?key="), share);
+            // the client in this JVM (one process less): the share's key, the path, the pin
+            dev.alknet.transport.stealth.StealthKey key = dev.alknet.transport.stealth.StealthKey.load(
+                    keys.dir().resolve(dev.alknet.transport.stealth.StealthKey.FILE));
+            int port = Integer.parseInt(share.replaceFirst("^alknet://wss/127\\.0\\.0\\.1:(\\d+)/.*$", "$1"));
+            dev.alknet.core.config.ServerAddress target = dev.alknet.core.config.ServerAddress.parse(
+                    "wss://127.0.0.1:" + port + PATH, false);
+            dev.alknet.transport.TransportSettings settings = dev.alknet.transport.TransportSettings.builder()
+                    .connectTimeout(Duration.ofSeconds(20)).stealthKey(key)
+                    .tlsClient(new dev.alknet.transport.tls.TlsClientOptions(serverPin, false, null))
+                    .ws(new dev.alknet.transport.ws.WsOptions(PATH, null)).build();
+            dev.alknet.client.ClientOptions options = new dev.alknet.client.ClientOptions(target,
+                    dev.alknet.transport.Transports.create("wss", settings), keys.identity(), keys.home().knownHosts(),
+                    dev.alknet.core.hostkeys.HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(20),
+                    Duration.ofSeconds(20), Duration.ofSeconds(15), 3);
+            try (dev.alknet.client.AlknetClient client = dev.alknet.client.AlknetClient.start(options,
+                    new java.net.InetSocketAddress("127.0.0.1", 0))) {
+                long size = 1L << 20;
+                Path out = keys.dir().resolve("strict-blob");
+                Curl.Result r = Curl.fetch("127.0.0.1:" + client.socksAddress().getPort(),
+                        "http://127.0.0.1:" + web.port() + "/blob?size=" + size + "&seed=9", out);
+                assertEquals(0, r.exit(), r.stderr() + strict.stderrText());
+                assertEquals(WebServer.Blob.sha256(size, 9), sha256(out), "strict proof inside the WebSocket");
+            }
+        }
+    }
+
     // ---- helpers
 
     private static byte[] echoed(Socket s, byte[] data) throws Exception {

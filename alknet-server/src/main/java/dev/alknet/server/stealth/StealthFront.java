@@ -69,7 +69,8 @@ public final class StealthFront {
      * The acceptor for one listener. {@code ssh} attaches SSH to a stream (it is called on the stream's
      * event loop, with autoRead off and the peer's first bytes held back, and must add its handler last).
      *
-     * @param scheme tcp, tls or quic: redirects from a TLS or QUIC listener say https://
+     * @param scheme tcp, tls or quic: redirects from a TLS or QUIC listener say https://; ws or wss: the stream is
+     *               past its Upgrade, only the first bytes inside the frames are judged
      */
     public StreamAcceptor acceptor(String scheme, Consumer<Channel> ssh) {
         if ("ws".equals(scheme) || "wss".equals(scheme)) {

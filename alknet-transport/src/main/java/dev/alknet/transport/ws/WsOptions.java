@@ -30,8 +30,11 @@ public record WsOptions(String path, String host) {
         return path;
     }
 
-    /** Whether a request target ({@code /a/b?x}) names {@code path}: the same path, any query. */
+    /** Whether a request target ({@code /a/b?x}) names {@code path}: the same path, any query (unless it names one). */
     public static boolean matches(String requestTarget, String path) {
+        if (path.indexOf('?') >= 0) {
+            return requestTarget.equals(path);
+        }
         int q = requestTarget.indexOf('?');
         String p = q >= 0 ? requestTarget.substring(0, q) : requestTarget;
         return p.equals(path);

@@ -62,6 +62,49 @@ class WsTransportTest extends TransportContractTest {
     }
 
     @Test
+    void aFrameAboveTheLimitIsRefusedBeforeItIsBuffered() throws Exception {
+        CompletableFuture<Streams.Sink> accepted = new CompletableFuture<>();
+        listen(ch -> {
+            Streams.Sink sink = new Streams.Sink(true);
+            Streams.start(ch, sink);
+            accepted.complete(sink);
+        });
+        try (Socket s = new Socket("127.0.0.1", listener.localAddress().getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /assets/socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
+            // a masked binary frame announcing 1 GiB: refused from its header, nothing of it held
+            byte[] frame = {(byte) 0x82, (byte) 0xff, 0, 0, 0, 0, 0x40, 0, 0, 0, 1, 2, 3, 4, 9, 9, 9, 9};
+            out.write(frame);
+            out.flush();
+            int b;
+            int n = 0;
+            while ((b = in.read()) >= 0 && n++ < 64) {
+                // the close frame (1009, too big), then the end
+            }
+            assertEquals(-1, b, "the server closed the connection");
+            assertEquals(0, await(accepted, 5).bytes, "no byte of the frame reached the stream's reader");
+        }
+    }
+
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder h = new StringBuilder();
+        while (!h.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            h.append((char) c);
+        }
+        return h.toString();
+    }
+
+    @Test
     void writesLargerThanAFrameArriveWhole() throws Exception {
         listen(ch -> Streams.start(ch, new Streams.Echo()));
         Channel c = connect();
