@@ -124,6 +124,9 @@ final class ConnectCommand implements Callable<Integer> {
         for (String s : servers) {
             links.add(strict.resolve(s));
         }
+        if (transport.wsHost != null && links.stream().noneMatch(l -> ServerAddress.isWs(l.server().scheme()))) {
+            throw new IllegalArgumentException("--ws-host is for ws:// and wss:// servers");
+        }
         HostPort socksAt = HostPort.parse(socks, -1, false, socks);
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
             throw new IllegalArgumentException("--host-key must be a SHA256:... fingerprint");

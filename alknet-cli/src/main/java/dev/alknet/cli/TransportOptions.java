@@ -54,9 +54,6 @@ final class TransportOptions {
     /** The settings for dialling {@code server}: its ws/wss path, and the Host / SNI asked for. */
     TransportSettings clientSettings(Duration connectTimeout, ServerAddress server) {
         boolean ws = ServerAddress.isWs(server.scheme());
-        if (wsHost != null && !ws) {
-            throw new IllegalArgumentException("--ws-host is for ws:// and wss:// servers");
-        }
         String sni = tlsServerName != null ? tlsServerName : ws ? wsHost : null;
         TransportSettings.Builder b = TransportSettings.builder()
                 .connectTimeout(connectTimeout)

@@ -6,14 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.client.AlknetClient;
+import dev.alknet.client.ClientOptions;
+import dev.alknet.core.config.ServerAddress;
+import dev.alknet.core.hostkeys.HostKeyPolicy;
+import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.Transports;
+import dev.alknet.transport.stealth.StealthKey;
 import dev.alknet.transport.tls.TlsCertificates;
+import dev.alknet.transport.tls.TlsClientOptions;
 import dev.alknet.transport.tls.TlsKeyMaterial;
+import dev.alknet.transport.ws.WsOptions;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +43,8 @@ import org.junit.jupiter.api.Timeout;
  * proxies {@code /assets/socket} to {@code alknet serve --listen ws://127.0.0.1:PORT/assets/socket}; a real
  * {@code alknet connect wss://...} goes through it (byte-exact through SOCKS, and its streams survive nginx being
  * restarted, which cuts the upgraded connection: the resumable layer carries them over). The same server's own tls
- * listener runs stealth with {@code --ws-path}: the path's Upgrade is SSH, every other request the web site.
+ * listener runs stealth with {@code --ws-path}: the path's Upgrade is SSH, every other request the web site; and a
+ * strict stealth server takes its proof inside the socket.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WebSocketEndToEndTest {
@@ -41,6 +54,8 @@ class WebSocketEndToEndTest {
 
     private static E2e.Keys keys;
     private static Cli.Running server;
+    private static Cli.Running strict;
+    private static Path strictHome;
     private static Nginx nginx;
     private static WebServer web;
     private static ServerSocket echo;
@@ -59,6 +74,12 @@ class WebSocketEndToEndTest {
                 "--listen", "ws://127.0.0.1:" + backend + PATH, "--listen", "tls://127.0.0.1:0",
                 "--stealth", "--stealth-site", site.toString(), "--ws-path", PATH, "--stealth-timeout", "10s",
                 "--allow", "loopback");
+        // started beside the first (their JVM starts overlap), in a home of its own (certificate, stealth key)
+        strictHome = Files.createDirectories(keys.dir().resolve("strict-home"));
+        Files.copy(keys.home().authorizedKeys(), strictHome.resolve("authorized_keys"));
+        strict = Cli.Running.alknet("serve", "--home", strictHome.toString(),
+                "--listen", "tls://127.0.0.1:0", "--stealth=strict", "--stealth-site", site.toString(),
+                "--ws-path", PATH, "--print-share", "--allow", "loopback");
         serverPin = ForwardFixtures.awaitGroup(server, "TLS certificate pin (sha256/\\S+)");
         tlsPort = Integer.parseInt(ForwardFixtures.awaitGroup(server,
                 "listening on tls://127\\.0\\.0\\.1:(\\d+) \\(stealth\\)"));
@@ -75,7 +96,7 @@ class WebSocketEndToEndTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {nginx, web, echo, server}) {
+        for (AutoCloseable c : new AutoCloseable[] {nginx, web, echo, server, strict}) {
             if (c != null) {
                 c.close();
             }
@@ -155,35 +176,27 @@ class WebSocketEndToEndTest {
 
     @Test
     void strictStealthProvesInsideTheSocket() throws Exception {
-        Path site = keys.dir().resolve("site");
-        try (Cli.Running strict = Cli.Running.alknet("serve", "--home", keys.dir().toString(),
-                "--listen", "tls://127.0.0.1:0", "--stealth=strict", "--stealth-site", site.toString(),
-                "--ws-path", PATH, "--print-share", "--allow", "loopback")) {
-            String share = ForwardFixtures.awaitGroup(strict, "share: (alknet://wss/\\S+)");
-            assertTrue(share.contains(PATH + "?key="), share);
-            // the client in this JVM (one process less): the share's key, the path, the pin
-            dev.alknet.transport.stealth.StealthKey key = dev.alknet.transport.stealth.StealthKey.load(
-                    keys.dir().resolve(dev.alknet.transport.stealth.StealthKey.FILE));
-            int port = Integer.parseInt(share.replaceFirst("^alknet://wss/127\\.0\\.0\\.1:(\\d+)/.*$", "$1"));
-            dev.alknet.core.config.ServerAddress target = dev.alknet.core.config.ServerAddress.parse(
-                    "wss://127.0.0.1:" + port + PATH, false);
-            dev.alknet.transport.TransportSettings settings = dev.alknet.transport.TransportSettings.builder()
-                    .connectTimeout(Duration.ofSeconds(20)).stealthKey(key)
-                    .tlsClient(new dev.alknet.transport.tls.TlsClientOptions(serverPin, false, null))
-                    .ws(new dev.alknet.transport.ws.WsOptions(PATH, null)).build();
-            dev.alknet.client.ClientOptions options = new dev.alknet.client.ClientOptions(target,
-                    dev.alknet.transport.Transports.create("wss", settings), keys.identity(), keys.home().knownHosts(),
-                    dev.alknet.core.hostkeys.HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(20),
-                    Duration.ofSeconds(20), Duration.ofSeconds(15), 3);
-            try (dev.alknet.client.AlknetClient client = dev.alknet.client.AlknetClient.start(options,
-                    new java.net.InetSocketAddress("127.0.0.1", 0))) {
-                long size = 1L << 20;
-                Path out = keys.dir().resolve("strict-blob");
-                Curl.Result r = Curl.fetch("127.0.0.1:" + client.socksAddress().getPort(),
-                        "http://127.0.0.1:" + web.port() + "/blob?size=" + size + "&seed=9", out);
-                assertEquals(0, r.exit(), r.stderr() + strict.stderrText());
-                assertEquals(WebServer.Blob.sha256(size, 9), sha256(out), "strict proof inside the WebSocket");
-            }
+        String strictPin = ForwardFixtures.awaitGroup(strict, "TLS certificate pin (sha256/\\S+)");
+        String share = ForwardFixtures.awaitGroup(strict, "share: (alknet://wss/\\S+)");
+        assertTrue(share.contains(PATH + "?key="), share);
+        assertTrue(share.contains("&pin=" + URLEncoder.encode(strictPin, StandardCharsets.UTF_8)), share);
+        // the client in this JVM (one process less), with what the share string says: key, path, pin
+        StealthKey key = StealthKey.load(strictHome.resolve(StealthKey.FILE));
+        int port = Integer.parseInt(share.replaceFirst("^alknet://wss/127\\.0\\.0\\.1:(\\d+)/.*$", "$1"));
+        TransportSettings settings = TransportSettings.builder().connectTimeout(Duration.ofSeconds(20))
+                .stealthKey(key).tlsClient(new TlsClientOptions(strictPin, false, null))
+                .ws(new WsOptions(PATH, null)).build();
+        ClientOptions options = new ClientOptions(ServerAddress.parse("wss://127.0.0.1:" + port + PATH, false),
+                Transports.create("wss", settings), keys.identity(), keys.home().knownHosts(),
+                HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(20), Duration.ofSeconds(20),
+                Duration.ofSeconds(15), 3);
+        try (AlknetClient client = AlknetClient.start(options, new InetSocketAddress("127.0.0.1", 0))) {
+            long size = 1L << 20;
+            Path out = keys.dir().resolve("strict-blob");
+            Curl.Result r = Curl.fetch("127.0.0.1:" + client.socksAddress().getPort(),
+                    "http://127.0.0.1:" + web.port() + "/blob?size=" + size + "&seed=9", out);
+            assertEquals(0, r.exit(), r.stderr() + strict.stderrText());
+            assertEquals(WebServer.Blob.sha256(size, 9), sha256(out), "strict proof inside the WebSocket");
         }
     }
 
