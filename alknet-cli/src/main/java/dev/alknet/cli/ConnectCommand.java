@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
                 "  alknet connect tls://vps.example.com --socks 127.0.0.1:1080",
                 "  alknet connect quic://vps1.example.com tls://vps2.example.com     # fail over in this order",
+                "  alknet connect wss://example.com/assets/socket --tls-verify      # behind nginx or a CDN",
                 "  alknet connect tcp://vps.example.com:2222 -L 5432:db.internal:5432 -R 8080:127.0.0.1:3000",
                 "  alknet connect --config ~/.alknet/client.yaml",
                 "  curl --socks5-hostname 127.0.0.1:1080 https://example.com"})
@@ -45,7 +46,8 @@ final class ConnectCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Parameters(arity = "1..*", paramLabel = "SERVER", description = "Server URL: tcp://[user@]host[:port] (port 22), "
-            + "tls://host[:port] or quic://host[:port] (port 443); user alknet by default; or an alknet://... share "
+            + "tls://host[:port] or quic://host[:port] (port 443), ws://host[:port][/path] (port 80) or "
+            + "wss://host[:port][/path] (port 443; path / by default); user alknet by default; or an alknet://... share "
             + "string. Several: tried in this order, failing over to the next and back to an earlier one when it "
             + "answers again.")
     List<String> servers = new ArrayList<>();
@@ -122,6 +124,9 @@ final class ConnectCommand implements Callable<Integer> {
         for (String s : servers) {
             links.add(strict.resolve(s));
         }
+        if (transport.wsHost != null && links.stream().noneMatch(l -> ServerAddress.isWs(l.server().scheme()))) {
+            throw new IllegalArgumentException("--ws-host is for ws:// and wss:// servers");
+        }
         HostPort socksAt = HostPort.parse(socks, -1, false, socks);
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
             throw new IllegalArgumentException("--host-key must be a SHA256:... fingerprint");
@@ -136,7 +141,7 @@ final class ConnectCommand implements Callable<Integer> {
             ServerAddress a = link.server();
             transport.tlsPin = pinGiven != null ? pinGiven : link.pin();
             options.add(new ClientOptions(a, Transports.create(a.scheme(),
-                    transport.clientSettings(connectTimeout).toBuilder().stealthKey(link.key()).build()),
+                    transport.clientSettings(connectTimeout, a).toBuilder().stealthKey(link.key()).build()),
                     identity, h.knownHosts(),
                     strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE,
                     hostKey != null ? hostKey : link.hostKey(), connectTimeout, connectWait, heartbeat, 3));

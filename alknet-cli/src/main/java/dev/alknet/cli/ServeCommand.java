@@ -11,6 +11,7 @@ import java.time.Duration;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.Transports;
+import dev.alknet.transport.ws.WsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,7 +36,8 @@ final class ServeCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Option(names = "--listen", paramLabel = "URL", required = true,
-            description = "Address to serve: tcp://0.0.0.0:2222, tls://:443, quic://:443, tcp://[::]:2222 (repeatable).")
+            description = "Address to serve: tcp://0.0.0.0:2222, tls://:443, quic://:443, tcp://[::]:2222, or"
+                    + " ws://127.0.0.1:8080/assets/socket behind a reverse proxy (wss:// with TLS) (repeatable).")
     List<String> listen = new ArrayList<>();
 
     @Option(names = "--authorized-keys", paramLabel = "FILE",
@@ -99,10 +101,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Stealth: pipe non-SSH connections to this plain-HTTP server instead (http://host:port).")
     java.net.URI stealthFallback;
 
+    @Option(names = "--ws-path", paramLabel = "PATH",
+            description = "Stealth: a WebSocket Upgrade for PATH on the tls and tcp listeners is a ws/wss client"
+                    + " (alknet connect wss://host/PATH); every other path stays the web site.")
+    String wsPath;
+
     @Mixin
     StrictServeOptions strict;
 
     private StealthOptions stealthOptions(AlknetHome h) throws java.io.IOException {
+        if (stealth == null && wsPath != null) {
+            throw new IllegalArgumentException("--ws-path needs --stealth (the web front routes the path);"
+                    + " without it, listen on ws://ADDR:PORT/PATH");
+        }
+        StealthOptions o = stealthLevelOptions(h);
+        return wsPath == null ? o : o.withWsPath(wsPath);
+    }
+
+    private StealthOptions stealthLevelOptions(AlknetHome h) throws java.io.IOException {
         if (stealth == null) {
             if (stealthSite != null || stealthFallback != null || strict.keyFile != null || strict.binding != null
                     || strict.printShare) {
@@ -153,13 +169,15 @@ final class ServeCommand implements Callable<Integer> {
             settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key()).build();
         }
         TransportSettings listenerSettings = settings;
-        if (addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()))) {
+        if (addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()) && !"ws".equals(a.scheme()))) {
             System.err.println("TLS certificate pin " + settings.tlsServer().load().pin()
                     + " (clients may check it with --tls-pin)");
         }
         ServerOptions options = new ServerOptions(addresses, hostKey.pair(),
                 authorizedKeys != null ? authorizedKeys : h.authorizedKeys(),
-                a -> Transports.create(a.scheme(), listenerSettings), maxAuthAttempts)
+                a -> Transports.create(a.scheme(), ServerAddress.isWs(a.scheme())
+                        ? listenerSettings.toBuilder().ws(new WsOptions(a.path(), null)).build() : listenerSettings),
+                maxAuthAttempts)
                 .withAllowRemoteBind(allowRemoteBind)
                 .withClientAlive(clientAliveInterval, clientAliveCount)
                 .withStealth(stealthOptions)
@@ -171,9 +189,10 @@ final class ServeCommand implements Callable<Integer> {
             if (stealthOptions.key() != null && !strict.printShare) {
                 System.err.println("share strings not printed: they hold the stealth key (--print-share prints them)");
             } else if (stealthOptions.key() != null) {
-                boolean tls = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()));
+                boolean tls = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()) && !"ws".equals(a.scheme()));
                 StrictServeOptions.printShareLinks(server.listeners(), stealthOptions.key(),
-                        tls ? settings.tlsServer().load().pin() : null, KeyFiles.fingerprint(hostKey.pair().getPublic()));
+                        tls ? settings.tlsServer().load().pin() : null, KeyFiles.fingerprint(hostKey.pair().getPublic()),
+                        stealthOptions.wsPath());
             }
             String why = signal.received().join();
             System.err.println(why + ": draining (up to " + drainTimeout.toMillis() + " ms)");

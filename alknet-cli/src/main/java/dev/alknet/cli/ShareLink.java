@@ -56,7 +56,7 @@ record ShareLink(ServerAddress server, StealthKey key, String pin, String hostKe
         StringBuilder b = new StringBuilder(PREFIX).append(server.scheme()).append('/')
                 .append(server.toString().substring(server.scheme().length() + 3))
                 .append("?key=").append(key.text());
-        if (pin != null && !"tcp".equals(server.scheme())) {
+        if (pin != null && !"tcp".equals(server.scheme()) && !"ws".equals(server.scheme())) {
             b.append("&pin=").append(URLEncoder.encode(pin, StandardCharsets.UTF_8));
         }
         if (hostKey != null) {

@@ -48,17 +48,35 @@ final class StrictServeOptions {
         return loaded.key();
     }
 
-    /** Prints one share string per listen address, with a host name clients can reach for wildcard binds. */
-    static void printShareLinks(List<TransportListener> listeners, StealthKey key, String pin, String hostKey) {
+    /**
+     * Prints one share string per listen address, with a host name clients can reach for wildcard binds; with
+     * {@code wsPath} (--ws-path) also the wss:// (ws:// on tcp) one of each tls (tcp) listener. ws/wss listeners sit
+     * behind a proxy whose public address only the operator knows: none for them.
+     */
+    static void printShareLinks(List<TransportListener> listeners, StealthKey key, String pin, String hostKey,
+            String wsPath) {
         for (TransportListener l : listeners) {
+            String scheme = l.endpoint().scheme();
+            if (ServerAddress.isWs(scheme)) {
+                System.err.println("share: none for " + scheme + "://" + l.endpoint().hostPort()
+                        + " (behind a proxy: give clients its public wss:// URL and the stealth key)");
+                continue;
+            }
             String host = l.endpoint().host();
             if (host.isEmpty() || isWildcard(host)) {
                 host = Hostnames.local();
             }
-            ShareLink link = new ShareLink(new ServerAddress(l.endpoint().scheme(), ServerAddress.DEFAULT_USER, host,
-                    l.localAddress().getPort()), key, pin, hostKey);
-            System.err.println("share: " + link.format());
+            int port = l.localAddress().getPort();
+            print(new ServerAddress(scheme, ServerAddress.DEFAULT_USER, host, port), key, pin, hostKey);
+            if (wsPath != null && !"quic".equals(scheme)) {
+                print(new ServerAddress("tls".equals(scheme) ? "wss" : "ws", ServerAddress.DEFAULT_USER, host, port,
+                        wsPath), key, pin, hostKey);
+            }
         }
+    }
+
+    private static void print(ServerAddress a, StealthKey key, String pin, String hostKey) {
+        System.err.println("share: " + new ShareLink(a, key, pin, hostKey).format());
     }
 
     private static boolean isWildcard(String host) {

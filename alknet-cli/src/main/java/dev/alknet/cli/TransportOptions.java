@@ -1,10 +1,12 @@
 package dev.alknet.cli;
 
 import dev.alknet.core.config.AlknetHome;
+import dev.alknet.core.config.ServerAddress;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.proxy.ViaProxy;
 import dev.alknet.transport.tls.TlsClientOptions;
 import dev.alknet.transport.tls.TlsServerMaterial;
+import dev.alknet.transport.ws.WsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -27,7 +29,12 @@ final class TransportOptions {
     @Option(names = "--tls-server-name", paramLabel = "NAME", description = "Client: TLS SNI and verification name (default: the server's host name).")
     String tlsServerName;
 
-    @Option(names = "--via", paramLabel = "URL", description = "Client: reach the server through socks5://[user:pass@]host:port or http://host:port (tcp and tls).")
+    @Option(names = "--ws-host", paramLabel = "NAME",
+            description = "Client, ws/wss: the HTTP Host header (and, without --tls-server-name, the TLS SNI and"
+                    + " verification name) when it differs from the address dialled, e.g. a CDN's name.")
+    String wsHost;
+
+    @Option(names = "--via", paramLabel = "URL", description = "Client: reach the server through socks5://[user:pass@]host:port or http://host:port (tcp, tls, ws and wss).")
     String via;
 
     @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
@@ -44,11 +51,17 @@ final class TransportOptions {
         return TransportSettings.builder().tlsServer(material).connectTimeout(handshakeTimeout).build();
     }
 
-    TransportSettings clientSettings(Duration connectTimeout) {
-        return TransportSettings.builder()
+    /** The settings for dialling {@code server}: its ws/wss path, and the Host / SNI asked for. */
+    TransportSettings clientSettings(Duration connectTimeout, ServerAddress server) {
+        boolean ws = ServerAddress.isWs(server.scheme());
+        String sni = tlsServerName != null ? tlsServerName : ws ? wsHost : null;
+        TransportSettings.Builder b = TransportSettings.builder()
                 .connectTimeout(connectTimeout)
                 .via(via == null ? null : ViaProxy.parse(via))
-                .tlsClient(new TlsClientOptions(tlsPin, tlsVerify, tlsServerName))
-                .build();
+                .tlsClient(new TlsClientOptions(tlsPin, tlsVerify, sni));
+        if (ws) {
+            b.ws(new WsOptions(server.path(), wsHost));
+        }
+        return b.build();
     }
 }

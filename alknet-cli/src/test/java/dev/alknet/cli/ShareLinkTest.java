@@ -32,6 +32,19 @@ class ShareLinkTest {
     }
 
     @Test
+    void wssLinksKeepTheirPathAndPin() {
+        ShareLink link = new ShareLink(new ServerAddress("wss", "alknet", "example.com", 443, "/assets/socket"), key,
+                "sha256/jM0I43NMaHDAXXCkv1ejTCuG9CkCKj5Jd5w1M1fj98g=", null);
+        String text = link.format();
+        assertTrue(text.startsWith("alknet://wss/example.com:443/assets/socket?key=" + key.text() + "&pin="), text);
+        ShareLink back = ShareLink.parse(text);
+        assertEquals(link, back);
+        assertEquals("/assets/socket", back.server().path());
+        ShareLink ws = new ShareLink(new ServerAddress("ws", "alknet", "h", 80, "/s"), key, "sha256/x", null);
+        assertNull(ShareLink.parse(ws.format()).pin(), "ws has no TLS to pin");
+    }
+
+    @Test
     void mistakesAreOneLineErrors() {
         assertThrows(IllegalArgumentException.class, () -> ShareLink.parse("alknet://tls/host:443"));
         assertThrows(IllegalArgumentException.class, () -> ShareLink.parse("alknet://host:443?key=" + key.text()));

@@ -5,6 +5,7 @@ import dev.alknet.transport.stealth.StealthKey;
 import dev.alknet.transport.tls.TlsClientOptions;
 import dev.alknet.transport.tls.TlsServerMaterial;
 import dev.alknet.transport.tls.TlsTransport;
+import dev.alknet.transport.ws.WsOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -27,10 +28,12 @@ import java.util.Objects;
  * @param stealthKey      {@code --stealth=strict} (docs/adr/0014), null for off: a client proves knowledge of
  *                        this key on every stream and offers browser ALPN; a server (with stealthTimeout)
  *                        negotiates only what nginx would ({@code http/1.1} on tls, {@code h3} on quic)
+ * @param ws              ws/wss: the Upgrade's path (client and listener) and the Host header sent (client)
+ *                        ({@link WsOptions#DEFAULT}: path {@code /}, the dialled host)
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
         TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout,
-        StealthKey stealthKey) {
+        StealthKey stealthKey, WsOptions ws) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -41,6 +44,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         Objects.requireNonNull(tlsClient, "tlsClient");
         Objects.requireNonNull(quicIdleTimeout, "quicIdleTimeout");
         Objects.requireNonNull(quicKeepAlive, "quicKeepAlive");
+        Objects.requireNonNull(ws, "ws");
         if (connectTimeout.isNegative() || connectTimeout.isZero() || connectTimeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("connect timeout must be positive: " + connectTimeout);
         }
@@ -73,7 +77,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
                 .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout)
-                .stealthKey(stealthKey);
+                .stealthKey(stealthKey).ws(ws);
     }
 
     public static final class Builder {
@@ -85,6 +89,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private Duration quicKeepAlive = DEFAULT_QUIC_KEEPALIVE;
         private Duration stealthTimeout;
         private StealthKey stealthKey;
+        private WsOptions ws = WsOptions.DEFAULT;
 
         private Builder() {
         }
@@ -131,9 +136,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
             return this;
         }
 
+        /** ws/wss path and Host (see the record's doc). */
+        public Builder ws(WsOptions v) {
+            ws = v;
+            return this;
+        }
+
         public TransportSettings build() {
             return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
-                    stealthTimeout, stealthKey);
+                    stealthTimeout, stealthKey, ws);
         }
     }
 }

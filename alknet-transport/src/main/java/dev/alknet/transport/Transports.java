@@ -4,9 +4,10 @@ import dev.alknet.transport.quic.QuicTransport;
 import dev.alknet.transport.stealth.StrictTransport;
 import dev.alknet.transport.tcp.TcpTransport;
 import dev.alknet.transport.tls.TlsTransport;
+import dev.alknet.transport.ws.WsTransport;
 import java.util.Locale;
 
-/** Creates a {@link Transport} by scheme: {@code tcp}, {@code tls} or {@code quic}. */
+/** Creates a {@link Transport} by scheme: {@code tcp}, {@code tls}, {@code quic}, {@code ws} or {@code wss}. */
 public final class Transports {
 
     private Transports() {
@@ -30,15 +31,18 @@ public final class Transports {
             case "tcp" -> new TcpTransport(settings.connectTimeout(), settings.via());
             case "tls" -> new TlsTransport(settings);
             case "quic" -> new QuicTransport(settings);
+            case "ws" -> new WsTransport(settings, false);
+            case "wss" -> new WsTransport(settings, true);
             default -> throw unknown(scheme);
         };
     }
 
-    /** 22 for tcp, 443 for tls and quic. */
+    /** 22 for tcp, 80 for ws, 443 for tls, quic and wss. */
     public static int defaultPort(String scheme) {
         return switch (normalize(scheme)) {
             case "tcp" -> 22;
-            case "tls", "quic" -> 443;
+            case "tls", "quic", "wss" -> 443;
+            case "ws" -> 80;
             default -> throw unknown(scheme);
         };
     }
@@ -48,6 +52,6 @@ public final class Transports {
     }
 
     private static IllegalArgumentException unknown(String scheme) {
-        return new IllegalArgumentException("unknown transport '" + scheme + "' (expected tcp, tls or quic)");
+        return new IllegalArgumentException("unknown transport '" + scheme + "' (expected tcp, tls, quic, ws or wss)");
     }
 }

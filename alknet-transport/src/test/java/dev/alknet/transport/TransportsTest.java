@@ -22,7 +22,7 @@ class TransportsTest {
         assertEquals(22, Transports.defaultPort("tcp"));
         assertEquals(443, Transports.defaultPort("tls"));
         assertEquals(443, Transports.defaultPort("quic"));
-        for (String scheme : new String[] {"tcp", "tls", "quic"}) {
+        for (String scheme : new String[] {"tcp", "tls", "quic", "ws", "wss"}) {
             Transport t = Transports.create(scheme, s);
             assertEquals(scheme, t.scheme());
             assertEquals(Transports.defaultPort(scheme), t.defaultPort());
@@ -31,8 +31,8 @@ class TransportsTest {
 
     @Test
     void unknownSchemeIsAClearError() {
-        assertEquals("unknown transport 'ws' (expected tcp, tls or quic)",
-                assertThrows(IllegalArgumentException.class, () -> Transports.create("ws", TransportSettings.defaults()))
+        assertEquals("unknown transport 'sctp' (expected tcp, tls, quic, ws or wss)",
+                assertThrows(IllegalArgumentException.class, () -> Transports.create("sctp", TransportSettings.defaults()))
                         .getMessage());
         assertThrows(IllegalArgumentException.class, () -> Transports.defaultPort("x"));
     }
@@ -50,7 +50,7 @@ class TransportsTest {
 
     @Test
     void unknownHostsAreOneLineForEveryTransportAndForTheProxy() throws Exception {
-        for (String scheme : new String[] {"tcp", "tls", "quic"}) {
+        for (String scheme : new String[] {"tcp", "tls", "quic", "ws", "wss"}) {
             Endpoint e = new Endpoint(scheme, "nonexistent.invalid", 1);
             var ex = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> Transports.create(scheme, TransportSettings.defaults()).connect(e).get(10, TimeUnit.SECONDS));

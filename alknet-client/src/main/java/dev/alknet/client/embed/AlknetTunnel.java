@@ -192,7 +192,9 @@ public final class AlknetTunnel implements AutoCloseable {
             List<TunnelConnector> connectors = new ArrayList<>();
             for (String url : servers) {
                 ServerAddress a = ServerAddress.parse(url, false);
-                TunnelConnector c = new TunnelConnector(new ClientOptions(a, Transports.create(a.scheme(), settings),
+                TransportSettings forA = ServerAddress.isWs(a.scheme())
+                        ? settings.toBuilder().ws(new dev.alknet.transport.ws.WsOptions(a.path(), null)).build() : settings;
+                TunnelConnector c = new TunnelConnector(new ClientOptions(a, Transports.create(a.scheme(), forA),
                         identity, knownHosts, strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE,
                         hostKey, connectTimeout, connectWait, heartbeat, 3));
                 c.client().setForwardingFilter(RemoteForwardFilter.allowing(List.of())); // no -R: refuse all

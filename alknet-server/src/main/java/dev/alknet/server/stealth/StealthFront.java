@@ -69,21 +69,29 @@ public final class StealthFront {
      * The acceptor for one listener. {@code ssh} attaches SSH to a stream (it is called on the stream's
      * event loop, with autoRead off and the peer's first bytes held back, and must add its handler last).
      *
-     * @param scheme tcp, tls or quic: redirects from a TLS or QUIC listener say https://
+     * @param scheme tcp, tls or quic: redirects from a TLS or QUIC listener say https://; ws or wss: the stream is
+     *               past its Upgrade, only the first bytes inside the frames are judged
      */
     public StreamAcceptor acceptor(String scheme, Consumer<Channel> ssh) {
+        if ("ws".equals(scheme) || "wss".equals(scheme)) {
+            return stream -> insideWebSocket(stream, ssh);
+        }
         boolean secure = !"tcp".equals(scheme);
         if (verifier != null && "tls".equals(scheme)) {
             LOG.info("strict stealth: {}", bindingSummary(options.binding()));
         }
+        // --ws-path: a WebSocket client comes as a web visitor first (quic carries no HTTP/1.1 Upgrade)
+        boolean routeWs = options.wsPath() != null && !"quic".equals(scheme);
         return stream -> {
             long deadline = System.nanoTime() + options.timeout().toNanos();
             boolean plain = Boolean.TRUE.equals(stream.attr(TlsTransport.PLAINTEXT).get());
-            java.util.function.Supplier<ChannelHandler> web = () -> {
+            java.util.function.Supplier<ChannelHandler> site = () -> {
                 // a web visitor: no handshake of ours follows, so it no longer counts as a pending one
                 dev.alknet.transport.Admission.settle(stream);
                 return webFront.handler(secure && !plain, plain, options.timeout(), deadline);
             };
+            java.util.function.Supplier<ChannelHandler> web = !routeWs || plain ? site
+                    : () -> new WsRoute(options.wsPath(), site, s -> insideWebSocket(s, ssh), deadline);
             ChannelHandler gate;
             if (verifier == null) {
                 gate = new FirstBytesGate(ssh, web, deadline);
@@ -98,5 +106,22 @@ public final class StealthFront {
             stream.pipeline().addLast("alknet-stealth", gate);
             stream.read();
         };
+    }
+
+    /**
+     * A stream after its WebSocket Upgrade: the same decision on the first bytes inside the frames (SSH-2.0-, or the
+     * strict proof, scheme ws and never bound: a proxy may have ended the TLS). Anything else is closed: there is
+     * no web site inside a WebSocket.
+     */
+    private void insideWebSocket(Channel stream, Consumer<Channel> ssh) {
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        java.util.function.Supplier<ChannelHandler> drop = () -> {
+            stream.close();
+            return new io.netty.channel.ChannelInboundHandlerAdapter();
+        };
+        ChannelHandler gate = verifier == null ? new FirstBytesGate(ssh, drop, deadline)
+                : new StrictProofGate(verifier, "ws", true, ssh, drop, deadline);
+        stream.pipeline().addLast("alknet-stealth-ws", gate);
+        stream.read();
     }
 }

@@ -19,15 +19,17 @@ import java.util.Objects;
  * @param fallback {@code http://host[:port]} every non-SSH connection is piped to instead, or null
  * @param key      strict only (required there): the secret a peer must prove knowledge of to get SSH
  * @param binding  strict only: whether a tls proof must be bound to its TLS session ({@link Binding})
+ * @param wsPath   {@code --ws-path}: a WebSocket Upgrade for this path on a tls or tcp listener is a ws/wss client
+ *                 (SSH, or the strict proof, inside the frames); every other request stays the web site. Null: none
  */
 public record StealthOptions(Level level, Duration timeout, Path site, URI fallback, StealthKey key,
-        Binding binding) {
+        Binding binding, String wsPath) {
 
     /** nginx's default {@code client_header_timeout}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public static final StealthOptions OFF = new StealthOptions(Level.OFF, DEFAULT_TIMEOUT, null, null, null,
-            Binding.ANY);
+            Binding.ANY, null);
 
     public enum Level {
         OFF, COMPATIBLE, STRICT;
@@ -86,6 +88,16 @@ public record StealthOptions(Level level, Duration timeout, Path site, URI fallb
             throw new IllegalArgumentException("--stealth-binding is for --stealth=strict only");
         }
         binding.supported();
+        if (wsPath != null) {
+            try {
+                dev.alknet.transport.ws.WsOptions.checkPath(wsPath);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--ws-path: " + e.getMessage());
+            }
+            if (level == Level.OFF) {
+                throw new IllegalArgumentException("--ws-path needs --stealth (the web front routes it)");
+            }
+        }
         if (site != null && fallback != null) {
             throw new IllegalArgumentException("--stealth-site and --stealth-fallback exclude each other");
         }
@@ -98,6 +110,15 @@ public record StealthOptions(Level level, Duration timeout, Path site, URI fallb
                         + "' (expected http://host[:port], the plain-HTTP site behind)");
             }
         }
+    }
+
+    public StealthOptions(Level level, Duration timeout, Path site, URI fallback, StealthKey key, Binding binding) {
+        this(level, timeout, site, fallback, key, binding, null);
+    }
+
+    /** These options with WebSocket clients on {@code path} (null: none). */
+    public StealthOptions withWsPath(String path) {
+        return new StealthOptions(level, timeout, site, fallback, key, binding, path);
     }
 
     /** Compatible or off (no key). */

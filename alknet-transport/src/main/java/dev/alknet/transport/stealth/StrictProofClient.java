@@ -76,7 +76,8 @@ public final class StrictProofClient extends FirstBytesHold {
                 return;
             }
             try {
-                byte[] binding = SessionBinding.of(stream);
+                // inside a WebSocket the TLS (if any) may end at a proxy: ws proofs are never bound
+                byte[] binding = "ws".equals(scheme) ? SessionBinding.NONE : SessionBinding.of(stream);
                 if (binding.length > 0) {
                     LOG.debug("{}: stealth proof bound to the TLS session", stream.remoteAddress());
                     h.refused = REFUSED + BOUND_HINT;

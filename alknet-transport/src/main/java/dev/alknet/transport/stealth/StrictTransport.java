@@ -48,7 +48,9 @@ public final class StrictTransport implements Transport {
                 result.completeExceptionally(failure);
                 return;
             }
-            StrictProofClient.prove(stream, key, scheme(), name, timeout).whenComplete((ok, refused) -> {
+            // ws and wss prove alike: a proxy may end the TLS, so the server sees ws either way
+            String proofScheme = "wss".equals(scheme()) ? "ws" : scheme();
+            StrictProofClient.prove(stream, key, proofScheme, name, timeout).whenComplete((ok, refused) -> {
                 if (refused == null) {
                     result.complete(ok);
                     return;

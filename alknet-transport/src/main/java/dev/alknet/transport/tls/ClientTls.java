@@ -24,6 +24,7 @@ public final class ClientTls {
     private final TlsClientOptions options;
     private final ServerCertCheck check;
     private final boolean strict;
+    private final boolean web;
 
     public ClientTls(TlsClientOptions options, Endpoint endpoint) {
         this(options, endpoint, false);
@@ -31,6 +32,19 @@ public final class ClientTls {
 
     /** {@code strict}: offer a browser's ALPN (h2, http/1.1 on tls; h3 on quic) instead of alknet's. */
     public ClientTls(TlsClientOptions options, Endpoint endpoint, boolean strict) {
+        this(options, endpoint, strict, false);
+    }
+
+    /**
+     * For wss: ALPN {@value TlsContexts#HTTP11} only (never h2: the Upgrade is HTTP/1.1), and a server that
+     * negotiates no ALPN at all is fine, as for a browser's WebSocket.
+     */
+    public static ClientTls web(TlsClientOptions options, Endpoint endpoint) {
+        return new ClientTls(options, endpoint, false, true);
+    }
+
+    private ClientTls(TlsClientOptions options, Endpoint endpoint, boolean strict, boolean web) {
+        this.web = web;
         this.strict = strict;
         this.endpoint = endpoint;
         this.options = options;
@@ -50,7 +64,7 @@ public final class ClientTls {
         CompletableFuture<Void> done = new CompletableFuture<>();
         SslHandler ssl;
         try {
-            SslContext ctx = TlsContexts.client(check, strict);
+            SslContext ctx = web ? TlsContexts.webClient(check) : TlsContexts.client(check, strict);
             String peer = sni() != null ? sni() : endpoint.host(); // the JDK sends no SNI for IP literals
             ssl = ctx.newHandler(ch.alloc(), peer, endpoint.port());
         } catch (TransportException e) {
@@ -61,7 +75,8 @@ public final class ClientTls {
         ssl.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(new TransportException(describe(f.cause()), f.cause()));
-            } else if (!expectedAlpn().equals(ssl.applicationProtocol())) {
+            } else if (web ? !(ssl.applicationProtocol() == null || TlsContexts.HTTP11.equals(ssl.applicationProtocol()))
+                    : !expectedAlpn().equals(ssl.applicationProtocol())) {
                 done.completeExceptionally(new TransportException(TlsErrors.ALPN_REFUSED));
             } else {
                 done.complete(null);

@@ -107,6 +107,22 @@ public final class TlsContexts {
         }
     }
 
+    /** wss: TLS 1.3 or 1.2 (what proxies and CDNs in front of a WebSocket offer), ALPN {@value #HTTP11}. */
+    static SslContext webClient(X509TrustManager check) throws TransportException {
+        TlsEngine engine = TlsEngine.selected();
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(engine.provider())
+                    .protocols(TLS13, TLS12)
+                    .trustManager(check)
+                    .endpointIdentificationAlgorithm(null)
+                    .applicationProtocolConfig(alpn(engine, SelectorFailureBehavior.NO_ADVERTISE, HTTP11))
+                    .build();
+        } catch (SSLException | RuntimeException e) {
+            throw new TransportException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
     public static QuicSslContext quicServer(TlsKeyMaterial km) throws TransportException {
         return quicServer(km, false);
     }
