@@ -59,6 +59,7 @@ public final class ResumableStream {
     private long ackSent;
     private long lastAckProgress = System.nanoTime();
     private volatile long lastHeard = System.nanoTime();
+    private final SilenceNudge nudge = new SilenceNudge(lastHeard);
     private final RttEstimator rtt;
     /** Dial attempts since the carrier was lost (client), for the resume's log line and metrics. */
     private int attempts;
@@ -225,6 +226,7 @@ public final class ResumableStream {
 
     /** Counts received payload; true when an acknowledgement is due. */
     synchronized boolean onData(int n) {
+        nudge.data(System.nanoTime());
         received += n;
         return received - ackSent >= settings.ackEvery();
     }
@@ -251,6 +253,14 @@ public final class ResumableStream {
     /** The current carrier delivered bytes (any record): the path is alive. On the carrier's loop. */
     void heard(long now) {
         lastHeard = now;
+        synchronized (this) {
+            nudge.heard(now);
+        }
+    }
+
+    /** The count to send again as a nudge (see {@link SilenceNudge}), or -1 if none is due. */
+    synchronized long nudgeAck(long now) {
+        return nudge.due(now) ? ackSent : -1;
     }
 
     /** The current dead-carrier bound (for the log line that drops a carrier). */

@@ -65,6 +65,9 @@ public final class ResumeFraming extends ChannelDuplexHandler implements FrameRe
             return;
         }
         long ack = stream.takeAck();
+        if (ack < 0) {
+            ack = stream.nudgeAck(System.nanoTime());
+        }
         if (ack >= 0) {
             ctx.writeAndFlush(Frames.ack(ctx.alloc(), ack), ctx.voidPromise());
         }
