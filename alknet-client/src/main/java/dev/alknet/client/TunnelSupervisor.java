@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.alknet.core.ssh.SshSession;
 import org.apache.sshd.client.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
 
     /** Told whenever a session comes up (remote forwards are registered again here). */
     public interface Listener {
-        void sessionUp(ClientSession session) throws Exception;
+        void sessionUp(SshSession session) throws Exception;
     }
 
     private final SessionConnector connector;
@@ -143,7 +144,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         session.addCloseFutureListener(f -> onClosed(session));
         for (Listener l : listeners) {
             try {
-                l.sessionUp(session);
+                l.sessionUp(SshSession.of(session));
             } catch (Exception e) {
                 LOG.warn("after connecting: {}", e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.alknet.server;
 
+import dev.alknet.core.channel.ChannelLimit;
 import dev.alknet.core.channel.ChannelListenerGroup;
 import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.config.SshDefaults;
@@ -122,7 +123,8 @@ public final class AlknetServer implements AutoCloseable {
         sshd.setGSSAuthenticator(null);
         sshd.setPublickeyAuthenticator(CountingAuthenticator.counting(new KeyAuthenticator(options.authorizedKeys()).load()));
         ServerForwardingFilter forwarding = new ServerForwardingFilter(options.allowRemoteBind());
-        ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding);
+        RemoteListeners remoteListeners = new RemoteListeners(forwarding);
+        ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding, remoteListeners);
         ConnectionsPerAddress perAddress = new ConnectionsPerAddress(access.maxConnsPerIp());
         DetachedSessions detached = new DetachedSessions(perAddress, access.parked().maxDetachedPerKey(),
                 access.parked().maxDetached());
@@ -147,9 +149,6 @@ public final class AlknetServer implements AutoCloseable {
         sshd.addChannelListener(new ChannelListenerGroup(channels, new ChannelMetrics()));
         sshd.addSessionListener(new SessionMetrics());
         sshd.addSessionListener(new LoggedIn(detached));
-        RemoteListeners remoteListeners = new RemoteListeners();
-        sshd.addPortForwardingEventListener(remoteListeners);
-        sshd.addSessionListener(remoteListeners);
         sshd.startUnbound();
 
         AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners,

@@ -2,6 +2,7 @@ package dev.alknet.server;
 
 import dev.alknet.core.bridge.ChannelIoSession;
 import dev.alknet.core.resume.ResumeLink;
+import dev.alknet.core.ssh.SshSession;
 import dev.alknet.server.policy.KeyGrant;
 import dev.alknet.transport.Admission;
 import dev.alknet.transport.resume.ResumableStream;
@@ -29,7 +30,7 @@ final class LoggedIn implements SessionListener {
         Admission.settle(io.channel());
         ResumableStream stream = ResumeLink.of(io);
         if (stream != null && io.getRemoteAddress() instanceof InetSocketAddress a) {
-            KeyGrant grant = KeyGrant.of(session);
+            KeyGrant grant = KeyGrant.of(SshSession.of(session));
             detached.loggedIn(stream, a.getAddress(), grant == null ? null : grant.fingerprint());
         }
     }

@@ -6,6 +6,7 @@ import dev.alknet.client.TunnelConnector;
 import dev.alknet.client.TunnelSupervisor;
 import dev.alknet.client.failover.FailoverConnector;
 import dev.alknet.client.forward.RemoteForwardFilter;
+import dev.alknet.core.forward.ForwardedTcpipChannels;
 import dev.alknet.core.channel.ChannelOpener;
 import dev.alknet.core.channel.StreamDirectTcpip;
 import dev.alknet.core.config.AlknetHome;
@@ -195,7 +196,7 @@ public final class AlknetTunnel implements AutoCloseable {
                 TunnelConnector c = new TunnelConnector(new ClientOptions(a, Transports.create(a.scheme(), settings),
                         identity, knownHosts, strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE,
                         hostKey, connectTimeout, connectWait, heartbeat, 3));
-                c.client().setForwardingFilter(RemoteForwardFilter.allowing(List.of())); // no -R: refuse all
+                ForwardedTcpipChannels.acceptOn(c.client(), RemoteForwardFilter.allowing(List.of())); // no -R: refuse all
                 c.client().addChannelListener(new ChannelMetrics());
                 connectors.add(c);
             }

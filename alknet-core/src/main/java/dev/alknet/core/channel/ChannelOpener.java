@@ -13,16 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.future.OpenFuture;
-import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * Opens one client channel of any type without blocking: waits for a session, registers the channel, sends the open
  * and completes {@link #result()} when the server confirms (for {@code direct-tcpip}: after it dialled the
- * destination). Every channel the client opens goes through here: SOCKS and {@code -L} ({@link #directTcpip}), UDP
- * associations and the embedded API ({@link #open}).
+ * destination). Every channel alknet opens goes through here: SOCKS and {@code -L} ({@link #directTcpip}), the
+ * server's {@code -R} connections ({@link #forwardedTcpip}), UDP associations and the embedded API ({@link #open}).
  *
  * <p>Fails with what went wrong: the session source's exception, the server's
  * {@link org.apache.sshd.common.channel.exception.SshChannelOpenException}, {@link SessionSource#noSession} if no
@@ -68,6 +68,22 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
         }, true, timeout, openChannels), timer);
     }
 
+    /**
+     * A {@code forwarded-tcpip} channel for {@link ChannelRelay}: one connection a {@code -R} listener accepted.
+     *
+     * @param connected  the listener's address as the client asked for it, with the port it got (RFC 4254 §7.1)
+     * @param originator the connecting peer's address
+     */
+    public static ChannelOpener<RelayDirectTcpip> forwardedTcpip(SessionSource sessions, HostPort connected,
+            HostPort originator, Duration timeout, ScheduledExecutorService timer, AtomicInteger openChannels) {
+        return start(new ChannelOpener<>(sessions, () -> {
+            RelayDirectTcpip ch = new RelayDirectTcpip(RelayDirectTcpip.FORWARDED_TCPIP, address(originator),
+                    address(connected));
+            ch.setStreaming(StreamingChannel.Streaming.Async);
+            return ch;
+        }, false, timeout, openChannels), timer);
+    }
+
     /** A channel made by {@code factory} (a new, unregistered channel per call). */
     public static <C extends AbstractClientChannel> ChannelOpener<C> open(SessionSource sessions, Supplier<C> factory,
             Duration timeout, ScheduledExecutorService timer, AtomicInteger openChannels) {
@@ -78,7 +94,7 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
             ScheduledExecutorService timer) {
         ScheduledFuture<?> t = timer.schedule(opener::timeOut, opener.timeout.toNanos(), TimeUnit.NANOSECONDS);
         opener.result.whenComplete((ch, err) -> t.cancel(false));
-        CompletableFuture<ClientSession> session;
+        CompletableFuture<? extends Session> session;
         try {
             session = opener.sessions.session();
         } catch (RuntimeException e) {
@@ -110,7 +126,7 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
         }
     }
 
-    private void openOn(ClientSession session) {
+    private void openOn(Session session) {
         if (result.isDone()) {
             return;
         }

@@ -3,14 +3,17 @@ package dev.alknet.core.channel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.session.Session;
 
-/** Where a client's channels get their SSH session: the current one, or the next once the tunnel is back. */
+/**
+ * Where channels get their SSH session: on the client the current one, or the next once the tunnel is back; on the
+ * server the session a {@code -R} listener belongs to.
+ */
 @FunctionalInterface
 public interface SessionSource {
 
     /** The current authenticated session; while the tunnel is down, a future that waits (and may fail). */
-    CompletableFuture<ClientSession> session();
+    CompletableFuture<? extends Session> session();
 
     /** What an open fails with when no session came within its timeout. */
     default Exception noSession(Duration waited) {
