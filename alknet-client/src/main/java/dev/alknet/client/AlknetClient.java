@@ -4,7 +4,6 @@ import dev.alknet.client.failover.FailoverConnector;
 import dev.alknet.client.forward.ClientForwards;
 import dev.alknet.client.forward.Forwards;
 import dev.alknet.client.forward.RemoteForwardFilter;
-import dev.alknet.core.forward.ForwardedTcpipChannels;
 import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.client.socks.SocksServer;
 import dev.alknet.core.channel.ChannelListenerGroup;
@@ -79,7 +78,7 @@ public final class AlknetClient implements AutoCloseable {
         OpenChannels channels = new OpenChannels();
         for (TunnelConnector c : sshClients) {
             // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
-            ForwardedTcpipChannels.acceptOn(c.client(), RemoteForwardFilter.allowing(fwd.remote()));
+            c.client().acceptForwarded(RemoteForwardFilter.allowing(fwd.remote()));
             c.client().addChannelListener(new ChannelListenerGroup(channels, new ChannelMetrics()));
         }
         TunnelSupervisor supervisor = new TunnelSupervisor(connector, options.connectWait());

@@ -7,8 +7,10 @@ import dev.alknet.core.config.SshDefaults;
 import dev.alknet.core.drain.DrainWait;
 import dev.alknet.core.drain.OpenChannels;
 import dev.alknet.core.metrics.ChannelMetrics;
+import dev.alknet.core.metrics.CountingAuthenticator;
 import dev.alknet.core.metrics.SessionMetrics;
 import dev.alknet.core.resume.ResumeTokens;
+import dev.alknet.core.ssh.ForwardOnlyPolicy;
 import dev.alknet.core.ssh.TransportSshServer;
 import dev.alknet.server.dial.DestinationPolicy;
 import dev.alknet.server.dial.Dialer;
@@ -148,7 +150,7 @@ public final class AlknetServer implements AutoCloseable {
         OpenChannels channels = new OpenChannels();
         sshd.addChannelListener(new ChannelListenerGroup(channels, new ChannelMetrics()));
         sshd.addSessionListener(new SessionMetrics());
-        sshd.addSessionListener(new LoggedIn(detached));
+        sshd.onLogin(new LoggedIn(detached));
         sshd.startUnbound();
 
         AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners,

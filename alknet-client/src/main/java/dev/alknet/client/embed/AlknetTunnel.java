@@ -6,7 +6,6 @@ import dev.alknet.client.TunnelConnector;
 import dev.alknet.client.TunnelSupervisor;
 import dev.alknet.client.failover.FailoverConnector;
 import dev.alknet.client.forward.RemoteForwardFilter;
-import dev.alknet.core.forward.ForwardedTcpipChannels;
 import dev.alknet.core.channel.ChannelOpener;
 import dev.alknet.core.channel.StreamDirectTcpip;
 import dev.alknet.core.config.AlknetHome;
@@ -196,7 +195,7 @@ public final class AlknetTunnel implements AutoCloseable {
                 TunnelConnector c = new TunnelConnector(new ClientOptions(a, Transports.create(a.scheme(), settings),
                         identity, knownHosts, strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE,
                         hostKey, connectTimeout, connectWait, heartbeat, 3));
-                ForwardedTcpipChannels.acceptOn(c.client(), RemoteForwardFilter.allowing(List.of())); // no -R: refuse all
+                c.client().acceptForwarded(RemoteForwardFilter.allowing(List.of())); // no -R: refuse all
                 c.client().addChannelListener(new ChannelMetrics());
                 connectors.add(c);
             }

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.ssh.SshSession;
 import static dev.alknet.client.socks.Socks5Probe.concat;
 import static dev.alknet.client.socks.Socks5Probe.connectIp;
 import static dev.alknet.client.socks.Socks5Probe.connected;
@@ -70,8 +71,8 @@ class SocksRelayTest {
         stockSession = stock.connect(client);
         halfCloseSession = halfClose.connect(client);
         InetSocketAddress lo = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        socks = SocksServer.start(lo, () -> CompletableFuture.completedFuture(stockSession), SocksOptions.defaults());
-        halfSocks = SocksServer.start(lo, () -> CompletableFuture.completedFuture(halfCloseSession),
+        socks = SocksServer.start(lo, () -> CompletableFuture.completedFuture(SshSession.of(stockSession)), SocksOptions.defaults());
+        halfSocks = SocksServer.start(lo, () -> CompletableFuture.completedFuture(SshSession.of(halfCloseSession)),
                 SocksOptions.defaults());
     }
 

@@ -2,6 +2,7 @@ package dev.alknet.core.channel;
 
 import dev.alknet.core.config.HostPort;
 import dev.alknet.core.metrics.AlknetMetrics;
+import dev.alknet.core.ssh.SshSession;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -94,7 +95,7 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
             ScheduledExecutorService timer) {
         ScheduledFuture<?> t = timer.schedule(opener::timeOut, opener.timeout.toNanos(), TimeUnit.NANOSECONDS);
         opener.result.whenComplete((ch, err) -> t.cancel(false));
-        CompletableFuture<? extends Session> session;
+        CompletableFuture<SshSession> session;
         try {
             session = opener.sessions.session();
         } catch (RuntimeException e) {
@@ -105,7 +106,7 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
             if (err != null) {
                 opener.result.completeExceptionally(err);
             } else {
-                opener.openOn(s);
+                opener.openOn(s.mina());
             }
         });
         return opener;

@@ -1,9 +1,15 @@
 package dev.alknet.core.ssh;
 
+import dev.alknet.core.bridge.ChannelIoSession;
 import dev.alknet.core.channel.SessionSource;
+import dev.alknet.core.resume.ResumeLink;
+import dev.alknet.transport.resume.ResumableStream;
+import io.netty.channel.Channel;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.session.ConnectionService;
@@ -42,6 +48,16 @@ public final class SshSession {
     /** The peer's address as the carrier sees it. */
     public SocketAddress remoteAddress() {
         return session.getIoSession().getRemoteAddress();
+    }
+
+    /** The transport stream the session runs on (the current carrier of a resumable one); null if not ours. */
+    public Channel carrier() {
+        return session.getIoSession() instanceof ChannelIoSession io ? io.channel() : null;
+    }
+
+    /** The resumable layer under the session, or null when it has none (docs/adr/0011). */
+    public ResumableStream resumable() {
+        return session.getIoSession() instanceof ChannelIoSession io ? ResumeLink.of(io) : null;
     }
 
     public boolean isOpen() {
@@ -85,12 +101,28 @@ public final class SshSession {
 
     /** This session, for {@link dev.alknet.core.channel.ChannelOpener}: channels open on it or fail. */
     public SessionSource channels() {
-        return () -> CompletableFuture.completedFuture(session);
+        return () -> CompletableFuture.completedFuture(this);
     }
 
     /** Closes the session; {@code immediately} drops what is queued. */
     public void close(boolean immediately) {
         session.close(immediately);
+    }
+
+    /** A graceful close bounded by {@code bound}, then forced: a peer with data queued can hold it open. */
+    public void closeWithin(Duration bound) {
+        try {
+            if (!session.close(false).await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                session.close(true);
+            }
+        } catch (java.io.IOException e) {
+            session.close(true);
+        }
+    }
+
+    /** The peer's identification line (e.g. {@code SSH-2.0-alknet_1.0}). */
+    public String peerVersion() {
+        return session.isServerSession() ? session.getClientVersion() : session.getServerVersion();
     }
 
     /** MINA's session, for core only (public for core's other packages; modules above never see the type). */

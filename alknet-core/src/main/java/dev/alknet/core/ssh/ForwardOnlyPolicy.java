@@ -1,8 +1,8 @@
-package dev.alknet.server;
+package dev.alknet.core.ssh;
 
 import dev.alknet.core.forward.ForwardingRules;
+import dev.alknet.core.forward.RemoteListen;
 import dev.alknet.core.forward.TcpipForwardRequests;
-import dev.alknet.server.forward.RemoteListeners;
 import java.util.List;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.RequestHandler;
@@ -16,12 +16,12 @@ import org.apache.sshd.server.global.NoMoreSessionsHandler;
  * session channel, hence no shell, exec, sftp or subsystem), no agent or X11 forwarding. Remote forwards
  * ({@code tcpip-forward}) are served by {@code remote} where {@code rules} let them listen.
  */
-final class ForwardOnlyPolicy {
+public final class ForwardOnlyPolicy {
 
     private ForwardOnlyPolicy() {
     }
 
-    static void apply(SshServer sshd, ChannelFactory directTcpip, ForwardingRules rules, RemoteListeners remote) {
+    public static void apply(SshServer sshd, ChannelFactory directTcpip, ForwardingRules rules, RemoteListen remote) {
         sshd.setChannelFactories(List.of(directTcpip));
         sshd.setShellFactory(null);
         sshd.setCommandFactory(null);
