@@ -114,7 +114,7 @@ public final class AlknetClient implements AutoCloseable {
         return forwards.localAddresses();
     }
 
-    public TunnelSupervisor sessions() {
+    public SessionProvider sessions() {
         return supervisor;
     }
 
