@@ -18,8 +18,8 @@ public interface Dial {
 
     /**
      * Starts the connection for an open of {@code host} port {@code port} as the peer sent them (unchecked); runs on
-     * the session's thread and must not block. A refusal is a failed future; cancelling the future must close a
-     * connection still in progress.
+     * the session's thread, so it must not wait (a DNS lookup of an outside name goes elsewhere). A refusal is a
+     * failed future; cancelling the future must close a connection still in progress.
      */
     CompletableFuture<Channel> dial(SshSession session, String host, long port);
 

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -91,7 +92,11 @@ public final class ForwardedTcpipChannels implements Dial {
             return CompletableFuture.failedFuture(new Forbidden());
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        ChannelFuture connect = bootstrap.connect(new InetSocketAddress(target.host(), target.port()));
+        // On the session's loop where there is one, as the server's dialer does (ADR 0016). A -R target is a name of
+        // this machine or a literal: resolved here, as MINA's forwarder did.
+        EventLoop home = EventLoops.current();
+        Bootstrap dialing = home != null ? bootstrap.clone(home) : bootstrap;
+        ChannelFuture connect = dialing.connect(new InetSocketAddress(target.host(), target.port()));
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 if (!result.complete(connect.channel())) {

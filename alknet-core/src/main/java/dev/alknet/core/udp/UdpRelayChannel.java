@@ -35,8 +35,8 @@ public final class UdpRelayChannel extends AbstractServerChannel {
     private final UdpFrameDecoder frames = new UdpFrameDecoder();
     private volatile ChannelAsyncOutputStream toClient;
     private volatile Channel socket;
+    /** Set once the socket is bound: frames before that are dropped. */
     private volatile UdpEgress.Association association;
-    private volatile boolean sending;
 
     UdpRelayChannel(UdpEgress egress) {
         super("", Collections.emptyList(), null);
@@ -47,7 +47,6 @@ public final class UdpRelayChannel extends AbstractServerChannel {
     protected OpenFuture doInit(Buffer buffer) {
         OpenFuture opened = new DefaultOpenFuture(this, futureLock);
         UdpEgress.Association a = egress.open(SshSession.of(getSession()));
-        association = a;
         toClient = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
         ChannelFuture bound = new Bootstrap()
                 .group(EventLoops.group())
@@ -70,7 +69,7 @@ public final class UdpRelayChannel extends AbstractServerChannel {
                 return;
             }
             a.bound(ch, new UdpFrameWriter(toClient, REPLY_BUDGET, this::onWriteFailed));
-            sending = true;
+            association = a;
             try {
                 signalChannelOpenSuccess(); // MINA's listener writes SSH_MSG_CHANNEL_OPEN_CONFIRMATION here
                 opened.setOpened();
@@ -96,7 +95,7 @@ public final class UdpRelayChannel extends AbstractServerChannel {
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
         try {
             UdpEgress.Association a = association;
-            if (sending && a != null) {
+            if (a != null) {
                 frames.feed(data, off, (int) len, a::send);
             }
         } catch (UdpFrameDecoder.BadFrameException e) {

@@ -78,13 +78,13 @@ public final class RemoteListeners implements RemoteListen {
         Channel listener = bound.channel();
         InetSocketAddress local = (InetSocketAddress) listener.localAddress();
         HostPort key = new HostPort(requested.host(), local.getPort());
-        Map<HostPort, Channel> listeners = bySession.computeIfAbsent(session, s -> {
-            s.onClose(() -> closeSession(s));
-            return new ConcurrentHashMap<>();
-        });
+        Map<HostPort, Channel> listeners = listenersOf(session);
         listeners.put(key, listener);
-        if (!session.isOpen()) {
-            closeSession(session); // closed meanwhile: its close listener may have run before ours was added
+        if (!session.isOpen() || bySession.get(session) != listeners) {
+            // the session closed meanwhile and its listeners were closed before this one was noted
+            listeners.remove(key);
+            listener.close();
+            throw new IOException("session closed");
         }
         log.info("{}@{}: -R listening on {}:{}", session.user(), session.remoteAddress(), local.getHostString(),
                 local.getPort());
@@ -107,6 +107,20 @@ public final class RemoteListeners implements RemoteListen {
         if (listener != null) {
             listener.close();
         }
+    }
+
+    /** The session's listeners; the first call registers their closing with the session's close. */
+    private Map<HostPort, Channel> listenersOf(SshSession session) {
+        Map<HostPort, Channel> listeners = bySession.get(session);
+        if (listeners == null) {
+            Map<HostPort, Channel> fresh = new ConcurrentHashMap<>();
+            listeners = bySession.putIfAbsent(session, fresh);
+            if (listeners == null) {
+                listeners = fresh;
+                session.onClose(() -> closeSession(session)); // runs at once if already closed
+            }
+        }
+        return listeners;
     }
 
     private void closeSession(SshSession session) {
