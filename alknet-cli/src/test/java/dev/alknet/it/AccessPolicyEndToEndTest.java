@@ -142,7 +142,7 @@ class AccessPolicyEndToEndTest {
         org.apache.sshd.common.util.net.SshdSocketAddress target =
                 new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", echo.port());
         try (AlknetClient c = client(listener)) {
-            var session = c.sessions().session().get(15, TimeUnit.SECONDS);
+            var session = (org.apache.sshd.client.session.ClientSession) c.sessions().session().get(15, TimeUnit.SECONDS).mina();
             var bound = session.startRemotePortForwarding(
                     new org.apache.sshd.common.util.net.SshdSocketAddress("localhost", allowed), target);
             assertEquals(allowed, bound.getPort());
@@ -150,7 +150,7 @@ class AccessPolicyEndToEndTest {
                     new org.apache.sshd.common.util.net.SshdSocketAddress("localhost", other), target));
         }
         try (AlknetClient c = client(none)) {
-            var session = c.sessions().session().get(15, TimeUnit.SECONDS);
+            var session = (org.apache.sshd.client.session.ClientSession) c.sessions().session().get(15, TimeUnit.SECONDS).mina();
             assertThrowsIo(() -> session.startRemotePortForwarding(
                     new org.apache.sshd.common.util.net.SshdSocketAddress("localhost", other), target));
         }

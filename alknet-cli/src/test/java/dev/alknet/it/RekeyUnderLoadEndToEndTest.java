@@ -56,7 +56,7 @@ class RekeyUnderLoadEndToEndTest {
         try (E2e.EchoServer echo = new E2e.EchoServer(STREAMS + 2);
                 E2e.Server server = E2e.server(keys, (h, p, s) -> true);
                 E2e.Client client = E2e.client(E2e.clientOptions(keys, server.port()), SocksOptions.defaults()).up()) {
-            ClientSession session = client.supervisor.session().get(15, TimeUnit.SECONDS);
+            ClientSession session = (ClientSession) client.supervisor.session().get(15, TimeUnit.SECONDS).mina();
             AtomicInteger keyExchanges = new AtomicInteger();
             session.addSessionListener(new SessionListener() {
                 @Override

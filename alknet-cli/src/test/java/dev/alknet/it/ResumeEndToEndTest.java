@@ -125,7 +125,7 @@ class ResumeEndToEndTest {
         System.setProperty(REKEY_PROPERTY, Long.toString(16L << 20));
         try (Tunnel t = Tunnel.start("tcp")) {
             ResumableStream stream = armedClientStream(t);
-            ClientSession session = t.client.sessions().session().get(15, TimeUnit.SECONDS);
+            ClientSession session = (ClientSession) t.client.sessions().session().get(15, TimeUnit.SECONDS).mina();
             AtomicInteger cuts = new AtomicInteger();
             session.addSessionListener(new SessionListener() {
                 @Override
@@ -295,7 +295,7 @@ class ResumeEndToEndTest {
 
     /** The client session, once both ends hold the token. */
     private static ClientSession armedClientSession(Tunnel t) throws Exception {
-        ClientSession session = t.client.sessions().session().get(15, TimeUnit.SECONDS);
+        ClientSession session = (ClientSession) t.client.sessions().session().get(15, TimeUnit.SECONDS).mina();
         E2e.await(() -> {
             ResumableStream s = ResumeLink.of(session.getIoSession());
             return s != null && s.armed() && t.server.resumableSessions() == 1;

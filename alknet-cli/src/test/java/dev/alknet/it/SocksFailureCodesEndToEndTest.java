@@ -115,7 +115,7 @@ class SocksFailureCodesEndToEndTest {
         E2e.Server gone = E2e.server(k, (h, p, s) -> true);
         try (AlknetClient c = AlknetClient.start(E2e.clientOptions(k.identity(), k.home().knownHosts(), gone.port(),
                 HostKeyPolicy.TRUST_ON_FIRST_USE, null, Duration.ofSeconds(1)), new InetSocketAddress("127.0.0.1", 0))) {
-            ClientSession session = c.sessions().session().get(15, TimeUnit.SECONDS);
+            ClientSession session = (ClientSession) c.sessions().session().get(15, TimeUnit.SECONDS).mina();
             int port = c.socksAddress().getPort();
             assertEquals(E2e.SUCCEEDED, E2e.connect(port, "127.0.0.1", echo.port()));
             gone.close();

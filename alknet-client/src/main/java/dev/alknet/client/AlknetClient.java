@@ -78,7 +78,7 @@ public final class AlknetClient implements AutoCloseable {
         OpenChannels channels = new OpenChannels();
         for (TunnelConnector c : sshClients) {
             // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
-            c.client().setForwardingFilter(RemoteForwardFilter.allowing(fwd.remote()));
+            c.client().acceptForwarded(RemoteForwardFilter.allowing(fwd.remote()));
             c.client().addChannelListener(new ChannelListenerGroup(channels, new ChannelMetrics()));
         }
         TunnelSupervisor supervisor = new TunnelSupervisor(connector, options.connectWait());

@@ -1,13 +1,13 @@
 package dev.alknet.client;
 
 import dev.alknet.core.config.ServerAddress;
-import org.apache.sshd.client.session.ClientSession;
+import dev.alknet.core.ssh.SshSession;
 
 /** What the supervisor needs to bring a session up: one server ({@link TunnelConnector}) or several in order. */
 public interface SessionConnector extends AutoCloseable {
 
     /** Connects, checks the host key and authenticates; throws {@link ConnectFailure} with the reason. */
-    ClientSession connect() throws ConnectFailure;
+    SshSession connect() throws ConnectFailure;
 
     /** The server connected to last (or the first to try). */
     ServerAddress server();

@@ -3,7 +3,7 @@ package dev.alknet.client;
 import dev.alknet.core.metrics.AlknetMetrics;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.sshd.client.session.ClientSession;
+import dev.alknet.core.ssh.SshSession;
 
 /** Follows the supervisor's sessions for {@link ClientState} and the session/reconnect metrics. */
 final class SessionTracker implements TunnelSupervisor.Listener {
@@ -18,14 +18,14 @@ final class SessionTracker implements TunnelSupervisor.Listener {
     }
 
     @Override
-    public void sessionUp(ClientSession session) {
+    public void sessionUp(SshSession session) {
         up = true;
         since = Instant.now();
         if (sessions.incrementAndGet() > 1) {
             AlknetMetrics.get().reconnected();
         }
         AlknetMetrics.get().sessionOpened();
-        session.addCloseFutureListener(f -> {
+        session.onClose(() -> {
             up = false;
             since = Instant.now();
             AlknetMetrics.get().sessionClosed();

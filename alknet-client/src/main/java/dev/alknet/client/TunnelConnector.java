@@ -1,37 +1,23 @@
 package dev.alknet.client;
 
-import dev.alknet.core.config.SshDefaults;
-import dev.alknet.core.keepalive.PeerAliveProbe;
 import dev.alknet.core.hostkeys.KnownHostsVerifier;
 import dev.alknet.core.keys.KeyFiles;
-import dev.alknet.core.resume.ResumeTokens;
-import dev.alknet.core.ssh.TransportSshClient;
+import dev.alknet.core.ssh.SshSession;
+import dev.alknet.core.ssh.TunnelClient;
 import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.stealth.StrictProofClient;
 import dev.alknet.transport.tls.TlsErrors;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
-import org.apache.sshd.client.ClientBuilder;
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.common.SshException;
-import org.apache.sshd.core.CoreModuleProperties;
 
-/** Makes one authenticated SSH session to the server per call; owns the MINA client. */
+/** Makes one authenticated SSH session to the server per call; owns the SSH client ({@link TunnelClient}). */
 public final class TunnelConnector implements SessionConnector {
 
     /** Offer a carrier that survives drops (docs/adr/0011); -Dalknet.resume=false turns it off. */
     private static final boolean RESUMABLE = Boolean.parseBoolean(System.getProperty("alknet.resume", "true"));
 
     private final ClientOptions options;
-    private final SshClient client;
-    private final KnownHostsVerifier verifier;
+    private final TunnelClient client;
 
     /**
      * With other servers to fail over to, a carrier that cannot be resumed within this time gives up its session, so
@@ -47,22 +33,11 @@ public final class TunnelConnector implements SessionConnector {
     /** @param resumeGrace how long a lost carrier is retried before the session is given up */
     public TunnelConnector(ClientOptions options, Duration resumeGrace) {
         this.options = options;
-        TransportSshClient c = (TransportSshClient) ClientBuilder.builder()
-                .factory(() -> new TransportSshClient(options.transport(), RESUMABLE, resumeGrace))
-                .build();
-        SshDefaults.apply(c);
-        this.verifier = new KnownHostsVerifier(options.knownHosts(), options.hostKeyPolicy(), options.hostKeyPin());
-        c.setServerKeyVerifier(verifier);
-        // Never pick up ~/.ssh/config or ~/.ssh/id_*: only alknet's own identity is offered.
-        c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
-        c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-        c.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        CoreModuleProperties.CLIENT_IDENTIFICATION.set(c, TransportSshClient.identification(RESUMABLE));
-        c.start();
-        this.client = c;
+        this.client = new TunnelClient(options.transport(), RESUMABLE, resumeGrace,
+                new KnownHostsVerifier(options.knownHosts(), options.hostKeyPolicy(), options.hostKeyPin()));
     }
 
-    public SshClient client() {
+    public TunnelClient client() {
         return client;
     }
 
@@ -73,32 +48,19 @@ public final class TunnelConnector implements SessionConnector {
 
     /** Connects, checks the host key and authenticates; throws {@link ConnectFailure} with the reason. */
     @Override
-    public ClientSession connect() throws ConnectFailure {
-        Duration timeout = options.connectTimeout();
-        var server = options.server();
-        ClientSession session = null;
+    public SshSession connect() throws ConnectFailure {
         try {
-            session = client.connect(server.user(), InetSocketAddress.createUnresolved(server.host(), server.port()),
-                    null, null).verify(timeout.plusSeconds(1)).getSession();
-            session.addPublicKeyIdentity(options.identity());
-            session.auth().verify(timeout);
-            ResumeTokens.fetch(session, timeout);
-            // Our heartbeat, not MINA's: any bytes from the server count, and a detached carrier is not a dead one.
-            PeerAliveProbe.start(session, options.heartbeat(), options.heartbeatMisses(),
-                    client.getScheduledExecutorService());
-            return session;
-        } catch (IOException | RuntimeException e) {
-            ConnectFailure failure = explain(session, e);
-            if (session != null) {
-                session.close(true);
-            }
-            throw failure;
+            return client.connect(options.server(), options.identity(), options.connectTimeout(), options.heartbeat(),
+                    options.heartbeatMisses());
+        } catch (TunnelClient.ConnectException e) {
+            throw explain(e);
         }
     }
 
-    private ConnectFailure explain(ClientSession session, Exception e) {
+    private ConnectFailure explain(TunnelClient.ConnectException failed) {
         String target = options.server().toString();
-        String rejection = session == null ? null : verifier.rejection(session);
+        Exception e = failed.original();
+        String rejection = failed.hostKeyRejection();
         if (rejection != null) {
             return new ConnectFailure(rejection, true, e);
         }
@@ -113,7 +75,7 @@ public final class TunnelConnector implements SessionConnector {
             return new ConnectFailure(root.getMessage(), refusedForGood(root.getMessage()), e);
         }
         String msg = String.valueOf(e.getMessage());
-        if (e instanceof SshException && msg.contains("No more authentication methods")) {
+        if (failed.keyRefused()) {
             return new ConnectFailure(target + ": server refused key " + KeyFiles.fingerprint(options.identity()
                     .getPublic()) + " for user '" + options.server().user() + "' (is it in the server's authorized_keys?)",
                     true, e);
@@ -133,10 +95,6 @@ public final class TunnelConnector implements SessionConnector {
 
     @Override
     public void close() {
-        try {
-            client.close(false).await(Duration.ofSeconds(2));
-        } catch (IOException e) {
-            client.close(true);
-        }
+        client.close();
     }
 }

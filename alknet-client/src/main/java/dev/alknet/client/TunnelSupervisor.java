@@ -1,6 +1,6 @@
 package dev.alknet.client;
 
-import dev.alknet.core.resume.ResumeLink;
+import dev.alknet.core.ssh.SshSession;
 import dev.alknet.transport.resume.ResumeStats;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.sshd.client.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
 
     /** Told whenever a session comes up (remote forwards are registered again here). */
     public interface Listener {
-        void sessionUp(ClientSession session) throws Exception;
+        void sessionUp(SshSession session) throws Exception;
     }
 
     private final SessionConnector connector;
@@ -38,7 +37,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
     });
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<ConnectFailure> fatal = new CompletableFuture<>();
-    private volatile CompletableFuture<ClientSession> current = new CompletableFuture<>();
+    private volatile CompletableFuture<SshSession> current = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile String lastError;
     private static final long REPEAT_WARN_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -70,11 +69,11 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
 
     /** The current session if up, else waits up to connect-wait for one. */
     @Override
-    public CompletableFuture<ClientSession> session() {
-        CompletableFuture<ClientSession> c = current;
-        ClientSession now = upOrNull(c);
+    public CompletableFuture<SshSession> session() {
+        CompletableFuture<SshSession> c = current;
+        SshSession now = upOrNull(c);
         if (now != null && now.isOpen()) {
-            var resuming = ResumeLink.of(now.getIoSession());
+            var resuming = now.resumable();
             if (resuming == null || !resuming.detached()) {
                 return CompletableFuture.completedFuture(now);
             }
@@ -100,7 +99,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         if (closed) {
             return;
         }
-        ClientSession session;
+        SshSession session;
         try {
             session = connector.connect();
         } catch (ConnectFailure f) {
@@ -130,7 +129,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
             LOG.info("tunnel up again: {} after {} ms down", connector.server(),
                     (upSinceNanos - downSinceNanos) / 1_000_000);
         } else {
-            LOG.info("tunnel up: {} ({})", connector.server(), session.getServerVersion());
+            LOG.info("tunnel up: {} ({})", connector.server(), session.peerVersion());
         }
         lastError = null;
         // Published before the close listener is added: a session that dies at once is then noticed
@@ -140,7 +139,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
             session.close(true); // shut down while this attempt was connecting
             return;
         }
-        session.addCloseFutureListener(f -> onClosed(session));
+        session.onClose(() -> onClosed(session));
         for (Listener l : listeners) {
             try {
                 l.sessionUp(session);
@@ -150,7 +149,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         }
     }
 
-    private void onClosed(ClientSession session) {
+    private void onClosed(SshSession session) {
         if (closed || upOrNull(current) != session) {
             return;
         }
@@ -166,13 +165,13 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
      * Whether the session ended because the server answered its resume with "unknown session": the server is up and
      * reachable this moment (restarted, or its grace ended), so the new session is dialled at once.
      */
-    private static boolean serverAnsweredResume(ClientSession session) {
-        var stream = ResumeLink.of(session.getIoSession());
+    private static boolean serverAnsweredResume(SshSession session) {
+        var stream = session.resumable();
         return stream != null && stream.failure() == ResumeStats.Cause.UNKNOWN_SESSION;
     }
 
     /** The session a future holds, or null if it is pending or failed (getNow would throw after a fatal failure). */
-    private static ClientSession upOrNull(CompletableFuture<ClientSession> f) {
+    private static SshSession upOrNull(CompletableFuture<SshSession> f) {
         return f.isDone() && !f.isCompletedExceptionally() ? f.getNow(null) : null;
     }
 
@@ -180,18 +179,12 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
-        ClientSession s = upOrNull(current);
+        SshSession s = upOrNull(current);
         current.completeExceptionally(new TunnelDownException("tunnel is shut down"));
         if (s != null) {
-            try {
-                // Bounded, then forced: a channel whose peer still has data queued for it can hold a graceful
-                // close open, and shutting down must not take long (SIGTERM: exit within 5 s).
-                if (!s.close(false).await(500, TimeUnit.MILLISECONDS)) {
-                    s.close(true);
-                }
-            } catch (java.io.IOException e) {
-                s.close(true);
-            }
+            // Bounded, then forced: a channel whose peer still has data queued for it can hold a graceful
+            // close open, and shutting down must not take long (SIGTERM: exit within 5 s).
+            s.closeWithin(Duration.ofMillis(500));
         }
         connector.close();
     }

@@ -10,16 +10,8 @@ import java.util.Map;
  */
 class MinaBoundaryTest extends MinaBoundaryCheck {
 
-    /** Files (relative to src/main/java) still importing MINA, and why. */
-    private static final Map<String, String> ALLOWED = Map.of(
-            "dev/alknet/client/SessionConnector.java", "session seam still hands out MINA's ClientSession",
-            "dev/alknet/client/SessionTracker.java", "session seam still hands out MINA's ClientSession",
-            "dev/alknet/client/TunnelSupervisor.java", "session seam still hands out MINA's ClientSession",
-            "dev/alknet/client/TunnelConnector.java", "builds and configures MINA's SshClient (to move into core)",
-            "dev/alknet/client/failover/FailoverConnector.java", "probes a MINA session's open channels",
-            "dev/alknet/client/forward/RemoteForwarder.java", "-R runs on MINA's startRemotePortForwarding",
-            "dev/alknet/client/forward/RemoteForwardFilter.java", "-R runs on MINA's TcpForwardingFilter",
-            "dev/alknet/client/socks/SocksReplyMapper.java", "maps MINA's SshChannelOpenException reason codes");
+    /** Files (relative to src/main/java) still importing MINA, and why: none (docs/adr/0021). */
+    private static final Map<String, String> ALLOWED = Map.of();
 
     @Override
     protected Map<String, String> allowed() {

@@ -1,13 +1,16 @@
 package dev.alknet.server;
 
+import dev.alknet.core.channel.ChannelLimit;
 import dev.alknet.core.channel.ChannelListenerGroup;
 import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.config.SshDefaults;
 import dev.alknet.core.drain.DrainWait;
 import dev.alknet.core.drain.OpenChannels;
 import dev.alknet.core.metrics.ChannelMetrics;
+import dev.alknet.core.metrics.CountingAuthenticator;
 import dev.alknet.core.metrics.SessionMetrics;
 import dev.alknet.core.resume.ResumeTokens;
+import dev.alknet.core.ssh.ForwardOnlyPolicy;
 import dev.alknet.core.ssh.TransportSshServer;
 import dev.alknet.server.dial.DestinationPolicy;
 import dev.alknet.server.dial.Dialer;
@@ -122,7 +125,8 @@ public final class AlknetServer implements AutoCloseable {
         sshd.setGSSAuthenticator(null);
         sshd.setPublickeyAuthenticator(CountingAuthenticator.counting(new KeyAuthenticator(options.authorizedKeys()).load()));
         ServerForwardingFilter forwarding = new ServerForwardingFilter(options.allowRemoteBind());
-        ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding);
+        RemoteListeners remoteListeners = new RemoteListeners(forwarding);
+        ForwardOnlyPolicy.apply(sshd, directTcpip, forwarding, remoteListeners);
         ConnectionsPerAddress perAddress = new ConnectionsPerAddress(access.maxConnsPerIp());
         DetachedSessions detached = new DetachedSessions(perAddress, access.parked().maxDetachedPerKey(),
                 access.parked().maxDetached());
@@ -146,10 +150,7 @@ public final class AlknetServer implements AutoCloseable {
         OpenChannels channels = new OpenChannels();
         sshd.addChannelListener(new ChannelListenerGroup(channels, new ChannelMetrics()));
         sshd.addSessionListener(new SessionMetrics());
-        sshd.addSessionListener(new LoggedIn(detached));
-        RemoteListeners remoteListeners = new RemoteListeners();
-        sshd.addPortForwardingEventListener(remoteListeners);
-        sshd.addSessionListener(remoteListeners);
+        sshd.onLogin(new LoggedIn(detached));
         sshd.startUnbound();
 
         AlknetServer server = new AlknetServer(sshd, forwarding, channels, remoteListeners,

@@ -1,19 +1,18 @@
 package dev.alknet.server;
 
-import dev.alknet.core.bridge.ChannelIoSession;
-import dev.alknet.core.resume.ResumeLink;
+import dev.alknet.core.ssh.SshSession;
 import dev.alknet.server.policy.KeyGrant;
 import dev.alknet.transport.Admission;
 import dev.alknet.transport.resume.ResumableStream;
+import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
+import java.util.function.Consumer;
 
 /**
  * At login: the session's carrier stops counting as a pending handshake ({@code --max-pending}), and a resumable
  * session's address and key are noted for the parked-session limits.
  */
-final class LoggedIn implements SessionListener {
+final class LoggedIn implements Consumer<SshSession> {
 
     private final DetachedSessions detached;
 
@@ -22,13 +21,14 @@ final class LoggedIn implements SessionListener {
     }
 
     @Override
-    public void sessionEvent(Session session, Event event) {
-        if (event != Event.Authenticated || !(session.getIoSession() instanceof ChannelIoSession io)) {
+    public void accept(SshSession session) {
+        Channel carrier = session.carrier();
+        if (carrier == null) {
             return;
         }
-        Admission.settle(io.channel());
-        ResumableStream stream = ResumeLink.of(io);
-        if (stream != null && io.getRemoteAddress() instanceof InetSocketAddress a) {
+        Admission.settle(carrier);
+        ResumableStream stream = session.resumable();
+        if (stream != null && session.remoteAddress() instanceof InetSocketAddress a) {
             KeyGrant grant = KeyGrant.of(session);
             detached.loggedIn(stream, a.getAddress(), grant == null ? null : grant.fingerprint());
         }

@@ -30,6 +30,7 @@ public final class EventLoops {
 
     private static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("alknet.nio");
     private static volatile MultiThreadIoEventLoopGroup group;
+    private static volatile MultiThreadIoEventLoopGroup spare;
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
 
     private EventLoops() {
@@ -45,6 +46,25 @@ public final class EventLoops {
                     int n = Integer.getInteger("alknet.eventLoopThreads", threads);
                     g = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("alknet-io", true), io);
                     group = g;
+                }
+            }
+        }
+        return g;
+    }
+
+    /**
+     * A group of one loop beside the shared one, same transport, made on first use: for a socket that a shared loop
+     * must wait for (binding a {@code -R} listener from a session's loop when the shared group has only that loop).
+     */
+    public static MultiThreadIoEventLoopGroup spare() {
+        MultiThreadIoEventLoopGroup g = spare;
+        if (g == null) {
+            synchronized (EventLoops.class) {
+                g = spare;
+                if (g == null) {
+                    IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+                    g = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("alknet-io-spare", true), io);
+                    spare = g;
                 }
             }
         }

@@ -197,7 +197,7 @@ public final class AlknetTunnel implements AutoCloseable {
                 TunnelConnector c = new TunnelConnector(new ClientOptions(a, Transports.create(a.scheme(), forA),
                         identity, knownHosts, strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE,
                         hostKey, connectTimeout, connectWait, heartbeat, 3));
-                c.client().setForwardingFilter(RemoteForwardFilter.allowing(List.of())); // no -R: refuse all
+                c.client().acceptForwarded(RemoteForwardFilter.allowing(List.of())); // no -R: refuse all
                 c.client().addChannelListener(new ChannelMetrics());
                 connectors.add(c);
             }

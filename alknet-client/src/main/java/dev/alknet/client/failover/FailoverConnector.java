@@ -4,15 +4,13 @@ import dev.alknet.client.ConnectFailure;
 import dev.alknet.client.SessionConnector;
 import dev.alknet.client.TunnelConnector;
 import dev.alknet.core.config.ServerAddress;
+import dev.alknet.core.ssh.SshSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.session.ConnectionService;
-import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +31,7 @@ public final class FailoverConnector implements SessionConnector {
     private final List<TunnelConnector> servers;
     private final ScheduledExecutorService prober;
     private volatile int currentIndex;
-    private volatile ClientSession currentSession;
+    private volatile SshSession currentSession;
     private volatile boolean preferredBackLogged;
 
     public FailoverConnector(List<TunnelConnector> servers, Duration probeInterval) {
@@ -58,13 +56,13 @@ public final class FailoverConnector implements SessionConnector {
     }
 
     @Override
-    public ClientSession connect() throws ConnectFailure {
+    public SshSession connect() throws ConnectFailure {
         List<String> reasons = new ArrayList<>();
         ConnectFailure last = null;
         boolean allPermanent = true;
         for (int i = 0; i < servers.size(); i++) {
             try {
-                ClientSession s = servers.get(i).connect();
+                SshSession s = servers.get(i).connect();
                 if (i > 0) {
                     LOG.warn("on server {} of {}: {} ({})", i + 1, servers.size(), servers.get(i).server(),
                             String.join("; ", reasons));
@@ -100,12 +98,12 @@ public final class FailoverConnector implements SessionConnector {
 
     private void probePreferred() {
         int on = currentIndex;
-        ClientSession session = currentSession;
+        SshSession session = currentSession;
         if (on == 0 || session == null || !session.isOpen()) {
             return;
         }
         for (int i = 0; i < on; i++) {
-            ClientSession probe;
+            SshSession probe;
             try {
                 probe = servers.get(i).connect();
             } catch (ConnectFailure f) {
@@ -129,9 +127,8 @@ public final class FailoverConnector implements SessionConnector {
         }
     }
 
-    private static int openChannels(ClientSession session) {
-        ConnectionService service = session.getService(ConnectionService.class);
-        return service instanceof AbstractConnectionService a ? a.getChannels().size() : 0;
+    private static int openChannels(SshSession session) {
+        return session.openChannels();
     }
 
     @Override

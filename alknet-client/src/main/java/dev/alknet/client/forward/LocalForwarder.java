@@ -64,7 +64,7 @@ public final class LocalForwarder implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(LocalForwardHandler.NAME, new LocalForwardHandler(context));
+                        ch.pipeline().addLast(LocalForwardHandler.NAME, LocalForwardHandler.create(context));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();

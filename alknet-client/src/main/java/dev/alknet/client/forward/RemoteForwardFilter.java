@@ -1,24 +1,18 @@
 package dev.alknet.client.forward;
 
+import dev.alknet.core.config.HostPort;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.server.forward.ForwardingFilter;
-import org.apache.sshd.server.forward.TcpForwardingFilter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The client's forwarding filter: a {@code forwarded-tcpip} channel from the server may only reach a target
- * one of our {@code -R} forwards named. Nothing else (no listening, no agent, no X11): a hostile or
- * compromised server must not be able to make the client dial into its network.
+ * Which targets a {@code forwarded-tcpip} channel from the server may reach: those one of our {@code -R} forwards
+ * named, nothing else. A hostile or compromised server must not be able to make the client dial into its network;
+ * core's {@code ForwardedTcpipChannels} asks this before it connects, and allows no other forwarding at all.
  */
-public final class RemoteForwardFilter implements TcpForwardingFilter {
-
-    private static final Logger log = LoggerFactory.getLogger(RemoteForwardFilter.class);
+public final class RemoteForwardFilter implements Predicate<HostPort> {
 
     private final Set<String> targets;
 
@@ -26,23 +20,14 @@ public final class RemoteForwardFilter implements TcpForwardingFilter {
         this.targets = remote.stream().map(s -> key(s.targetHost(), s.targetPort())).collect(Collectors.toSet());
     }
 
-    /** For {@code SshClient.setForwardingFilter}: TCP only, to the given forwards' targets only. */
-    public static ForwardingFilter allowing(List<ForwardSpec> remote) {
-        return ForwardingFilter.asForwardingFilter(null, null, new RemoteForwardFilter(remote));
+    /** The targets of the given forwards, and only those. */
+    public static RemoteForwardFilter allowing(List<ForwardSpec> remote) {
+        return new RemoteForwardFilter(remote);
     }
 
     @Override
-    public boolean canListen(SshdSocketAddress address, Session session) {
-        return false;
-    }
-
-    @Override
-    public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
-        if (type == Type.Forwarded && targets.contains(key(address.getHostName(), address.getPort()))) {
-            return true;
-        }
-        log.warn("refused a {} channel from the server to {}: no -R forward goes there", type.getName(), address);
-        return false;
+    public boolean test(HostPort target) {
+        return targets.contains(key(target.host(), target.port()));
     }
 
     private static String key(String host, int port) {

@@ -1,6 +1,9 @@
 package dev.alknet.client.forward;
 
 import dev.alknet.client.TunnelSupervisor;
+import dev.alknet.core.config.HostPort;
+import dev.alknet.core.forward.RemoteForwarding;
+import dev.alknet.core.ssh.SshSession;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -11,15 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.SshException;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the {@code -R} forwards registered: sends {@code tcpip-forward} for each on every new session (a
- * reconnect starts with none), off the reconnect thread since each request waits for the server's reply.
+ * reconnect starts with none), off the reconnect thread since each request waits for the server's reply. The
+ * server's connections then arrive as {@code forwarded-tcpip} channels (core's {@code ForwardedTcpipChannels}).
  *
  * <p>A refused forward is retried on the same session, 5 s → 60 s apart: after a network cut the server may
  * still hold the port for the old session until its keepalive reaps it, and the forward must come back by
@@ -38,8 +39,8 @@ public final class RemoteForwarder implements TunnelSupervisor.Listener, AutoClo
         return t;
     });
     /** Forwards the server accepted on {@link #session}, with the address it listens on. */
-    private final Map<ForwardSpec, SshdSocketAddress> bound = new ConcurrentHashMap<>();
-    private volatile ClientSession session;
+    private final Map<ForwardSpec, HostPort> bound = new ConcurrentHashMap<>();
+    private volatile SshSession session;
     private volatile boolean stopped;
 
     public RemoteForwarder(List<ForwardSpec> specs) {
@@ -47,7 +48,7 @@ public final class RemoteForwarder implements TunnelSupervisor.Listener, AutoClo
     }
 
     @Override
-    public void sessionUp(ClientSession s) {
+    public void sessionUp(SshSession s) {
         if (specs.isEmpty() || stopped) {
             return;
         }
@@ -57,22 +58,21 @@ public final class RemoteForwarder implements TunnelSupervisor.Listener, AutoClo
     }
 
     /** The server addresses of the forwards registered on the current session. */
-    public Map<ForwardSpec, SshdSocketAddress> bound() {
+    public Map<ForwardSpec, HostPort> bound() {
         return Map.copyOf(bound);
     }
 
-    private void register(ClientSession s, List<ForwardSpec> pending, Duration retryIn, boolean first) {
+    private void register(SshSession s, List<ForwardSpec> pending, Duration retryIn, boolean first) {
         List<ForwardSpec> failed = new ArrayList<>();
         for (ForwardSpec spec : pending) {
             if (stopped || s != session || !s.isOpen()) {
                 return;
             }
-            SshdSocketAddress listen = new SshdSocketAddress(serverBindHost(spec), spec.bindPort());
+            HostPort listen = new HostPort(serverBindHost(spec), spec.bindPort());
             try {
-                SshdSocketAddress b = s.startRemotePortForwarding(listen,
-                        new SshdSocketAddress(spec.targetHost(), spec.targetPort()));
+                HostPort b = RemoteForwarding.request(s, listen, new HostPort(spec.targetHost(), spec.targetPort()));
                 bound.put(spec, b);
-                log.info("-R {}: server listening on {}:{}", spec, ForwardSpec.bracket(b.getHostName()), b.getPort());
+                log.info("-R {}: server listening on {}:{}", spec, ForwardSpec.bracket(b.host()), b.port());
             } catch (IOException | RuntimeException e) {
                 failed.add(spec);
                 if (first) {
@@ -94,13 +94,12 @@ public final class RemoteForwarder implements TunnelSupervisor.Listener, AutoClo
         return spec.bindHost() == null ? "localhost" : spec.bindHost();
     }
 
-    private static String explain(SshdSocketAddress listen, Exception e) {
-        String where = (listen.getHostName().isEmpty() ? "*" : ForwardSpec.bracket(listen.getHostName())) + ":"
-                + listen.getPort();
+    private static String explain(HostPort listen, Exception e) {
+        String where = (listen.host().isEmpty() ? "*" : ForwardSpec.bracket(listen.host())) + ":" + listen.port();
         if (e instanceof SocketTimeoutException || e.getCause() instanceof SocketTimeoutException) {
             return "no answer from the server to listening on " + where;
         }
-        if (e instanceof SshException) {
+        if (e instanceof RemoteForwarding.Refused) {
             // SSH carries no reason for a refused tcpip-forward: name the usual ones.
             return "server refused to listen on " + where + " (an alknet server listens only on loopback"
                     + " unless started with --allow-remote-bind, and below port 1024 only where the key's permitlisten"
@@ -115,13 +114,13 @@ public final class RemoteForwarder implements TunnelSupervisor.Listener, AutoClo
      */
     public void stopListening() {
         stopped = true;
-        ClientSession s = session;
+        SshSession s = session;
         if (s == null || !s.isOpen()) {
             return;
         }
-        for (Map.Entry<ForwardSpec, SshdSocketAddress> e : bound.entrySet()) {
+        for (Map.Entry<ForwardSpec, HostPort> e : bound.entrySet()) {
             try {
-                s.stopRemotePortForwarding(e.getValue());
+                RemoteForwarding.cancel(s, e.getValue());
             } catch (IOException | RuntimeException ex) {
                 log.debug("-R {}: cancel failed: {}", e.getKey(), ex.toString());
             }

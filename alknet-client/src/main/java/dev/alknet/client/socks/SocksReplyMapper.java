@@ -5,7 +5,6 @@ import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 
 /**
  * Turns a failed channel open into the RFC 1928 §6 reply code. Pure functions.
@@ -30,8 +29,9 @@ public final class SocksReplyMapper {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
-        if (t instanceof SshChannelOpenException open) {
-            return OpenFailure.of(open.getReasonCode(), open.getMessage());
+        OpenFailure refused = OpenFailure.ofOpenFailed(t);
+        if (refused != null) {
+            return refused;
         }
         if (t instanceof TimeoutException) {
             return OpenFailure.TIMED_OUT; // the server did not answer the open in time

@@ -3,7 +3,10 @@ package dev.alknet.client.forward;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alknet.core.config.HostPort;
+import dev.alknet.core.forward.ForwardedTcpipChannels;
 import java.util.List;
+import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter.Type;
@@ -11,28 +14,32 @@ import org.junit.jupiter.api.Test;
 
 class RemoteForwardFilterTest {
 
-    private final ForwardingFilter filter = RemoteForwardFilter.allowing(List.of(
+    private final RemoteForwardFilter filter = RemoteForwardFilter.allowing(List.of(
             ForwardSpec.parse("8080:LocalHost:80"), ForwardSpec.parse("0:[::1]:22")));
 
     @Test
     void forwardedChannelsReachOnlyRegisteredTargets() {
-        assertTrue(filter.canConnect(Type.Forwarded, new SshdSocketAddress("localhost", 80), null));
-        assertTrue(filter.canConnect(Type.Forwarded, new SshdSocketAddress("::1", 22), null));
-        assertFalse(filter.canConnect(Type.Forwarded, new SshdSocketAddress("localhost", 81), null));
-        assertFalse(filter.canConnect(Type.Forwarded, new SshdSocketAddress("10.0.0.1", 80), null));
+        assertTrue(filter.test(new HostPort("localhost", 80)));
+        assertTrue(filter.test(new HostPort("::1", 22)));
+        assertFalse(filter.test(new HostPort("localhost", 81)));
+        assertFalse(filter.test(new HostPort("10.0.0.1", 80)));
     }
 
+    /** Installed on the client, the forwarded-tcpip channels are all it accepts: MINA's filter refuses the rest. */
     @Test
     void nothingElseIsAllowed() {
-        assertFalse(filter.canConnect(Type.Direct, new SshdSocketAddress("localhost", 80), null));
-        assertFalse(filter.canListen(new SshdSocketAddress("localhost", 8080), null));
-        assertFalse(filter.canForwardAgent(null, "auth-agent-req@openssh.com"));
-        assertFalse(filter.canForwardX11(null, "x11-req"));
+        SshClient client = SshClient.setUpDefaultClient();
+        ForwardedTcpipChannels.acceptOn(client, filter);
+        ForwardingFilter mina = client.getForwardingFilter();
+        assertFalse(mina.canConnect(Type.Direct, new SshdSocketAddress("localhost", 80), null));
+        assertFalse(mina.canListen(new SshdSocketAddress("localhost", 8080), null));
+        assertFalse(mina.canForwardAgent(null, "auth-agent-req@openssh.com"));
+        assertFalse(mina.canForwardX11(null, "x11-req"));
     }
 
     @Test
     void withoutRemoteForwardsEverythingIsRefused() {
-        ForwardingFilter none = RemoteForwardFilter.allowing(List.of());
-        assertFalse(none.canConnect(Type.Forwarded, new SshdSocketAddress("localhost", 80), null));
+        RemoteForwardFilter none = RemoteForwardFilter.allowing(List.of());
+        assertFalse(none.test(new HostPort("localhost", 80)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.ssh.SshSession;
 import static dev.alknet.testkit.Bytes.concat;
 import static dev.alknet.testkit.Socks5Probe.closedWithoutBytes;
 import static dev.alknet.testkit.Socks5Probe.open;
@@ -58,8 +59,8 @@ class ProxyDialectsProtocolTest {
         client = TestSsh.newClient();
         session = ssh.connect(client);
         echo = new TargetServer(s -> s.getInputStream().transferTo(s.getOutputStream()));
-        open = SocksServer.start(LOOPBACK, () -> CompletableFuture.completedFuture(session), SocksOptions.defaults());
-        guarded = SocksServer.start(LOOPBACK, () -> CompletableFuture.completedFuture(session),
+        open = SocksServer.start(LOOPBACK, () -> CompletableFuture.completedFuture(SshSession.of(session)), SocksOptions.defaults());
+        guarded = SocksServer.start(LOOPBACK, () -> CompletableFuture.completedFuture(SshSession.of(session)),
                 SocksOptions.defaults().withCredentials(SocksCredentials.of("alk", PASSWORD)));
     }
 

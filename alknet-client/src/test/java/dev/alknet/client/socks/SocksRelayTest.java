@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.ssh.SshSession;
 import static dev.alknet.testkit.Bytes.concat;
 import static dev.alknet.testkit.Bytes.random;
 import static dev.alknet.testkit.Bytes.sha256;
@@ -71,8 +72,8 @@ class SocksRelayTest {
         stockSession = stock.connect(client);
         halfCloseSession = halfClose.connect(client);
         InetSocketAddress lo = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        socks = SocksServer.start(lo, () -> CompletableFuture.completedFuture(stockSession), SocksOptions.defaults());
-        halfSocks = SocksServer.start(lo, () -> CompletableFuture.completedFuture(halfCloseSession),
+        socks = SocksServer.start(lo, () -> CompletableFuture.completedFuture(SshSession.of(stockSession)), SocksOptions.defaults());
+        halfSocks = SocksServer.start(lo, () -> CompletableFuture.completedFuture(SshSession.of(halfCloseSession)),
                 SocksOptions.defaults());
     }
 

@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.ssh.SshSession;
 import static dev.alknet.testkit.Bytes.concat;
 import static dev.alknet.testkit.Socks5Probe.closedWithoutBytes;
 import static dev.alknet.testkit.Socks5Probe.connectDomainRequest;
@@ -64,9 +65,9 @@ class SocksServerProtocolTest {
         stockSession = stock.connect(client);
         halfCloseSession = halfClose.connect(client);
         hello = new TargetServer(s -> s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII)));
-        socks = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(stockSession),
+        socks = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(SshSession.of(stockSession)),
                 SocksOptions.defaults());
-        slowSocks = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(halfCloseSession),
+        slowSocks = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(SshSession.of(halfCloseSession)),
                 FAST_OPEN);
     }
 
@@ -145,7 +146,7 @@ class SocksServerProtocolTest {
 
     @Test
     void clientStallingAfterOneByteIsClosedByTheHandshakeDeadline() throws IOException {
-        SocksServer server = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(stockSession),
+        SocksServer server = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(SshSession.of(stockSession)),
                 FAST);
         try (Socket s = open(server.localAddress())) {
             long start = System.nanoTime();
@@ -160,7 +161,7 @@ class SocksServerProtocolTest {
 
     @Test
     void dribblingClientIsClosedByTheHandshakeDeadline() throws Exception {
-        SocksServer server = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(stockSession),
+        SocksServer server = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(SshSession.of(stockSession)),
                 FAST);
         try (Socket s = open(server.localAddress())) {
             OutputStream out = s.getOutputStream();
@@ -300,7 +301,7 @@ class SocksServerProtocolTest {
     @Test
     void clientResettingDuringTheOpenCancelsIt() throws Exception {
         SocksServer server = SocksServer.start(ANY_LOOPBACK,
-                () -> CompletableFuture.completedFuture(halfCloseSession), SocksOptions.defaults());
+                () -> CompletableFuture.completedFuture(SshSession.of(halfCloseSession)), SocksOptions.defaults());
         try (Socket s = open(server.localAddress())) {
             s.getOutputStream().write(concat(Socks5Probe.GREETING,
                     connectDomainRequest(HalfCloseTcpipChannel.SLOW_OPEN_HOST, hello.port())));
@@ -325,7 +326,7 @@ class SocksServerProtocolTest {
      */
     @Test
     void aRestartedListenerRebindsItsPortWhileOldConnectionsAreInTimeWait() throws IOException {
-        SocksServer first = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(stockSession),
+        SocksServer first = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(SshSession.of(stockSession)),
                 SocksOptions.defaults());
         InetSocketAddress port = first.localAddress();
         try (Socket s = open(port)) {
@@ -334,7 +335,7 @@ class SocksServerProtocolTest {
         } finally {
             first.closeAll();
         }
-        SocksServer second = SocksServer.start(port, () -> CompletableFuture.completedFuture(stockSession),
+        SocksServer second = SocksServer.start(port, () -> CompletableFuture.completedFuture(SshSession.of(stockSession)),
                 SocksOptions.defaults());
         try {
             assertEquals(port, second.localAddress());
@@ -345,7 +346,7 @@ class SocksServerProtocolTest {
 
     @Test
     void closeStopsAcceptingButKeepsConnections() throws IOException {
-        SocksServer server = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(stockSession),
+        SocksServer server = SocksServer.start(ANY_LOOPBACK, () -> CompletableFuture.completedFuture(SshSession.of(stockSession)),
                 SocksOptions.defaults());
         try (Socket s = open(server.localAddress())) {
             s.getOutputStream().write(Socks5Probe.GREETING);
@@ -368,7 +369,7 @@ class SocksServerProtocolTest {
     void closeAllClosesOpenRelays() throws Exception {
         try (TargetServer silent = new TargetServer(s -> s.getInputStream().read())) {
             SocksServer server = SocksServer.start(ANY_LOOPBACK,
-                    () -> CompletableFuture.completedFuture(stockSession), SocksOptions.defaults());
+                    () -> CompletableFuture.completedFuture(SshSession.of(stockSession)), SocksOptions.defaults());
             try (Socket s = Socks5Probe.connected(server.localAddress(), silent.port())) {
                 assertEquals(1, server.openRelays());
                 server.closeAll();

@@ -2,6 +2,7 @@ package dev.alknet.core.channel;
 
 import dev.alknet.core.config.HostPort;
 import dev.alknet.core.metrics.AlknetMetrics;
+import dev.alknet.core.ssh.SshSession;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,16 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.future.OpenFuture;
-import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * Opens one client channel of any type without blocking: waits for a session, registers the channel, sends the open
  * and completes {@link #result()} when the server confirms (for {@code direct-tcpip}: after it dialled the
- * destination). Every channel the client opens goes through here: SOCKS and {@code -L} ({@link #directTcpip}), UDP
- * associations and the embedded API ({@link #open}).
+ * destination). Every channel alknet opens goes through here: SOCKS and {@code -L} ({@link #directTcpip}), the
+ * server's {@code -R} connections ({@link #forwardedTcpip}), UDP associations and the embedded API ({@link #open}).
  *
  * <p>Fails with what went wrong: the session source's exception, the server's
  * {@link org.apache.sshd.common.channel.exception.SshChannelOpenException}, {@link SessionSource#noSession} if no
@@ -68,6 +69,22 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
         }, true, timeout, openChannels), timer);
     }
 
+    /**
+     * A {@code forwarded-tcpip} channel for {@link ChannelRelay}: one connection a {@code -R} listener accepted.
+     *
+     * @param connected  the listener's address as the client asked for it, with the port it got (RFC 4254 §7.1)
+     * @param originator the connecting peer's address
+     */
+    public static ChannelOpener<RelayDirectTcpip> forwardedTcpip(SessionSource sessions, HostPort connected,
+            HostPort originator, Duration timeout, ScheduledExecutorService timer, AtomicInteger openChannels) {
+        return start(new ChannelOpener<>(sessions, () -> {
+            RelayDirectTcpip ch = new RelayDirectTcpip(RelayDirectTcpip.FORWARDED_TCPIP, address(originator),
+                    address(connected));
+            ch.setStreaming(StreamingChannel.Streaming.Async);
+            return ch;
+        }, false, timeout, openChannels), timer);
+    }
+
     /** A channel made by {@code factory} (a new, unregistered channel per call). */
     public static <C extends AbstractClientChannel> ChannelOpener<C> open(SessionSource sessions, Supplier<C> factory,
             Duration timeout, ScheduledExecutorService timer, AtomicInteger openChannels) {
@@ -78,7 +95,7 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
             ScheduledExecutorService timer) {
         ScheduledFuture<?> t = timer.schedule(opener::timeOut, opener.timeout.toNanos(), TimeUnit.NANOSECONDS);
         opener.result.whenComplete((ch, err) -> t.cancel(false));
-        CompletableFuture<ClientSession> session;
+        CompletableFuture<SshSession> session;
         try {
             session = opener.sessions.session();
         } catch (RuntimeException e) {
@@ -89,7 +106,7 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
             if (err != null) {
                 opener.result.completeExceptionally(err);
             } else {
-                opener.openOn(s);
+                opener.openOn(s.mina());
             }
         });
         return opener;
@@ -110,7 +127,7 @@ public final class ChannelOpener<C extends AbstractClientChannel> {
         }
     }
 
-    private void openOn(ClientSession session) {
+    private void openOn(Session session) {
         if (result.isDone()) {
             return;
         }

@@ -45,6 +45,12 @@ public final class PeerAliveProbe implements Runnable {
         this.maxUnanswered = maxUnanswered;
     }
 
+    /** As {@link #start(Session, Duration, int, ScheduledExecutorService)}, for modules above core. */
+    public static void start(dev.alknet.core.ssh.SshSession session, Duration interval, int maxUnanswered,
+            ScheduledExecutorService scheduler) {
+        start(session.mina(), interval, maxUnanswered, scheduler);
+    }
+
     /** Starts probing {@code session} on {@code scheduler}; an interval of zero does nothing. */
     public static void start(Session session, Duration interval, int maxUnanswered,
             ScheduledExecutorService scheduler) {

@@ -3,6 +3,7 @@ package dev.alknet.core.open;
 import java.util.List;
 import java.util.Locale;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 
 /**
  * Why a channel open failed: the one table both ends use (docs/adr/0004). The server answers
@@ -107,6 +108,14 @@ public enum OpenFailure {
             }
         }
         return OTHER;
+    }
+
+    /**
+     * Reads the peer's {@code SSH_MSG_CHANNEL_OPEN_FAILURE} back from what a channel open failed with, if that is
+     * what it failed with; null for anything else (no session, a timeout, the session closing).
+     */
+    public static OpenFailure ofOpenFailed(Throwable failure) {
+        return failure instanceof SshChannelOpenException open ? of(open.getReasonCode(), open.getMessage()) : null;
     }
 
     /** The first reason answered with this SOCKS5 code, or {@link #OTHER} (what an HTTP proxy answers instead). */

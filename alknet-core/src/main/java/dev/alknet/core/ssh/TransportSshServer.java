@@ -4,6 +4,9 @@ import dev.alknet.core.bridge.BridgeIoService;
 import dev.alknet.core.bridge.ChannelIoSession;
 import dev.alknet.core.resume.ResumeLink;
 import io.netty.channel.Channel;
+import java.util.function.Consumer;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.SshServer;
 
 /**
@@ -33,6 +36,18 @@ public final class TransportSshServer extends SshServer {
         // a framed carrier (set up by ServerSniffer) waits for its client to resume it; nothing to dial
         ResumeLink.link(session, stream, s -> () -> { });
         return session;
+    }
+
+    /** Runs {@code action} on each session once it authenticated (on the session's thread). */
+    public void onLogin(Consumer<SshSession> action) {
+        addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated) {
+                    action.accept(SshSession.of(session));
+                }
+            }
+        });
     }
 
     public int sessionCount() {

@@ -2,10 +2,7 @@ package dev.alknet.server.dial;
 
 import java.net.InetAddress;
 import java.util.Objects;
-import org.apache.sshd.common.FactoryManager;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.server.forward.TcpForwardingFilter;
+import dev.alknet.core.ssh.SshSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * <li>the port: 1–65535, else connect failed "invalid port N";</li>
  * <li>address classes and rules: the {@link DestinationPolicy} ({@code AccessPolicy} for {@code alknet serve}: the
  * key's {@code permitopen} and rules, the server's rules, the protected classes, the default), else forbidden;</li>
- * <li>drain and key grant: the server's {@link TcpForwardingFilter} ({@code ServerForwardingFilter}: no new channels
+ * <li>drain and key grant: the server's forwarding filter ({@code ServerForwardingFilter}: no new channels
  * while draining, the key's {@code no-port-forwarding} and {@code permitopen}; a server's own filter is honoured the
  * same way), else forbidden;</li>
  * <li>the host: an address or a name ({@link HostLiteral}) and no reserved name ({@link ReservedNames}), else unknown
@@ -52,7 +49,7 @@ public final class DestinationDecision {
     }
 
     /** The chain before DNS; never blocks. */
-    public Verdict open(Session session, Kind kind, String host, long port) {
+    public Verdict open(SshSession session, Kind kind, String host, long port) {
         try {
             DialTarget.checkPort(port);
             int p = (int) port;
@@ -66,7 +63,7 @@ public final class DestinationDecision {
     }
 
     /** For one address {@code target}'s name resolved to (or its literal): the rules again, now with the address. */
-    public boolean allowsAddress(Session session, DialTarget target, InetAddress address) {
+    public boolean allowsAddress(SshSession session, DialTarget target, InetAddress address) {
         try {
             return rules.allowedAddress(target.host(), target.port(), address, session);
         } catch (RuntimeException e) {
@@ -76,19 +73,16 @@ public final class DestinationDecision {
     }
 
     /** The check a dialer applies to each resolved address of {@code target}. */
-    public AddressCheck addressCheck(Session session, DialTarget target) {
+    public AddressCheck addressCheck(SshSession session, DialTarget target) {
         return address -> allowsAddress(session, target, address);
     }
 
-    private boolean permitted(Session session, String host, int port) {
+    private boolean permitted(SshSession session, String host, int port) {
         try {
             if (!rules.allowed(host, port, session)) {
                 return false;
             }
-            FactoryManager manager = session == null ? null : session.getFactoryManager();
-            TcpForwardingFilter gate = manager == null ? null : manager.getTcpForwardingFilter();
-            return gate == null
-                    || gate.canConnect(TcpForwardingFilter.Type.Direct, new SshdSocketAddress(host, port), session);
+            return session == null || session.forwardingAllowsDirect(host, port);
         } catch (RuntimeException e) {
             LOG.debug("{} policy failed, denying", session, e);
             return false;

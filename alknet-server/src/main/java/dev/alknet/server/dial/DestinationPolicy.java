@@ -1,7 +1,7 @@
 package dev.alknet.server.dial;
 
 import java.net.InetAddress;
-import org.apache.sshd.common.session.Session;
+import dev.alknet.core.ssh.SshSession;
 
 /**
  * Decides whether a session may open {@code direct-tcpip} (or send UDP) to a destination, in two steps: {@link #allowed}
@@ -15,10 +15,10 @@ public interface DestinationPolicy {
     DestinationPolicy ALLOW_ALL = (host, port, session) -> true;
 
     /** {@code host} is the string the client sent (name or literal). */
-    boolean allowed(String host, int port, Session session);
+    boolean allowed(String host, int port, SshSession session);
 
     /** {@code address} is one address {@code host} resolved to; called only after {@link #allowed} said yes. */
-    default boolean allowedAddress(String host, int port, InetAddress address, Session session) {
+    default boolean allowedAddress(String host, int port, InetAddress address, SshSession session) {
         return true;
     }
 }

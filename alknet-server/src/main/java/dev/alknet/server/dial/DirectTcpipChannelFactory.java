@@ -1,43 +1,26 @@
 package dev.alknet.server.dial;
 
-import java.util.Objects;
-import org.apache.sshd.common.channel.Channel;
-import org.apache.sshd.common.channel.ChannelFactory;
-import org.apache.sshd.common.session.Session;
+import dev.alknet.core.channel.DialedChannel;
+import dev.alknet.core.channel.DialedChannelFactory;
 
 /**
- * Replaces MINA's {@code DirectTcpipFactory}: creates a {@link DialedTcpipChannel} for each {@code direct-tcpip}
- * open. Install with {@code sshd.setChannelFactories(List.of(new DirectTcpipChannelFactory(dialer, policy)))}.
+ * Replaces MINA's {@code DirectTcpipFactory}: serves each {@code direct-tcpip} open with a {@link DialedChannel} that
+ * reaches its destination through {@link DirectTcpipDial}. Install with
+ * {@code sshd.setChannelFactories(List.of(new DirectTcpipChannelFactory(dialer, policy)))}.
  *
  * <p>Each open is decided by one {@link DestinationDecision}: the {@link DestinationPolicy} and, when the server has
- * one, the {@code TcpForwardingFilter.canConnect(Direct, ...)} of its {@code ForwardingFilter}. Note that
- * {@code ServerBuilder}'s default filter is {@code RejectAllForwardingFilter}: set one (e.g.
- * {@code ForwardingFilter.asForwardingFilter(null, null, TcpForwardingFilter.DEFAULT)}) or use
- * {@code setForwardingFilter(null)}.
+ * one, its forwarding filter's {@code canConnect(Direct, ...)}. Note that {@code ServerBuilder}'s default filter is
+ * {@code RejectAllForwardingFilter}: set one (e.g. {@code ForwardingRules.filter(...)}) or none.
  */
-public final class DirectTcpipChannelFactory implements ChannelFactory {
+public final class DirectTcpipChannelFactory extends DialedChannelFactory {
 
     public static final String NAME = "direct-tcpip";
-
-    private final Dialer dialer;
-    private final DestinationDecision decision;
 
     public DirectTcpipChannelFactory(Dialer dialer) {
         this(dialer, DestinationPolicy.ALLOW_ALL);
     }
 
     public DirectTcpipChannelFactory(Dialer dialer, DestinationPolicy policy) {
-        this.dialer = Objects.requireNonNull(dialer, "dialer");
-        this.decision = new DestinationDecision(policy);
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
-    public Channel createChannel(Session session) {
-        return new DialedTcpipChannel(dialer, decision);
+        super(NAME, new DirectTcpipDial(dialer, new DestinationDecision(policy)));
     }
 }

@@ -1,62 +1,158 @@
 package dev.alknet.server.forward;
 
+import dev.alknet.core.channel.ChannelOpener;
+import dev.alknet.core.channel.OpenThenRelay;
+import dev.alknet.core.config.HostPort;
+import dev.alknet.core.forward.ForwardingRules;
+import dev.alknet.core.forward.RemoteListen;
+import dev.alknet.core.ssh.SshSession;
+import dev.alknet.transport.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.sshd.common.forward.Forwarder;
-import org.apache.sshd.common.forward.PortForwardingEventListener;
-import org.apache.sshd.common.session.ConnectionService;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows which {@code -R} listeners each session opened on the server, so a drain can close them (stop
- * accepting) while connections already forwarded carry on; MINA offers no list of them. Register as both a
- * port-forwarding event listener and a session listener of the server.
+ * The server's {@code -R} listeners ({@code tcpip-forward}, RFC 4254 §7.1): binds where the {@link ForwardingRules}
+ * let the session listen, and turns each accepted connection into a {@code forwarded-tcpip} channel to the client,
+ * opened by the one {@link ChannelOpener} and relayed by the shared relay ({@link OpenThenRelay}) as {@code -L} and
+ * SOCKS are. A session's listeners close with it; a drain closes them all ({@link #closeAll}) while connections
+ * already forwarded carry on.
  */
-public final class RemoteListeners implements PortForwardingEventListener, SessionListener {
+public final class RemoteListeners implements RemoteListen {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteListeners.class);
+    /** Bound on the client's answer to a forwarded-tcpip open (it connects to its target first). */
+    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+    static final String NAME = "forward-R";
 
-    private final Map<Session, Set<SshdSocketAddress>> bySession = new ConcurrentHashMap<>();
+    private final ForwardingRules rules;
+    /** Listener channels by session, each under the address the client asked for (with the port it got). */
+    private final Map<SshSession, Map<HostPort, Channel>> bySession = new ConcurrentHashMap<>();
+    private final AtomicInteger openChannels = new AtomicInteger();
 
-    @Override
-    public void establishedExplicitTunnel(Session session, SshdSocketAddress local, SshdSocketAddress remote,
-            boolean localForwarding, SshdSocketAddress boundAddress, Throwable reason) {
-        // On the server, a tcpip-forward request is a "local" forwarding: the listener is here.
-        if (localForwarding && reason == null) {
-            bySession.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet()).add(local);
-            log.info("{}@{}: -R listening on {}", session.getUsername(), session.getIoSession().getRemoteAddress(),
-                    boundAddress);
-        }
+    public RemoteListeners(ForwardingRules rules) {
+        this.rules = rules;
     }
 
     @Override
-    public void sessionClosed(Session session) {
-        bySession.remove(session);
+    public int listen(SshSession session, HostPort requested) throws IOException {
+        if (!rules.canListen(requested, session)) {
+            throw new IOException("not allowed to listen on " + requested);
+        }
+        InetSocketAddress bind = new InetSocketAddress(requested.host(), requested.port());
+        if (bind.isUnresolved()) {
+            throw new IOException("cannot resolve " + requested.host());
+        }
+        EventLoop home = EventLoops.current();
+        ChannelFuture bound = new ServerBootstrap()
+                // Bound from the session's thread, which waits: the listener itself runs on another loop; its
+                // connections run on the session's own loop, as dialed destinations do (ADR 0016).
+                .group(otherLoop(home), home != null ? home : EventLoops.group())
+                .channel(EventLoops.serverSocketChannel())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(NAME, connection(session, requested.host(), ch));
+                    }
+                })
+                .bind(bind).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on " + requested + ": " + bound.cause(), bound.cause());
+        }
+        Channel listener = bound.channel();
+        InetSocketAddress local = (InetSocketAddress) listener.localAddress();
+        HostPort key = new HostPort(requested.host(), local.getPort());
+        Map<HostPort, Channel> listeners = listenersOf(session);
+        listeners.put(key, listener);
+        if (!session.isOpen() || bySession.get(session) != listeners) {
+            // the session closed meanwhile and its listeners were closed before this one was noted
+            listeners.remove(key);
+            listener.close();
+            throw new IOException("session closed");
+        }
+        log.info("{}@{}: -R listening on {}:{}", session.user(), session.remoteAddress(), local.getHostString(),
+                local.getPort());
+        return local.getPort();
+    }
+
+    /** The handler of one accepted connection: a forwarded-tcpip channel to the session's client, then the relay. */
+    private OpenThenRelay connection(SshSession session, String listenHost, Channel ch) {
+        int port = ((InetSocketAddress) ch.localAddress()).getPort();
+        return new OpenThenRelay(NAME, ctx -> ChannelOpener.forwardedTcpip(session.channels(),
+                new HostPort(listenHost, port), OpenThenRelay.originator(ch.remoteAddress()), OPEN_TIMEOUT,
+                ctx.executor(), openChannels),
+                e -> log.debug("{}: -R connection on port {} not forwarded: {}", session, port, e.toString()));
+    }
+
+    @Override
+    public void cancel(SshSession session, HostPort requested) {
+        Map<HostPort, Channel> listeners = bySession.get(session);
+        Channel listener = listeners == null ? null : listeners.remove(requested);
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    /** The session's listeners; the first call registers their closing with the session's close. */
+    private Map<HostPort, Channel> listenersOf(SshSession session) {
+        Map<HostPort, Channel> listeners = bySession.get(session);
+        if (listeners == null) {
+            Map<HostPort, Channel> fresh = new ConcurrentHashMap<>();
+            listeners = bySession.putIfAbsent(session, fresh);
+            if (listeners == null) {
+                listeners = fresh;
+                session.onClose(() -> closeSession(session)); // runs at once if already closed
+            }
+        }
+        return listeners;
+    }
+
+    private void closeSession(SshSession session) {
+        Map<HostPort, Channel> listeners = bySession.remove(session);
+        if (listeners != null) {
+            listeners.values().forEach(Channel::close);
+        }
     }
 
     /** Listeners currently open. */
     public int count() {
-        return bySession.values().stream().mapToInt(Set::size).sum();
+        return bySession.values().stream().mapToInt(Map::size).sum();
     }
 
     /** Unbinds every {@code -R} listener; connections they accepted stay up. */
     public void closeAll() {
-        bySession.forEach((session, addresses) -> {
-            for (SshdSocketAddress a : addresses) {
-                try {
-                    Forwarder forwarder = session.getService(ConnectionService.class).getForwarder();
-                    forwarder.localPortForwardingCancelled(a);
-                } catch (IOException | RuntimeException e) {
-                    log.debug("{}: closing -R listener {} failed", session, a, e); // e.g. the session just closed
-                }
-            }
-            addresses.clear();
+        bySession.values().forEach(listeners -> {
+            listeners.values().forEach(Channel::close);
+            listeners.clear();
         });
+    }
+
+    /** A loop of the shared group other than {@code home}, so that waiting for the bind on {@code home} is safe. */
+    private static EventLoopGroup otherLoop(EventLoop home) {
+        if (home == null) {
+            return EventLoops.group();
+        }
+        for (EventExecutor e : EventLoops.group()) {
+            if (e != home) {
+                return (EventLoop) e;
+            }
+        }
+        return EventLoops.spare(); // a single-loop server: the listener gets a loop of its own
     }
 }

@@ -4,10 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import dev.alknet.core.config.HostPort;
+import dev.alknet.core.forward.ForwardingRules;
+import dev.alknet.core.ssh.SshSession;
 import dev.alknet.server.policy.KeyGrant;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@code permitlisten}) narrow both.
  * While the server drains, neither new channels nor new listeners are accepted.
  */
-public final class ServerForwardingFilter implements TcpForwardingFilter {
+public final class ServerForwardingFilter implements ForwardingRules {
 
     private static final Logger log = LoggerFactory.getLogger(ServerForwardingFilter.class);
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -41,7 +41,7 @@ public final class ServerForwardingFilter implements TcpForwardingFilter {
     }
 
     @Override
-    public boolean canListen(SshdSocketAddress address, Session session) {
+    public boolean canListen(HostPort address, SshSession session) {
         if (draining) {
             log.debug("{}: refused tcpip-forward on {}: draining", session, address);
             return false;
@@ -49,42 +49,42 @@ public final class ServerForwardingFilter implements TcpForwardingFilter {
         KeyGrant grant = KeyGrant.of(session);
         if (grant != null && !grant.portForwarding()) {
             log.warn("{}: refused tcpip-forward on '{}' port {}: the key does not allow port forwarding",
-                    who(session), address.getHostName(), address.getPort());
+                    who(session), address.host(), address.port());
             return false;
         }
-        if (grant != null && !grant.permitsListen(address.getHostName(), address.getPort())) {
+        if (grant != null && !grant.permitsListen(address.host(), address.port())) {
             log.warn("{}: refused tcpip-forward on '{}' port {}: not in the key's permitlisten", who(session),
-                    address.getHostName(), address.getPort());
+                    address.host(), address.port());
             return false;
         }
-        if (isPrivileged(address.getPort()) && (grant == null
-                || !grant.namesListenPort(address.getHostName(), address.getPort()))) {
+        if (isPrivileged(address.port()) && (grant == null
+                || !grant.namesListenPort(address.host(), address.port()))) {
             log.warn("{}: refused tcpip-forward on '{}' port {}: a port below 1024 needs a permitlisten naming it",
-                    who(session), address.getHostName(), address.getPort());
+                    who(session), address.host(), address.port());
             return false;
         }
-        if (allowRemoteBind || isLoopback(address.getHostName())) {
+        if (allowRemoteBind || isLoopback(address.host())) {
             return true;
         }
         log.warn("{}: refused tcpip-forward on '{}' port {}: only loopback (start with --allow-remote-bind to allow)",
-                who(session), address.getHostName(), address.getPort());
+                who(session), address.host(), address.port());
         return false;
     }
 
     @Override
-    public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
+    public boolean canConnect(String type, HostPort address, SshSession session) {
         if (draining) {
-            log.debug("{}: refused {} to {}: draining", session, type.getName(), address);
+            log.debug("{}: refused {} to {}: draining", session, type, address);
             return false;
         }
         KeyGrant grant = KeyGrant.of(session);
         if (grant != null && !grant.portForwarding()) {
-            log.info("{}: refused {} to {}: the key does not allow port forwarding", who(session), type.getName(),
+            log.info("{}: refused {} to {}: the key does not allow port forwarding", who(session), type,
                     address);
             return false;
         }
-        if (grant != null && !grant.permitsOpen(address.getHostName(), address.getPort())) {
-            log.info("{}: refused {} to {}: not in the key's permitopen", who(session), type.getName(), address);
+        if (grant != null && !grant.permitsOpen(address.host(), address.port())) {
+            log.info("{}: refused {} to {}: not in the key's permitopen", who(session), type, address);
             return false;
         }
         return true;
@@ -117,7 +117,7 @@ public final class ServerForwardingFilter implements TcpForwardingFilter {
         }
     }
 
-    private static String who(Session session) {
-        return session == null ? "?" : session.getUsername() + "@" + session.getIoSession().getRemoteAddress();
+    private static String who(SshSession session) {
+        return session == null ? "?" : session.user() + "@" + session.remoteAddress();
     }
 }

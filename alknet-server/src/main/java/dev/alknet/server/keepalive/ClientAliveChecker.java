@@ -1,10 +1,10 @@
 package dev.alknet.server.keepalive;
 
 import dev.alknet.core.keepalive.PeerAliveProbe;
+import dev.alknet.core.ssh.SshSession;
+import dev.alknet.core.ssh.TransportSshServer;
 import java.time.Duration;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.server.SshServer;
+import java.util.function.Consumer;
 
 /**
  * Reaps clients that vanished without closing their connection (power cut, network gone, a NAT that forgot
@@ -18,38 +18,36 @@ import org.apache.sshd.server.SshServer;
  * session, its channels and its {@code -R} ports until TCP gives up, which can take hours; an idle timeout
  * cannot do the job because it would also kill healthy idle tunnels.
  */
-public final class ClientAliveChecker implements SessionListener {
+public final class ClientAliveChecker implements Consumer<SshSession> {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_UNANSWERED = 3;
 
-    private final SshServer sshd;
+    private final TransportSshServer sshd;
     private final Duration interval;
     private final int maxUnanswered;
 
-    private ClientAliveChecker(SshServer sshd, Duration interval, int maxUnanswered) {
+    private ClientAliveChecker(TransportSshServer sshd, Duration interval, int maxUnanswered) {
         this.sshd = sshd;
         this.interval = interval;
         this.maxUnanswered = maxUnanswered;
     }
 
     /** Adds the checker to the server; an interval of zero turns it off. */
-    public static void install(SshServer sshd, Duration interval, int maxUnanswered) {
+    public static void install(TransportSshServer sshd, Duration interval, int maxUnanswered) {
         if (interval.isZero() || interval.isNegative()) {
             return;
         }
         if (maxUnanswered < 1) {
             throw new IllegalArgumentException("client-alive count: " + maxUnanswered + " (expected: >= 1)");
         }
-        sshd.addSessionListener(new ClientAliveChecker(sshd, interval, maxUnanswered));
+        sshd.onLogin(new ClientAliveChecker(sshd, interval, maxUnanswered));
     }
 
     @Override
-    public void sessionEvent(Session session, Event event) {
-        // Probing starts with the connection service: before authentication there is no one to ask, and
-        // the auth timeout bounds that phase anyway.
-        if (event == Event.Authenticated) {
-            PeerAliveProbe.start(session, interval, maxUnanswered, sshd.getScheduledExecutorService());
-        }
+    public void accept(SshSession session) {
+        // Probing starts at login: before authentication there is no one to ask, and the auth timeout bounds that
+        // phase anyway.
+        PeerAliveProbe.start(session, interval, maxUnanswered, sshd.getScheduledExecutorService());
     }
 }

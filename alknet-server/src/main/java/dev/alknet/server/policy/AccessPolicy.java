@@ -5,7 +5,7 @@ import dev.alknet.server.dial.HostLiteral;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
-import org.apache.sshd.common.session.Session;
+import dev.alknet.core.ssh.SshSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +80,7 @@ public final class AccessPolicy implements DestinationPolicy {
     }
 
     @Override
-    public boolean allowed(String host, int port, Session session) {
+    public boolean allowed(String host, int port, SshSession session) {
         HostLiteral.Host h = HostLiteral.parse(host);
         if (h.isInvalid()) {
             denials.denied("{}: denied {} port {}: {}", who(session), printable(host), port, h.name());
@@ -96,7 +96,7 @@ public final class AccessPolicy implements DestinationPolicy {
     }
 
     @Override
-    public boolean allowedAddress(String host, int port, InetAddress address, Session session) {
+    public boolean allowedAddress(String host, int port, InetAddress address, SshSession session) {
         boolean ok = !HostLiteral.parse(host).isInvalid()
                 && decide(unbracket(host), address, port, KeyGrant.of(session), false) == Decision.ALLOW;
         if (!ok) {
@@ -197,12 +197,12 @@ public final class AccessPolicy implements DestinationPolicy {
         return h.length() > 1 && h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
-    private static String who(Session session) {
+    private static String who(SshSession session) {
         if (session == null) {
             return "?";
         }
         KeyGrant g = KeyGrant.of(session);
-        return session.getUsername() + "@" + session.getIoSession().getRemoteAddress()
+        return session.user() + "@" + session.remoteAddress()
                 + (g == null ? "" : " key " + g.fingerprint());
     }
 

@@ -1,5 +1,6 @@
 package dev.alknet.server.policy;
 
+import dev.alknet.core.ssh.SshSession;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -94,7 +95,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator {
                     if (!cert.getExtensionsMap().containsKey("permit-port-forwarding")) {
                         o = o.withoutPortForwarding(); // as sshd: the line and the certificate must both allow it
                     }
-                    session.setAttribute(KeyGrant.KEY, new KeyGrant(fingerprint(cert.getCertPubKey()), l.comment(), o));
+                    SshSession.of(session).set(KeyGrant.KEY, new KeyGrant(fingerprint(cert.getCertPubKey()), l.comment(), o));
                     return null;
                 }
                 lastWhy = why;
@@ -108,7 +109,7 @@ public final class KeyAuthenticator implements PublickeyAuthenticator {
             }
             String why = lineProblem(l.options(), client, now);
             if (why == null) {
-                session.setAttribute(KeyGrant.KEY, new KeyGrant(fingerprint(key), l.comment(), l.options()));
+                SshSession.of(session).set(KeyGrant.KEY, new KeyGrant(fingerprint(key), l.comment(), l.options()));
                 return null;
             }
             lastWhy = why;

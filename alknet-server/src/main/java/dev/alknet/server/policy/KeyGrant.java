@@ -1,7 +1,6 @@
 package dev.alknet.server.policy;
 
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.session.Session;
+import dev.alknet.core.ssh.SshSession;
 
 /**
  * What the authorized_keys line (or certificate) a session logged in with allows: stored on the session at
@@ -12,11 +11,11 @@ import org.apache.sshd.common.session.Session;
  */
 public record KeyGrant(String fingerprint, String comment, KeyOptions options) {
 
-    static final AttributeKey<KeyGrant> KEY = new AttributeKey<>();
+    static final SshSession.Key<KeyGrant> KEY = new SshSession.Key<>();
 
     /** The grant of {@code session}, or null when it did not log in through {@link KeyAuthenticator}. */
-    public static KeyGrant of(Session session) {
-        return session == null ? null : session.getAttribute(KEY);
+    public static KeyGrant of(SshSession session) {
+        return session == null ? null : session.get(KEY);
     }
 
     public boolean portForwarding() {

@@ -9,7 +9,7 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.sshd.common.session.Session;
+import dev.alknet.core.ssh.SshSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +27,13 @@ final class DatagramSender {
     private static final int MAX_WAITING = 256;
 
     private final Channel socket;
-    private final Session session;
+    private final SshSession session;
     private final DestinationDecision decision;
     private final NameCache names;
     private final RecentPeers peers;
     private final AtomicInteger waiting = new AtomicInteger();
 
-    DatagramSender(Channel socket, Session session, DestinationDecision decision, NameCache names,
+    DatagramSender(Channel socket, SshSession session, DestinationDecision decision, NameCache names,
             RecentPeers peers) {
         this.socket = socket;
         this.session = session;

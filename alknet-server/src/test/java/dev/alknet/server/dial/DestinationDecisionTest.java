@@ -41,7 +41,7 @@ class DestinationDecisionTest {
     void aThrowingPolicyDenies() {
         DestinationPolicy broken = new DestinationPolicy() {
             @Override
-            public boolean allowed(String host, int port, org.apache.sshd.common.session.Session session) {
+            public boolean allowed(String host, int port, dev.alknet.core.ssh.SshSession session) {
                 if (host.equals("boom")) {
                     throw new IllegalStateException("broken rule");
                 }
@@ -50,7 +50,7 @@ class DestinationDecisionTest {
 
             @Override
             public boolean allowedAddress(String host, int port, InetAddress address,
-                    org.apache.sshd.common.session.Session session) {
+                    dev.alknet.core.ssh.SshSession session) {
                 throw new IllegalStateException("broken rule");
             }
         };

@@ -3,6 +3,7 @@ package dev.alknet.server.dial;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alknet.core.channel.DestinationSocket;
 import io.netty.channel.Channel;
 import java.net.Socket;
 import java.security.MessageDigest;

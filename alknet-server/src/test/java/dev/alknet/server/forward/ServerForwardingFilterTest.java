@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.server.forward.TcpForwardingFilter.Type;
+import dev.alknet.core.config.HostPort;
+import dev.alknet.core.forward.ForwardingRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,27 +24,27 @@ class ServerForwardingFilterTest {
     void remoteForwardsListenOnLoopbackUnlessAllowed() {
         ServerForwardingFilter strict = new ServerForwardingFilter(false);
         ServerForwardingFilter open = new ServerForwardingFilter(true);
-        assertTrue(strict.canListen(new SshdSocketAddress("localhost", 8080), null));
-        assertTrue(strict.canListen(new SshdSocketAddress("::1", 8080), null));
-        assertTrue(open.canListen(new SshdSocketAddress("", 8080), null));
-        assertTrue(open.canListen(new SshdSocketAddress("0.0.0.0", 8080), null));
+        assertTrue(strict.canListen(new HostPort("localhost", 8080), null));
+        assertTrue(strict.canListen(new HostPort("::1", 8080), null));
+        assertTrue(open.canListen(new HostPort("", 8080), null));
+        assertTrue(open.canListen(new HostPort("0.0.0.0", 8080), null));
     }
 
     @Test
     void privilegedPortsNeedAGrantThatNamesThem() {
         ServerForwardingFilter open = new ServerForwardingFilter(true);
-        assertFalse(open.canListen(new SshdSocketAddress("localhost", 80), null), "no key, no permitlisten");
-        assertFalse(open.canListen(new SshdSocketAddress("localhost", 1023), null));
-        assertTrue(open.canListen(new SshdSocketAddress("localhost", 1024), null));
-        assertTrue(open.canListen(new SshdSocketAddress("localhost", 0), null), "0: a free port");
+        assertFalse(open.canListen(new HostPort("localhost", 80), null), "no key, no permitlisten");
+        assertFalse(open.canListen(new HostPort("localhost", 1023), null));
+        assertTrue(open.canListen(new HostPort("localhost", 1024), null));
+        assertTrue(open.canListen(new HostPort("localhost", 0), null), "0: a free port");
     }
 
     @Test
     void drainingRefusesNewChannelsAndListeners() {
         ServerForwardingFilter f = new ServerForwardingFilter(true);
-        assertTrue(f.canConnect(Type.Direct, new SshdSocketAddress("example.com", 80), null));
+        assertTrue(f.canConnect(ForwardingRules.DIRECT_TCPIP, new HostPort("example.com", 80), null));
         f.stopAccepting();
-        assertFalse(f.canConnect(Type.Direct, new SshdSocketAddress("example.com", 80), null));
-        assertFalse(f.canListen(new SshdSocketAddress("localhost", 8080), null));
+        assertFalse(f.canConnect(ForwardingRules.DIRECT_TCPIP, new HostPort("example.com", 80), null));
+        assertFalse(f.canListen(new HostPort("localhost", 8080), null));
     }
 }

@@ -1,15 +1,14 @@
-package dev.alknet.server;
+package dev.alknet.core.metrics;
 
-import dev.alknet.core.metrics.AlknetMetrics;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 
 /** Counts refused public keys (each key a client offers that is not authorized counts once). */
-final class CountingAuthenticator {
+public final class CountingAuthenticator {
 
     private CountingAuthenticator() {
     }
 
-    static PublickeyAuthenticator counting(PublickeyAuthenticator inner) {
+    public static PublickeyAuthenticator counting(PublickeyAuthenticator inner) {
         return (user, key, session) -> {
             boolean ok = inner.authenticate(user, key, session);
             if (!ok) {

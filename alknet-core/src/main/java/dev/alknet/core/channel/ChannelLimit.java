@@ -1,5 +1,6 @@
-package dev.alknet.server;
+package dev.alknet.core.channel;
 
+import dev.alknet.core.open.OpenFailureMessage;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * ({@code MAX_CONCURRENT_CHANNELS}) throws inside the open instead, which closes the whole session with every
  * stream on it; it is set out of reach (AlknetServer).
  */
-final class ChannelLimit implements ChannelFactory {
+public final class ChannelLimit implements ChannelFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelLimit.class);
 
@@ -35,7 +36,7 @@ final class ChannelLimit implements ChannelFactory {
     }
 
     /** {@code factories}, each held to {@code max} channels per session. */
-    static List<ChannelFactory> each(List<? extends ChannelFactory> factories, int max) {
+    public static List<ChannelFactory> each(List<? extends ChannelFactory> factories, int max) {
         return factories.stream().<ChannelFactory>map(f -> new ChannelLimit(f, max)).toList();
     }
 
@@ -71,11 +72,11 @@ final class ChannelLimit implements ChannelFactory {
 
         @Override
         protected OpenFuture doInit(Buffer buffer) {
-            // left pending, as in DialedTcpipChannel.refuse: a failed future would make MINA send a second failure
+            // left pending, as in DialedChannel.refuse: a failed future would make MINA send a second failure
             OpenFuture pending = new DefaultOpenFuture(this, futureLock);
             close(true);
             try {
-                OpenFailure.send(this, SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, why);
+                OpenFailureMessage.send(this, SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, why);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("{} could not send open failure", this, e);
             }

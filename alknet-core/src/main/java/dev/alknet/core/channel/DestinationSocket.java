@@ -1,7 +1,5 @@
-package dev.alknet.server.dial;
+package dev.alknet.core.channel;
 
-import dev.alknet.core.channel.BatchedOutbound;
-import dev.alknet.core.channel.ReceiveWindow;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -20,7 +18,7 @@ import org.apache.sshd.common.util.closeable.AbstractCloseable;
  * The bytes themselves go through {@link #outbound()}, which the relay's SSH→socket half
  * ({@link dev.alknet.core.channel.ChannelToSocket}) writes to.
  */
-final class DestinationSocket extends AbstractCloseable {
+public final class DestinationSocket extends AbstractCloseable {
 
     /** How long a graceful close waits for a slow destination to take the remaining bytes. */
     static final Duration LINGER = Duration.ofSeconds(30);
@@ -29,7 +27,7 @@ final class DestinationSocket extends AbstractCloseable {
     private final BatchedOutbound outbound;
 
     /** {@code window} gets each write's credit once the destination took the bytes. */
-    DestinationSocket(Channel channel, ReceiveWindow window) {
+    public DestinationSocket(Channel channel, ReceiveWindow window) {
         super("destination");
         this.channel = channel;
         this.outbound = new BatchedOutbound(channel, window);
@@ -44,12 +42,12 @@ final class DestinationSocket extends AbstractCloseable {
     }
 
     /** {@link BatchedOutbound#write}: copied, queued, one flush per burst; credit released once written. */
-    ChannelFuture write(byte[] data, int off, int len, ChannelFutureListener onFailure) {
+    public ChannelFuture write(byte[] data, int off, int len, ChannelFutureListener onFailure) {
         return outbound.write(data, off, len, onFailure);
     }
 
     /** {@link BatchedOutbound#endOutput}: FIN (or close, if {@code readingDone}) once every write was handed over. */
-    Future<Void> shutdownOutputAfterWrites(BooleanSupplier readingDone) {
+    public Future<Void> shutdownOutputAfterWrites(BooleanSupplier readingDone) {
         return outbound.endOutput(readingDone);
     }
 

@@ -1,35 +1,34 @@
-package dev.alknet.server;
+package dev.alknet.core.ssh;
 
+import dev.alknet.core.forward.ForwardingRules;
+import dev.alknet.core.forward.RemoteListen;
+import dev.alknet.core.forward.TcpipForwardRequests;
 import java.util.List;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.forward.ForwardingFilter;
-import org.apache.sshd.server.forward.TcpForwardingFilter;
-import org.apache.sshd.common.global.KeepAliveHandler;
-import org.apache.sshd.server.global.CancelTcpipForwardHandler;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
-import org.apache.sshd.server.global.TcpipForwardHandler;
 
 /**
  * Makes the SSH server a forwarder and nothing else: only {@code direct-tcpip} channels exist (no
  * session channel, hence no shell, exec, sftp or subsystem), no agent or X11 forwarding. Remote forwards
- * ({@code tcpip-forward}) are served where {@code tcpFilter} lets them listen.
+ * ({@code tcpip-forward}) are served by {@code remote} where {@code rules} let them listen.
  */
-final class ForwardOnlyPolicy {
+public final class ForwardOnlyPolicy {
 
     private ForwardOnlyPolicy() {
     }
 
-    static void apply(SshServer sshd, ChannelFactory directTcpip, TcpForwardingFilter tcpFilter) {
+    public static void apply(SshServer sshd, ChannelFactory directTcpip, ForwardingRules rules, RemoteListen remote) {
         sshd.setChannelFactories(List.of(directTcpip));
         sshd.setShellFactory(null);
         sshd.setCommandFactory(null);
         sshd.setSubsystemFactories(List.of());
-        sshd.setForwardingFilter(ForwardingFilter.asForwardingFilter(null, null, tcpFilter));
+        sshd.setForwardingFilter(ForwardingRules.filter(rules));
         List<RequestHandler<ConnectionService>> global = List.of(KeepAliveHandler.INSTANCE,
-                NoMoreSessionsHandler.INSTANCE, TcpipForwardHandler.INSTANCE, CancelTcpipForwardHandler.INSTANCE);
+                NoMoreSessionsHandler.INSTANCE, new TcpipForwardRequests(remote));
         sshd.setGlobalRequestHandlers(global);
     }
 }

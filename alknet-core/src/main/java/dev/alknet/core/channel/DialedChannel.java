@@ -1,10 +1,8 @@
-package dev.alknet.server.dial;
+package dev.alknet.core.channel;
 
-import dev.alknet.core.channel.ChannelDataWriter;
-import dev.alknet.core.channel.ChannelToSocket;
-import dev.alknet.core.channel.RelayInbox;
-import dev.alknet.core.channel.SocketToChannel;
 import dev.alknet.core.open.OpenFailure;
+import dev.alknet.core.open.OpenFailureMessage;
+import dev.alknet.core.ssh.SshSession;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.Collections;
@@ -23,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server side of one {@code direct-tcpip} channel (RFC 4254 §7.2). The open is confirmed only once the destination
- * TCP connection stands; a failure is answered with SSH_MSG_CHANNEL_OPEN_FAILURE carrying the reason text.
+ * The accepting side of one channel that the peer opened to reach a TCP destination: the server's
+ * {@code direct-tcpip} (RFC 4254 §7.2) and the client's {@code forwarded-tcpip} ({@code -R}, §7.1), which differ only
+ * in their {@link Dial}. The open is confirmed only once the destination TCP connection stands; a failure is answered
+ * with SSH_MSG_CHANNEL_OPEN_FAILURE carrying the reason text.
  *
  * <p>Threads: {@code doInit}, {@code doWriteData}, {@code handleEof}, {@code handleWindowAdjust} and
  * {@code handleClose} run on the SSH session's reader thread; the relay runs on the destination's event loop, with
@@ -32,13 +32,12 @@ import org.slf4j.LoggerFactory;
  * {@link RelayInbox}); this channel owns their ending. The channel closes once both directions have ended (EOF
  * sent and received, FIN sent and received), or at once on a destination error.
  */
-public final class DialedTcpipChannel extends AbstractServerChannel implements ForwardingTunnelEndpointsProvider {
+public final class DialedChannel extends AbstractServerChannel implements ForwardingTunnelEndpointsProvider {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DialedTcpipChannel.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DialedChannel.class);
     private static final int BOTH_DIRECTIONS = 2;
 
-    private final Dialer dialer;
-    private final DestinationDecision decision;
+    private final Dial dial;
     private final AtomicInteger directionsDone = new AtomicInteger();
     /** The destination's bytes and EOF all went into the channel: the socket has nothing more to give. */
     private volatile boolean destinationDrained;
@@ -46,16 +45,15 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
     private volatile SshdSocketAddress originator;
     private volatile ChannelDataWriter toClient;
     private volatile DestinationSocket socket;
-    private volatile CompletableFuture<Channel> dial;
+    private volatile CompletableFuture<Channel> pendingDial;
     private final RelayInbox inbox = new RelayInbox(this, this::sendWindowAdjust);
 
-    DialedTcpipChannel(Dialer dialer, DestinationDecision decision) {
+    public DialedChannel(Dial dial) {
         super("", Collections.emptyList(), null);
-        this.dialer = Objects.requireNonNull(dialer, "dialer");
-        this.decision = Objects.requireNonNull(decision, "decision");
+        this.dial = Objects.requireNonNull(dial, "dial");
     }
 
-    /** The destination the client asked for. */
+    /** The destination the peer asked for. */
     @Override
     public SshdSocketAddress getTunnelEntrance() {
         return destination;
@@ -66,7 +64,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         return destination;
     }
 
-    /** The originator address and port as claimed by the client (informational only). */
+    /** The originator address and port as claimed by the peer (informational only). */
     public SshdSocketAddress getOriginator() {
         return originator;
     }
@@ -78,32 +76,25 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         String originatorHost = buffer.getString();
         long originatorPort = buffer.getUInt();
         OpenFuture opened = new DefaultOpenFuture(this, futureLock);
-        DestinationDecision.Verdict verdict = decision.open(getSession(), DestinationDecision.Kind.DIRECT_TCPIP,
-                host, port);
-        if (DialTarget.isPort(port)) {
+        if (port > 0 && port <= 65535) {
             destination = new SshdSocketAddress(host, (int) port);
             originator = new SshdSocketAddress(originatorHost, (int) Math.min(originatorPort, 65535));
             LOG.debug("{} open to {} port {}", this, host, port);
         }
-        if (!verdict.allowed()) {
-            refuse(verdict.denial());
-            return opened;
-        }
         CompletableFuture<Channel> pending;
         try {
-            DialTarget target = verdict.target();
-            pending = dialer.dial(target, decision.addressCheck(getSession(), target));
-        } catch (RuntimeException e) { // a throwing dialer must cost one channel, not the session
+            pending = dial.dial(SshSession.of(getSession()), host, port);
+        } catch (RuntimeException e) { // a throwing dial must cost one channel, not the session
             pending = CompletableFuture.failedFuture(e);
         }
-        dial = pending;
+        pendingDial = pending;
         pending.whenComplete((ch, err) -> {
             if (isClosing()) { // session gone or dial cancelled by close: nobody to answer
                 if (ch != null) {
                     ch.close();
                 }
             } else if (err != null) {
-                refuse(DialErrors.classify(err));
+                refuse(dial.refusal(err));
             } else {
                 ch.eventLoop().execute(() -> connected(ch, opened));
             }
@@ -116,7 +107,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
         if (isClosing() || !ch.isActive()) {
             ch.close();
             if (!isClosing()) {
-                refuse(new DialException(DialFailure.OTHER, "connection closed", null));
+                refuse(new Dial.Refusal(OpenFailure.OTHER, "connection closed"));
             }
             return;
         }
@@ -152,18 +143,15 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
      * make MINA send a second OPEN_FAILURE (with a generic description) for the same channel. The channel is
      * unregistered first so the server's state is settled by the time the client learns of the failure.
      */
-    private void refuse(DialException failure) {
-        OpenFailure reason = failure.failure().open();
-        refuse(reason.sshReason(), reason.description(failure.reason()), failure);
-    }
-
-    private void refuse(int reasonCode, String description, Throwable cause) {
+    private void refuse(Dial.Refusal refusal) {
+        int reasonCode = refusal.reason().sshReason();
+        String description = refusal.reason().description(refusal.detail());
         LOG.debug("{} open refused ({}): {}", this, reasonCode, description);
-        signalChannelOpenFailure(cause != null ? cause : new IOException(description));
+        signalChannelOpenFailure(new IOException(description));
         notifyStateChanged("open-failure");
         close(true);
         try {
-            dev.alknet.server.OpenFailure.send(this, reasonCode, description);
+            OpenFailureMessage.send(this, reasonCode, description);
         } catch (IOException | RuntimeException e) {
             LOG.debug("{} could not send open failure", this, e);
         }
@@ -225,9 +213,9 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
 
     @Override
     protected void preClose() {
-        CompletableFuture<Channel> pending = dial;
+        CompletableFuture<Channel> pending = pendingDial;
         if (pending != null) {
-            pending.cancel(false); // the dialer closes a connection still in progress
+            pending.cancel(false); // the dial closes a connection still in progress
         }
         inbox.close(); // the window's growth goes back to the session's budget
         super.preClose();
@@ -278,7 +266,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
 
         @Override
         public void socketWriteFailed(Throwable cause) {
-            LOG.debug("{} write to destination failed: {}", DialedTcpipChannel.this, cause.toString());
+            LOG.debug("{} write to destination failed: {}", DialedChannel.this, cause.toString());
             close(false);
         }
 
@@ -291,7 +279,7 @@ public final class DialedTcpipChannel extends AbstractServerChannel implements F
             if (isClosing()) {
                 return; // an aborted write during close; the close sequence drains and closes the socket
             }
-            LOG.debug("{} relay failed: {}", DialedTcpipChannel.this, cause.toString());
+            LOG.debug("{} relay failed: {}", DialedChannel.this, cause.toString());
             DestinationSocket dest = socket;
             if (dest != null) {
                 dest.channel().close();

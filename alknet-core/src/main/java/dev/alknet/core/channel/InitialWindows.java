@@ -1,4 +1,4 @@
-package dev.alknet.server;
+package dev.alknet.core.channel;
 
 import dev.alknet.core.config.SshDefaults;
 import org.apache.sshd.common.channel.Channel;

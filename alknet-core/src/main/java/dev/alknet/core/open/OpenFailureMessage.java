@@ -1,4 +1,4 @@
-package dev.alknet.server;
+package dev.alknet.core.open;
 
 import java.io.IOException;
 import org.apache.sshd.common.SshConstants;
@@ -12,9 +12,9 @@ import org.apache.sshd.common.util.buffer.Buffer;
  * (2.20.0 {@code AbstractConnectionService.channelOpen}) copies only the reason code of a failed OpenFuture's
  * {@code SshChannelOpenException} and always sends the description "Generic error while opening channel: N".
  */
-public final class OpenFailure {
+public final class OpenFailureMessage {
 
-    private OpenFailure() {
+    private OpenFailureMessage() {
     }
 
     public static IoWriteFuture send(Channel channel, int reasonCode, String description) throws IOException {

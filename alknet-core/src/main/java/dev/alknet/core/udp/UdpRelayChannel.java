@@ -1,8 +1,6 @@
-package dev.alknet.server.udp;
+package dev.alknet.core.udp;
 
-import dev.alknet.core.udp.UdpFrameDecoder;
-import dev.alknet.core.udp.UdpFrameWriter;
-import dev.alknet.core.udp.UdpFrames;
+import dev.alknet.core.ssh.SshSession;
 import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -23,40 +21,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Server side of one {@value UdpFrames#CHANNEL_TYPE} channel, i.e. one SOCKS UDP association: its own UDP
- * socket (wildcard address, ephemeral port, IPv4 and IPv6), confirmed once bound. Frames from the client are
- * sent by {@link DatagramSender}; answers come back through {@link RepliesToSsh}. Closing the channel closes
- * the socket, and an EOF from the client closes the channel.
+ * socket (wildcard address, ephemeral port, IPv4 and IPv6), confirmed once bound. Frames from the client go to the
+ * association's {@link UdpEgress} (which checks and sends them), and so do the socket's answers. Closing the channel
+ * closes the socket, and an EOF from the client closes the channel.
  */
-final class UdpRelayChannel extends AbstractServerChannel {
+public final class UdpRelayChannel extends AbstractServerChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpRelayChannel.class);
     /** Bytes of replies that may wait for the SSH channel; more are dropped. */
     private static final int REPLY_BUDGET = 512 * 1024;
-    private static final int PEERS = 1024;
 
-    private final UdpChannelFactory factory;
+    private final UdpEgress egress;
     private final UdpFrameDecoder frames = new UdpFrameDecoder();
     private volatile ChannelAsyncOutputStream toClient;
     private volatile Channel socket;
-    private volatile DatagramSender sender;
+    /** Set once the socket is bound: frames before that are dropped. */
+    private volatile UdpEgress.Association association;
 
-    UdpRelayChannel(UdpChannelFactory factory) {
+    UdpRelayChannel(UdpEgress egress) {
         super("", Collections.emptyList(), null);
-        this.factory = factory;
+        this.egress = egress;
     }
 
     @Override
     protected OpenFuture doInit(Buffer buffer) {
         OpenFuture opened = new DefaultOpenFuture(this, futureLock);
-        RecentPeers peers = new RecentPeers(PEERS);
-        RepliesToSsh replies = new RepliesToSsh(peers);
+        UdpEgress.Association a = egress.open(SshSession.of(getSession()));
         toClient = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
         ChannelFuture bound = new Bootstrap()
                 .group(EventLoops.group())
                 .channel(EventLoops.datagramChannel())
                 // Never truncate: the largest UDP payload fits.
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UdpFrames.MAX_PAYLOAD + 1))
-                .handler(replies)
+                .handler(a.replies())
                 .bind(new InetSocketAddress(0));
         bound.addListener(f -> {
             if (!f.isSuccess()) {
@@ -71,8 +68,8 @@ final class UdpRelayChannel extends AbstractServerChannel {
                 ch.close();
                 return;
             }
-            sender = new DatagramSender(ch, getSession(), factory.decision(), new NameCache(factory.resolver()), peers);
-            replies.attach(new UdpFrameWriter(toClient, REPLY_BUDGET, this::onWriteFailed));
+            a.bound(ch, new UdpFrameWriter(toClient, REPLY_BUDGET, this::onWriteFailed));
+            association = a;
             try {
                 signalChannelOpenSuccess(); // MINA's listener writes SSH_MSG_CHANNEL_OPEN_CONFIRMATION here
                 opened.setOpened();
@@ -89,7 +86,7 @@ final class UdpRelayChannel extends AbstractServerChannel {
     }
 
     /** The association's UDP socket once bound (for tests and logs), or null. */
-    InetSocketAddress localAddress() {
+    public InetSocketAddress localAddress() {
         Channel ch = socket;
         return ch == null ? null : (InetSocketAddress) ch.localAddress();
     }
@@ -97,9 +94,9 @@ final class UdpRelayChannel extends AbstractServerChannel {
     @Override
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
         try {
-            DatagramSender s = sender;
-            if (s != null) {
-                frames.feed(data, off, (int) len, s::send);
+            UdpEgress.Association a = association;
+            if (a != null) {
+                frames.feed(data, off, (int) len, a::send);
             }
         } catch (UdpFrameDecoder.BadFrameException e) {
             LOG.debug("{} closing: {}", this, e.getMessage());
