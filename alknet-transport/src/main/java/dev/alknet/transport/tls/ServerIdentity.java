@@ -3,7 +3,7 @@ package dev.alknet.transport.tls;
 import dev.alknet.transport.TransportException;
 import java.io.IOException;
 
-/** Loads a listener's {@link TlsServerMaterial} once and keeps it. */
+/** Loads a listener's {@link TlsServerMaterial} once and keeps it; a live one is asked each time. */
 public final class ServerIdentity {
 
     private final TlsServerMaterial material;
@@ -13,7 +13,15 @@ public final class ServerIdentity {
         this.material = material;
     }
 
+    /** The live certificate behind this identity, or null (fixed at first load). */
+    public LiveCertificate live() {
+        return material == null ? null : material.live();
+    }
+
     public synchronized TlsKeyMaterial get() throws TransportException {
+        if (material != null && material.live() != null) {
+            return material.live().current();
+        }
         if (loaded == null) {
             if (material == null) {
                 throw new TransportException("a tls/quic listener needs a certificate: give --tls-cert and "
