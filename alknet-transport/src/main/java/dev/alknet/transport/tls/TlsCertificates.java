@@ -126,11 +126,16 @@ public final class TlsCertificates {
     public static void writePem(TlsKeyMaterial km, Path certFile, Path keyFile) throws IOException {
         createDirectory(certFile.getParent());
         writeAtomically(keyFile, pem("PRIVATE KEY", km.key().getEncoded()), true);
-        StringBuilder chain = new StringBuilder();
-        for (X509Certificate c : km.chain()) {
-            chain.append(certificatePem(c));
+        writeAtomically(certFile, chainPem(km.chain()), false);
+    }
+
+    /** PEM text of a certificate chain. */
+    public static String chainPem(List<X509Certificate> chain) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (X509Certificate c : chain) {
+            out.append(certificatePem(c));
         }
-        writeAtomically(certFile, chain.toString(), false);
+        return out.toString();
     }
 
     /** Writes {@code content} to {@code target} atomically, mode 0600 if {@code secret}. */
