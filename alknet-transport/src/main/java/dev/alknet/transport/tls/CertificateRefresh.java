@@ -47,6 +47,11 @@ public final class CertificateRefresh implements AutoCloseable {
         return new CertificateRefresh(live, null, null, dir, name);
     }
 
+    /** Whether this watches operator files (not the self-signed pair). */
+    public boolean watchesFiles() {
+        return certFile != null;
+    }
+
     /** Checks every {@code period} (a daemon thread) until closed. */
     public synchronized CertificateRefresh start(Duration period) {
         if (timer == null) {
