@@ -44,7 +44,7 @@ final class AcmeIssuer {
     private final AcmeStore store;
     private final LiveCertificate live;
 
-    AcmeIssuer(AcmeSettings settings, AcmeStore store, LiveCertificate live) {
+    AcmeIssuer(AcmeSettings settings, AcmeStore store, LiveCertificate live) { // AcmeStore first: it loads BC
         this.settings = settings;
         this.store = store;
         this.live = live;
@@ -82,7 +82,7 @@ final class AcmeIssuer {
         if (settings.challenge() == AcmeSettings.Challenge.TLS_ALPN_01) {
             TlsAlpn01Challenge c = auth.findChallenge(TlsAlpn01Challenge.class)
                     .orElseThrow(() -> new AcmeException(host + ": the CA offers no tls-alpn-01 challenge"));
-            KeyPair kp = AcmeStore.newKey();
+            KeyPair kp = org.shredzone.acme4j.util.KeyPairUtils.createKeyPair(2048); // acme4j signs it SHA256withRSA
             live.publishChallenge(host, new TlsKeyMaterial(kp.getPrivate(),
                     List.of(c.createCertificate(kp, auth.getIdentifier()))));
             challenge = c;

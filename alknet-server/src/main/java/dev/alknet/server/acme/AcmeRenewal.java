@@ -104,9 +104,18 @@ public final class AcmeRenewal implements AutoCloseable {
                 wait = MAX_BACKOFF;
             }
             LOG.warn("ACME: order for {} failed ({}); the certificate in use expires {}; trying again in {} s",
-                    String.join(",", settings.domains()), e.getMessage(), live.notAfter(), wait.toSeconds());
+                    String.join(",", settings.domains()), why(e), live.notAfter(), wait.toSeconds());
+            LOG.debug("ACME order failure", e);
             schedule(Instant.now().plus(wait));
         }
+    }
+
+    private static String why(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            sb.append(": ").append(c.getMessage());
+        }
+        return sb.toString();
     }
 
     @Override

@@ -17,6 +17,13 @@ import org.shredzone.acme4j.util.KeyPairUtils;
 /** The files of {@code --tls-acme} in the home's {@code acme/} (0700): account key, certificate key (0600), chain. */
 final class AcmeStore {
 
+    static {
+        // acme4j's key and certificate helpers ask for the "BC" provider by name; appended, it is chosen for nothing else
+        if (java.security.Security.getProvider("BC") == null) {
+            java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        }
+    }
+
     private final Path dir;
 
     AcmeStore(Path dir) {

@@ -76,7 +76,7 @@ final class ClientHelloRouter extends SslClientHelloHandler<SslHandler> {
                 if (km != null) {
                     challenge = true;
                     chosen = TlsContexts.acmeChallenge(km);
-                    LOG.info("answering an ACME tls-alpn-01 validation for {} from {}", hello.serverName(),
+                    LOG.debug("answering an ACME tls-alpn-01 validation for {} from {}", hello.serverName(),
                             ctx.channel().remoteAddress());
                 }
             }
