@@ -131,8 +131,17 @@ public final class TlsContexts {
 
     /** {@code strict}: ALPN {@value #H3} instead of {@value #ALPN}. */
     public static QuicSslContext quicServer(TlsKeyMaterial km, boolean strict) throws TransportException {
+        return quicServer(QuicSslContextBuilder.forServer(km.key(), null, km.chainArray()), strict);
+    }
+
+    /** As {@link #quicServer(TlsKeyMaterial, boolean)}, each handshake taking {@code live}'s current certificate. */
+    public static QuicSslContext quicServer(LiveCertificate live, boolean strict) throws TransportException {
+        return quicServer(QuicSslContextBuilder.forServer(new LiveKeyManager(live), null), strict);
+    }
+
+    private static QuicSslContext quicServer(QuicSslContextBuilder builder, boolean strict) throws TransportException {
         try {
-            return QuicSslContextBuilder.forServer(km.key(), null, km.chainArray())
+            return builder
                     .applicationProtocols(strict ? H3 : ALPN)
                     .clientAuth(ClientAuth.NONE)
                     .earlyData(false)

@@ -115,6 +115,33 @@ class LiveCertificateTest {
         echoed(open, reads, "after the replacement");
     }
 
+    @org.junit.jupiter.api.Test
+    void quicListenerTakesTheReplacementForNewConnections() throws Exception {
+        TlsKeyMaterial first = TlsCertificates.generate("live.test");
+        TlsKeyMaterial second = TlsCertificates.generate("live.test");
+        LiveCertificate live = new LiveCertificate(first);
+        TransportSettings server = TransportSettings.builder().connectTimeout(Duration.ofSeconds(10))
+                .tlsServer(TlsServerMaterial.live(live)).build();
+        listener = new dev.alknet.transport.quic.QuicTransport(server).listen(new Endpoint("quic", "127.0.0.1", 0),
+                ch -> Streams.start(ch, new Streams.Echo()));
+        Endpoint target = new Endpoint("quic", "127.0.0.1", listener.localAddress().getPort());
+        java.util.function.Function<String, dev.alknet.transport.quic.QuicTransport> client = pins ->
+                new dev.alknet.transport.quic.QuicTransport(TransportSettings.builder()
+                        .connectTimeout(Duration.ofSeconds(10)).tlsClient(new TlsClientOptions(pins, false, null)).build());
+
+        open = await(client.apply(first.pin()).connect(target), 15);
+        Reads reads = new Reads();
+        Streams.start(open, reads);
+        echoed(open, reads, "before");
+        live.replace(second);
+        Channel renewed = await(client.apply(second.pin()).connect(target), 15);
+        renewed.close();
+        ExecutionException stale = assertThrows(ExecutionException.class,
+                () -> client.apply(first.pin()).connect(target).get(15, TimeUnit.SECONDS));
+        assertTrue(stale.getCause().getMessage().contains("certificate pin mismatch"), stale.getCause().getMessage());
+        echoed(open, reads, "after the replacement");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jdk", "openssl"})
     void acmeTlsAlpnValidationGetsTheChallengeCertificate(String engine) throws Exception {
