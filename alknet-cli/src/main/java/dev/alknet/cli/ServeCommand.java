@@ -189,6 +189,8 @@ final class ServeCommand implements Callable<Integer> {
                 AlknetServer server = AlknetServer.start(options)) {
             if (certs != null) {
                 certs.start(); // listeners up: ACME's tls-alpn-01 / http-01 can be answered
+            } else {
+                ServerCertificates.onHangup(() -> System.err.println("SIGHUP: no tls/quic listener, nothing to reload"));
             }
             if (stealthOptions.key() != null && !strict.printShare) {
                 System.err.println("share strings not printed: they hold the stealth key (--print-share prints them)");

@@ -78,9 +78,14 @@ final class ServerCertificates implements AutoCloseable {
         if (acme != null) {
             acme.start();
         }
+        onHangup(this::reload);
+    }
+
+    /** SIGHUP runs {@code action} (on its own thread) instead of ending the JVM. */
+    static void onHangup(Runnable action) {
         try {
             Signal.handle(new Signal("HUP"), s -> {
-                Thread t = new Thread(this::reload, "alknet-sighup");
+                Thread t = new Thread(action, "alknet-sighup");
                 t.setDaemon(true);
                 t.start();
             });
