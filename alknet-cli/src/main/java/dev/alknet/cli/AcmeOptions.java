@@ -61,8 +61,8 @@ final class AcmeOptions {
             throw new IllegalArgumentException("--acme-challenge tls-alpn-01 needs a tls:// listener");
         }
         if (type == AcmeSettings.Challenge.HTTP_01 && !stealthTcpListener) {
-            throw new IllegalArgumentException("--acme-challenge http-01 needs --stealth and a tcp:// listener"
-                    + " (port 80), whose web front answers the CA");
+            throw new IllegalArgumentException("--acme-challenge http-01 needs --stealth (its own site, not"
+                    + " --stealth-fallback) and a tcp:// listener (port 80), whose web front answers the CA");
         }
         if (caCert != null && !java.nio.file.Files.isReadable(caCert)) {
             throw new IllegalArgumentException("--acme-ca-cert " + caCert + ": cannot read it");

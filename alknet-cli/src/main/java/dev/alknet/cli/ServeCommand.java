@@ -153,7 +153,9 @@ final class ServeCommand implements Callable<Integer> {
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
         boolean secure = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()));
         boolean tlsListener = addresses.stream().anyMatch(a -> "tls".equals(a.scheme()));
-        boolean stealthTcp = stealthOptions.enabled() && addresses.stream().anyMatch(a -> "tcp".equals(a.scheme()));
+        // http-01 is answered by the web front's own site; a --stealth-fallback site would have to answer it itself
+        boolean stealthTcp = stealthOptions.enabled() && stealthOptions.fallback() == null
+                && addresses.stream().anyMatch(a -> "tcp".equals(a.scheme()));
         dev.alknet.server.acme.AcmeSettings acmeSettings = acme.settings(h.file("acme"), tlsListener, stealthTcp);
         if (acmeSettings != null && !secure) {
             throw new IllegalArgumentException("--tls-acme needs a tls:// or quic:// listener to use the certificate");

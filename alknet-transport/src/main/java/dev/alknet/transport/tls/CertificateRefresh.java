@@ -91,6 +91,12 @@ public final class CertificateRefresh implements AutoCloseable {
         if (sameCertificate(next, live.current())) {
             return false;
         }
+        if (!TlsCertificates.keyMatches(next)) {
+            // e.g. the certificate written, its key not yet: the next change of either file is read again
+            LOG.warn("TLS certificate not reloaded, the one in use stays: {} does not match the key in {}", certFile,
+                    keyFile);
+            return false;
+        }
         live.replace(next);
         LOG.info("TLS certificate {}: {}", certFile != null ? "reloaded from " + certFile : "self-signed, renewed",
                 describe(next));

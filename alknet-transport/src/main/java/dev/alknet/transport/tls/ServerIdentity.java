@@ -18,10 +18,14 @@ public final class ServerIdentity {
         return material == null ? null : material.live();
     }
 
-    public synchronized TlsKeyMaterial get() throws TransportException {
+    public TlsKeyMaterial get() throws TransportException {
         if (material != null && material.live() != null) {
-            return material.live().current();
+            return material.live().current(); // asked at each handshake: no lock
         }
+        return loadOnce();
+    }
+
+    private synchronized TlsKeyMaterial loadOnce() throws TransportException {
         if (loaded == null) {
             if (material == null) {
                 throw new TransportException("a tls/quic listener needs a certificate: give --tls-cert and "

@@ -149,6 +149,38 @@ public final class TlsCertificates {
         return pem("PRIVATE KEY", key.getEncoded());
     }
 
+    /** Whether {@code km}'s private key belongs to its leaf certificate (a signature made with one checks with the other). */
+    public static boolean keyMatches(TlsKeyMaterial km) {
+        String alg = switch (km.key().getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "RSASSA-PSS" -> "RSASSA-PSS";
+            default -> km.key().getAlgorithm(); // Ed25519, Ed448
+        };
+        try {
+            byte[] probe = new byte[32];
+            new SecureRandom().nextBytes(probe);
+            java.security.Signature sign = java.security.Signature.getInstance(alg);
+            if (alg.equals("RSASSA-PSS")) {
+                sign.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+            }
+            sign.initSign(km.key());
+            sign.update(probe);
+            byte[] sig = sign.sign();
+            java.security.Signature verify = java.security.Signature.getInstance(alg);
+            if (alg.equals("RSASSA-PSS")) {
+                verify.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+            }
+            verify.initVerify(km.certificate().getPublicKey());
+            verify.update(probe);
+            return verify.verify(sig);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Reads a PEM private key (as {@link #loadPem} does). */
     public static PrivateKey loadKey(Path keyFile) throws IOException {
         return readKey(keyFile);

@@ -59,6 +59,14 @@ class TlsCertificatesTest {
     }
 
     @Test
+    void aKeyOfAnotherCertificateDoesNotMatch() throws Exception {
+        TlsKeyMaterial a = TlsCertificates.generate("a.example.org");
+        TlsKeyMaterial b = TlsCertificates.generate("b.example.org");
+        assertTrue(TlsCertificates.keyMatches(a));
+        assertFalse(TlsCertificates.keyMatches(new TlsKeyMaterial(b.key(), a.chain())));
+    }
+
+    @Test
     void severalPinsAcceptAnyOfThem() {
         String a = "sha256/" + Base64.getEncoder().encodeToString(new byte[32]);
         String b = "sha256/" + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
