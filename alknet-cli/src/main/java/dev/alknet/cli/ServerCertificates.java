@@ -104,7 +104,7 @@ final class ServerCertificates implements AutoCloseable {
             LOG.info("SIGHUP: the ACME certificate is renewed by alknet (next order at {})", acme.nextRenewal());
             return;
         }
-        if (!refresh.reload()) {
+        if (!refresh.reload("SIGHUP")) {
             LOG.info("SIGHUP: TLS certificate unchanged ({})", CertificateRefresh.describe(live.current()));
         }
     }

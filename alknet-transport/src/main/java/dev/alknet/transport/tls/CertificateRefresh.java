@@ -70,15 +70,15 @@ public final class CertificateRefresh implements AutoCloseable {
         if (certFile != null) {
             String now = stamp();
             if (!now.equals(seen)) {
-                reload();
+                reload("files changed");
             }
             return;
         }
-        reload();
+        reload("due");
     }
 
-    /** Reads the certificate again now; true if a new one is in use. */
-    public synchronized boolean reload() {
+    /** Reads the certificate again now ({@code why}: for the log line); true if a new one is in use. */
+    public synchronized boolean reload(String why) {
         seen = stamp();
         TlsKeyMaterial next;
         try {
@@ -98,8 +98,8 @@ public final class CertificateRefresh implements AutoCloseable {
             return false;
         }
         live.replace(next);
-        LOG.info("TLS certificate {}: {}", certFile != null ? "reloaded from " + certFile : "self-signed, renewed",
-                describe(next));
+        LOG.info("TLS certificate {} ({}): {}", certFile != null ? "reloaded from " + certFile : "self-signed, renewed",
+                why, describe(next));
         return true;
     }
 
