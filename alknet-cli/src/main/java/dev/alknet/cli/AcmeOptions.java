@@ -3,17 +3,11 @@ package dev.alknet.cli;
 import dev.alknet.server.acme.AcmeSettings;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /** {@code serve --tls-acme}: certificates from an ACME CA (docs/operator-guide.md, "Certificates"). */
 final class AcmeOptions {
-
-    /** Test hook: renew this long after issuance (a duration such as 5s) instead of at 2/3 of the lifetime. */
-    static final String RENEW_AFTER_PROPERTY = "alknet.acme.renew-after";
-    /** Test hook: the first wait after a failed order (default 1m). */
-    static final String RETRY_PROPERTY = "alknet.acme.retry";
 
     @Option(names = "--tls-acme", paramLabel = "DOMAIN", split = ",",
             description = "Get the TLS certificate for these names from an ACME CA (Let's Encrypt by default) and"
@@ -69,11 +63,6 @@ final class AcmeOptions {
         }
         return new AcmeSettings(domains.stream().map(String::trim).map(d -> d.toLowerCase(java.util.Locale.ROOT))
                 .toList(), email, directory != null ? directory : AcmeSettings.LETS_ENCRYPT, dir, keepKey, caCert,
-                type, property(RENEW_AFTER_PROPERTY), property(RETRY_PROPERTY));
-    }
-
-    private static Duration property(String name) {
-        String v = System.getProperty(name);
-        return v == null ? null : Durations.parse(v);
+                type, null);
     }
 }

@@ -70,9 +70,6 @@ public final class AcmeRenewal implements AutoCloseable {
 
     private Instant renewalTime(TlsKeyMaterial km) {
         Instant from = km.certificate().getNotBefore().toInstant();
-        if (settings.renewAfter() != null) {
-            return from.plus(settings.renewAfter());
-        }
         return TlsCertificates.renewalTime(from, km.certificate().getNotAfter().toInstant());
     }
 

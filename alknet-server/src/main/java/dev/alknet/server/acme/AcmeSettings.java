@@ -18,11 +18,10 @@ import java.util.Objects;
  * @param trustPem   CA certificates to trust for the directory's HTTPS instead of the system's (a private CA), or null
  * @param challenge  how the CA checks the names: {@link Challenge#TLS_ALPN_01} on the tls listener or
  *                   {@link Challenge#HTTP_01} through the stealth web front on a tcp listener
- * @param renewAfter test hook: renew this long after issuance instead of at 2/3 of the lifetime (null: off)
- * @param retry      first wait after a failed order, doubled up to an hour
+ * @param retry      first wait after a failed order, doubled up to an hour (null: a minute)
  */
 public record AcmeSettings(List<String> domains, String email, URI directory, Path dir, boolean keepKey,
-        Path trustPem, Challenge challenge, Duration renewAfter, Duration retry) {
+        Path trustPem, Challenge challenge, Duration retry) {
 
     /** acme4j's name for Let's Encrypt's production directory. */
     public static final URI LETS_ENCRYPT = URI.create("acme://letsencrypt.org");
@@ -52,7 +51,9 @@ public record AcmeSettings(List<String> domains, String email, URI directory, Pa
             throw new IllegalArgumentException("--tls-acme needs at least one domain");
         }
         for (String d : domains) {
-            if (!d.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")) {
+            // an IP address (last label all digits) is no DNS name either: CAs certify names
+            if (!d.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
+                    || d.substring(d.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
                 throw new IllegalArgumentException("--tls-acme " + d + ": not a DNS name (wildcards need dns-01, "
                         + "which alknet does not do)");
             }
