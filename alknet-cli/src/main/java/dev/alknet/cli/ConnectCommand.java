@@ -135,7 +135,7 @@ final class ConnectCommand implements Callable<Integer> {
             throw new KeyFileException("no identity at " + h.identity() + " (run 'alknet keygen' first)");
         }
         var identity = KeyFiles.load(h.identity());
-        String pinGiven = transport.tlsPin;
+        String pinGiven = transport.pinList();
         List<ClientOptions> options = new ArrayList<>();
         for (ShareLink link : links) {
             ServerAddress a = link.server();

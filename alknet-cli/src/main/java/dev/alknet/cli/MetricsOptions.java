@@ -31,6 +31,12 @@ final class MetricsOptions {
 
     /** Installs the metrics and starts their HTTP endpoint; closing it stops both. No-op without --metrics. */
     Exporter start(String role) throws IOException {
+        return start(role, registry -> {
+        });
+    }
+
+    /** As {@link #start(String)}, {@code more} registering the command's own metrics too. */
+    Exporter start(String role, java.util.function.Consumer<PrometheusRegistry> more) throws IOException {
         if (metrics == null) {
             return new Exporter() {
                 @Override
@@ -59,6 +65,7 @@ final class MetricsOptions {
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         AlknetMetrics.install(new PrometheusMetrics(registry, role));
+        more.accept(registry);
         HTTPServer http;
         try {
             http = HTTPServer.builder().inetAddress(bind).port(at.port()).registry(registry).buildAndStart();

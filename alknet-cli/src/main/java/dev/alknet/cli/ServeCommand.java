@@ -51,6 +51,9 @@ final class ServeCommand implements Callable<Integer> {
     MetricsOptions metrics;
 
     @Mixin
+    AcmeOptions acme;
+
+    @Mixin
     PolicyOptions policy;
 
     @Mixin
@@ -164,14 +167,28 @@ final class ServeCommand implements Callable<Integer> {
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
         System.err.println((hostKey.created() ? "created host key " : "host key ")
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
-        TransportSettings settings = transport.serverSettings(h);
+        // a certificate for tls, quic and wss listeners; tcp and ws (behind a proxy that ends TLS) have none
+        boolean secure = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()) && !"ws".equals(a.scheme()));
+        boolean tlsListener = addresses.stream().anyMatch(a -> "tls".equals(a.scheme()));
+        // http-01 is answered by the web front's own site; a --stealth-fallback site would have to answer it itself
+        boolean stealthTcp = stealthOptions.enabled() && stealthOptions.fallback() == null
+                && addresses.stream().anyMatch(a -> "tcp".equals(a.scheme()));
+        dev.alknet.server.acme.AcmeSettings acmeSettings = acme.settings(h.file("acme"), tlsListener, stealthTcp);
+        if (acmeSettings != null && !secure) {
+            throw new IllegalArgumentException("--tls-acme needs a tls:// or quic:// listener to use the certificate");
+        }
+        ServerCertificates certificates = secure ? ServerCertificates.load(transport, acmeSettings, h) : null;
+        TransportSettings settings = certificates != null ? transport.serverSettings(certificates.live())
+                : transport.serverSettings(null);
         if (stealthOptions.enabled()) {
             settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key()).build();
         }
         TransportSettings listenerSettings = settings;
-        if (addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()) && !"ws".equals(a.scheme()))) {
-            System.err.println("TLS certificate pin " + settings.tlsServer().load().pin()
-                    + " (clients may check it with --tls-pin)");
+        if (certificates != null) {
+            System.err.println("TLS certificate pin " + certificates.live().current().pin()
+                    + " (clients may check it with --tls-pin)" + (acmeSettings == null ? ""
+                    : acmeSettings.keepKey() ? "; ACME renewals keep this key once issued"
+                    : "; it changes with each ACME certificate (--acme-keep-key keeps it)"));
         }
         ServerOptions options = new ServerOptions(addresses, hostKey.pair(),
                 authorizedKeys != null ? authorizedKeys : h.authorizedKeys(),
@@ -184,14 +201,24 @@ final class ServeCommand implements Callable<Integer> {
                 .withAccess(access)
                 .withResumeGrace(resumeGrace);
         ShutdownSignal signal = new ShutdownSignal();
-        try (MetricsOptions.Exporter exporter = metrics.start("server");
+        try (ServerCertificates certs = certificates;
+                MetricsOptions.Exporter exporter = metrics.start("server", registry -> {
+                    if (certs != null) {
+                        dev.alknet.cli.metrics.CertificateMetrics.register(registry, certs.live(), certs.acme());
+                    }
+                });
                 AlknetServer server = AlknetServer.start(options)) {
+            if (certs != null) {
+                certs.start(); // listeners up: ACME's tls-alpn-01 / http-01 can be answered
+            } else {
+                ServerCertificates.onHangup(() -> System.err.println("SIGHUP: no tls/quic listener, nothing to reload"));
+            }
             if (stealthOptions.key() != null && !strict.printShare) {
                 System.err.println("share strings not printed: they hold the stealth key (--print-share prints them)");
             } else if (stealthOptions.key() != null) {
                 boolean tls = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()) && !"ws".equals(a.scheme()));
                 StrictServeOptions.printShareLinks(server.listeners(), stealthOptions.key(),
-                        tls ? settings.tlsServer().load().pin() : null, KeyFiles.fingerprint(hostKey.pair().getPublic()),
+                        tls ? certificates.live().current().pin() : null, KeyFiles.fingerprint(hostKey.pair().getPublic()),
                         stealthOptions.wsPath());
             }
             String why = signal.received().join();

@@ -215,6 +215,20 @@ class CliContractTest {
     }
 
     @Test
+    void acmeMistakesAreOneLine() throws Exception {
+        String home = homeWithIdentity("acme").toString();
+        String tls = "tls://127.0.0.1:" + E2e.freePort();
+        List<Cli.Result> r = Cli.runAll(List.of(
+                new String[] {"serve", "--home", home, "--listen", tls, "--acme-email", "ops@example.com"},
+                new String[] {"serve", "--home", home, "--listen", tls, "--tls-acme", "www.example.com",
+                    "--acme-challenge", "http-01"},
+                new String[] {"serve", "--home", home, "--listen", tls, "--tls-acme", "*.example.com"}));
+        assertOneLineError(r.get(0), "need --tls-acme");
+        assertOneLineError(r.get(1), "http-01 needs --stealth");
+        assertOneLineError(r.get(2), "not a DNS name");
+    }
+
+    @Test
     void missingIdentityAndMissingAuthorizedKeysAreOneLine() throws Exception {
         Path noIdentity = scratch.resolve("no-identity");
         Path noKeys = scratch.resolve("no-authorized-keys");

@@ -217,6 +217,11 @@ final class NginxFront extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean keepAlive = keepAlive(h);
+        String acme = h.method.equals("GET") ? AcmeHttpTokens.answer(h.path) : null;
+        if (acme != null) {
+            send(ctx, NginxResponses.text(acme, keepAlive), keepAlive, false);
+            return;
+        }
         StaticSite.Lookup found = site.lookup(h.method, h.path);
         if (found instanceof StaticSite.Found f) {
             serveFile(ctx, h, f, keepAlive);

@@ -80,6 +80,16 @@ final class NginxResponses {
         return bytes(sb);
     }
 
+    /** A 200 with a short text body (an ACME HTTP-01 answer), as nginx serves a small file of type text/plain. */
+    static ByteBuf text(String body, boolean keepAlive) {
+        byte[] b = body.getBytes(StandardCharsets.US_ASCII);
+        StringBuilder sb = head("HTTP/1.1 200 OK");
+        sb.append("Content-Type: text/plain\r\n");
+        sb.append("Content-Length: ").append(b.length).append("\r\n");
+        sb.append("Connection: ").append(keepAlive ? "keep-alive" : "close").append("\r\n\r\n");
+        return Unpooled.wrappedBuffer(bytes(sb), Unpooled.wrappedBuffer(b));
+    }
+
     /** For the fallback's 502: the same page and headers, then close. */
     static ByteBuf badGateway() {
         byte[] body = NginxPages.page(502);

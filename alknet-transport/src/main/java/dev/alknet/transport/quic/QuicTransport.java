@@ -56,8 +56,11 @@ public final class QuicTransport implements Transport {
     @Override
     public TransportListener listen(Endpoint endpoint, Admission admission, StreamAcceptor acceptor)
             throws TransportException {
-        return QuicListener.bind(endpoint, TlsContexts.quicServer(serverIdentity(),
-                settings.strict() && settings.stealthTimeout() != null), settings, admission, acceptor);
+        boolean strict = settings.strict() && settings.stealthTimeout() != null;
+        TlsKeyMaterial km = serverIdentity(); // fails here, with its reason, when there is no certificate
+        // a live certificate (renewal, reload) applies to each new QUIC handshake
+        return QuicListener.bind(endpoint, identity.live() != null ? TlsContexts.quicServer(identity.live(), strict)
+                : TlsContexts.quicServer(km, strict), settings, admission, acceptor);
     }
 
     /** The listener's key and certificate (loaded, or created if self-signed, on first use); see {@code pin()}. */

@@ -50,10 +50,12 @@ final class PlaintextSniff extends ChannelInboundHandlerAdapter {
         timer.cancel(false);
         int first = buf.getUnsignedByte(buf.readerIndex());
         if (first == 0x16 || (first & 0x80) != 0) {
-            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            io.netty.channel.Channel ch = ctx.channel();
             ctx.executor().schedule(() -> {
-                if (!tls.handshakeFuture().isDone()) {
-                    ctx.channel().close();
+                // the ClientHelloRouter puts the SslHandler in only once the whole ClientHello is in
+                SslHandler tls = ch.pipeline().get(SslHandler.class);
+                if (tls == null || !tls.handshakeFuture().isDone()) {
+                    ch.close();
                 }
             }, handshake.toMillis(), TimeUnit.MILLISECONDS);
             ctx.pipeline().remove(this);
@@ -66,7 +68,7 @@ final class PlaintextSniff extends ChannelInboundHandlerAdapter {
         }
         // Plaintext: the handover goes first, or it would close the stream on SslHandler's removal event.
         ctx.pipeline().remove(TlsServerHandover.class);
-        ctx.pipeline().remove(SslHandler.class);
+        ctx.pipeline().remove(ClientHelloRouter.NAME);
         ctx.channel().attr(TlsTransport.PLAINTEXT).set(Boolean.TRUE);
         ctx.fireChannelRead(msg);
         ctx.pipeline().remove(this);

@@ -36,8 +36,9 @@ final class ServerCertCheck extends X509ExtendedTrustManager {
         }
         if (options.pin() != null) {
             String seen = TlsPins.of(chain[0]);
-            if (!seen.equals(options.pin())) {
-                throw refuse("certificate pin mismatch: expected " + options.pin() + ", server has " + seen);
+            if (!options.pins().contains(seen)) {
+                throw refuse("certificate pin mismatch: expected " + (options.pins().size() > 1 ? "one of " : "")
+                        + options.pin() + ", server has " + seen);
             }
         }
         if (options.verify()) {

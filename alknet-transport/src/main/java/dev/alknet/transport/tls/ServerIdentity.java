@@ -3,7 +3,7 @@ package dev.alknet.transport.tls;
 import dev.alknet.transport.TransportException;
 import java.io.IOException;
 
-/** Loads a listener's {@link TlsServerMaterial} once and keeps it. */
+/** Loads a listener's {@link TlsServerMaterial} once and keeps it; a live one is asked each time. */
 public final class ServerIdentity {
 
     private final TlsServerMaterial material;
@@ -13,7 +13,19 @@ public final class ServerIdentity {
         this.material = material;
     }
 
-    public synchronized TlsKeyMaterial get() throws TransportException {
+    /** The live certificate behind this identity, or null (fixed at first load). */
+    public LiveCertificate live() {
+        return material == null ? null : material.live();
+    }
+
+    public TlsKeyMaterial get() throws TransportException {
+        if (material != null && material.live() != null) {
+            return material.live().current(); // asked at each handshake: no lock
+        }
+        return loadOnce();
+    }
+
+    private synchronized TlsKeyMaterial loadOnce() throws TransportException {
         if (loaded == null) {
             if (material == null) {
                 throw new TransportException("a tls/quic listener needs a certificate: give --tls-cert and "

@@ -50,16 +50,17 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /**
- * Server certificates: PEM files given by the operator, or a self-signed one (ECDSA P-256, 10 years)
- * created on first start and kept in a directory, like Netty's {@code SelfSignedCertificate} but
- * persistent so that clients' pins stay valid across restarts.
+ * Server certificates: PEM files given by the operator, or a self-signed one (ECDSA P-256, 90 days like a
+ * Let's Encrypt one) created on first start and kept in a directory, like Netty's {@code SelfSignedCertificate}
+ * but persistent so that clients' pins stay valid across restarts: {@link #renewSelfSigned} signs it again with
+ * the same key before it expires, or when its name is not the one configured.
  */
 public final class TlsCertificates {
 
     public static final String CERT_FILE = "tls_cert.pem";
     public static final String KEY_FILE = "tls_key.pem";
 
-    private static final Duration VALIDITY = Duration.ofDays(3650);
+    static final Duration VALIDITY = Duration.ofDays(90);
 
     private TlsCertificates() {
     }
@@ -79,11 +80,110 @@ public final class TlsCertificates {
             return loadPem(cert, key);
         }
         createDirectory(dir);
-        TlsKeyMaterial created = generate(commonName == null || commonName.isBlank() ? "alknet" : commonName);
+        TlsKeyMaterial created = generate(nameOrDefault(commonName));
         // Key first, certificate last: the certificate's presence means the pair is complete.
         writeAtomically(key, pem("PRIVATE KEY", created.key().getEncoded()), true);
         writeAtomically(cert, certificatePem(created.certificate()), false);
         return created;
+    }
+
+    /** The name of a self-signed certificate when none is configured: says nothing about the machine. */
+    public static final String DEFAULT_NAME = "localhost";
+
+    private static String nameOrDefault(String name) {
+        return name == null || name.isBlank() ? DEFAULT_NAME : name;
+    }
+
+    /**
+     * The self-signed pair in {@code dir} ({@link #loadOrCreate}), signed again with the same key (so pins stay)
+     * when its last third of life began ({@code now} past 2/3 of it), it lives longer than {@value #VALIDITY_DAYS}
+     * days (made by an older version), or its name is not {@code commonName}. Returns what is now on disk.
+     */
+    public static TlsKeyMaterial renewSelfSigned(Path dir, String commonName, Instant now) throws IOException {
+        TlsKeyMaterial km = loadOrCreate(dir, commonName);
+        X509Certificate c = km.certificate();
+        String name = nameOrDefault(commonName);
+        Instant from = c.getNotBefore().toInstant();
+        Instant to = c.getNotAfter().toInstant();
+        boolean due = now.isAfter(renewalTime(from, to)) || Duration.between(from, to).compareTo(VALIDITY.plusDays(2)) > 0
+                || !HostnameMatcher.matches(c, name) || !c.getSubjectX500Principal().getName().equals("CN=" + name);
+        if (!due) {
+            return km;
+        }
+        TlsKeyMaterial renewed = sign(new KeyPair(c.getPublicKey(), km.key()), name, now);
+        writeAtomically(dir.resolve(CERT_FILE), certificatePem(renewed.certificate()), false);
+        return renewed;
+    }
+
+    /** When a certificate valid from {@code from} to {@code to} is renewed: at 2/3 of its lifetime. */
+    public static Instant renewalTime(Instant from, Instant to) {
+        return from.plus(Duration.between(from, to).multipliedBy(2).dividedBy(3));
+    }
+
+    static final int VALIDITY_DAYS = 90;
+
+    /** Writes a key (0600) and then its chain, each atomically, leaf first. */
+    public static void writePem(TlsKeyMaterial km, Path certFile, Path keyFile) throws IOException {
+        createDirectory(certFile.getParent());
+        writeAtomically(keyFile, pem("PRIVATE KEY", km.key().getEncoded()), true);
+        writeAtomically(certFile, chainPem(km.chain()), false);
+    }
+
+    /** PEM text of a certificate chain. */
+    public static String chainPem(List<X509Certificate> chain) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (X509Certificate c : chain) {
+            out.append(certificatePem(c));
+        }
+        return out.toString();
+    }
+
+    /** Writes {@code content} to {@code target} atomically, mode 0600 if {@code secret}. */
+    public static void writeFile(Path target, String content, boolean secret) throws IOException {
+        createDirectory(target.getParent());
+        writeAtomically(target, content, secret);
+    }
+
+    /** PEM text of a private key (PKCS#8). */
+    public static String keyPem(PrivateKey key) throws IOException {
+        return pem("PRIVATE KEY", key.getEncoded());
+    }
+
+    /** Whether {@code km}'s private key belongs to its leaf certificate (a signature made with one checks with the other). */
+    public static boolean keyMatches(TlsKeyMaterial km) {
+        String alg = switch (km.key().getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "RSASSA-PSS" -> "RSASSA-PSS";
+            default -> km.key().getAlgorithm(); // Ed25519, Ed448
+        };
+        try {
+            byte[] probe = new byte[32];
+            new SecureRandom().nextBytes(probe);
+            java.security.Signature sign = java.security.Signature.getInstance(alg);
+            if (alg.equals("RSASSA-PSS")) {
+                sign.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+            }
+            sign.initSign(km.key());
+            sign.update(probe);
+            byte[] sig = sign.sign();
+            java.security.Signature verify = java.security.Signature.getInstance(alg);
+            if (alg.equals("RSASSA-PSS")) {
+                verify.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+            }
+            verify.initVerify(km.certificate().getPublicKey());
+            verify.update(probe);
+            return verify.verify(sig);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Reads a PEM private key (as {@link #loadPem} does). */
+    public static PrivateKey loadKey(Path keyFile) throws IOException {
+        return readKey(keyFile);
     }
 
     /** Loads a PEM certificate chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 or SEC1, unencrypted). */
@@ -127,12 +227,23 @@ public final class TlsCertificates {
 
     /** A new self-signed certificate for {@code commonName} (DNS name or IP literal). */
     public static TlsKeyMaterial generate(String commonName) throws IOException {
+        return sign(newKeyPair(), commonName, Instant.now());
+    }
+
+    /** A new ECDSA P-256 key pair. */
+    public static KeyPair newKeyPair() throws IOException {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            KeyPair kp = g.generateKeyPair();
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot create a key: " + e.getMessage(), e);
+        }
+    }
+
+    private static TlsKeyMaterial sign(KeyPair kp, String commonName, Instant now) throws IOException {
+        try {
             X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
-            Instant now = Instant.now();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject,
                     new BigInteger(63, new SecureRandom()).add(BigInteger.ONE),
                     Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(VALIDITY)), subject, kp.getPublic());

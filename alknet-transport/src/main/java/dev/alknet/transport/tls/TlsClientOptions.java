@@ -7,7 +7,8 @@ import javax.net.ssl.SNIHostName;
  * How a tls/quic client checks the server certificate.
  *
  * <ul>
- *   <li>{@code pin}: {@code "sha256/BASE64"} SPKI pin the leaf certificate must match (null: no pin);</li>
+ *   <li>{@code pin}: {@code "sha256/BASE64"} SPKI pin the leaf certificate must match, or several separated by
+ *   commas of which it must match one (a key roll: old and new key; null: no pin);</li>
  *   <li>{@code verify}: chain to the system CAs and match the host name;</li>
  *   <li>{@code serverName}: SNI (and the name {@code verify} checks) instead of the endpoint host.</li>
  * </ul>
@@ -20,7 +21,7 @@ public record TlsClientOptions(String pin, boolean verify, String serverName) {
 
     public TlsClientOptions {
         if (pin != null) {
-            TlsPins.parse(pin);
+            pin = String.join(",", parsePins(pin));
         }
         if (serverName != null) {
             if (Resolver.isIpLiteral(serverName)) {
@@ -33,6 +34,19 @@ public record TlsClientOptions(String pin, boolean verify, String serverName) {
                 throw new IllegalArgumentException("bad server name '" + serverName + "': " + e.getMessage());
             }
         }
+    }
+
+    /** The pins given (empty: none). */
+    public java.util.List<String> pins() {
+        return pin == null ? java.util.List.of() : java.util.List.of(pin.split(","));
+    }
+
+    private static java.util.List<String> parsePins(String pins) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String p : pins.split(",", -1)) {
+            out.add(TlsPins.parse(p.trim()));
+        }
+        return out;
     }
 
     /** The SNI to send when dialling {@code host}: the override, else the host unless it is an IP literal. */

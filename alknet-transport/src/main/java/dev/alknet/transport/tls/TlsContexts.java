@@ -84,6 +84,24 @@ public final class TlsContexts {
         }
     }
 
+    /**
+     * The context answering one TLS-ALPN-01 validation (RFC 8737): the challenge certificate, ALPN
+     * {@value ClientHelloRouter#ACME_TLS_1} only, on the JDK engine (validators may use TLS 1.2).
+     */
+    static SslContext acmeChallenge(TlsKeyMaterial km) throws TransportException {
+        try {
+            return SslContextBuilder.forServer(km.key(), km.chain())
+                    .sslProvider(TlsEngine.JDK.provider())
+                    .protocols(TLS13, TLS12)
+                    .clientAuth(ClientAuth.NONE)
+                    .applicationProtocolConfig(alpn(TlsEngine.JDK, SelectorFailureBehavior.FATAL_ALERT,
+                            ClientHelloRouter.ACME_TLS_1))
+                    .build();
+        } catch (SSLException | RuntimeException e) {
+            throw new TransportException("cannot set up the ACME challenge certificate: " + e.getMessage(), e);
+        }
+    }
+
     static SslContext client(X509TrustManager check) throws TransportException {
         return client(check, false);
     }
@@ -129,8 +147,17 @@ public final class TlsContexts {
 
     /** {@code strict}: ALPN {@value #H3} instead of {@value #ALPN}. */
     public static QuicSslContext quicServer(TlsKeyMaterial km, boolean strict) throws TransportException {
+        return quicServer(QuicSslContextBuilder.forServer(km.key(), null, km.chainArray()), strict);
+    }
+
+    /** As {@link #quicServer(TlsKeyMaterial, boolean)}, each handshake taking {@code live}'s current certificate. */
+    public static QuicSslContext quicServer(LiveCertificate live, boolean strict) throws TransportException {
+        return quicServer(QuicSslContextBuilder.forServer(new LiveKeyManager(live), null), strict);
+    }
+
+    private static QuicSslContext quicServer(QuicSslContextBuilder builder, boolean strict) throws TransportException {
         try {
-            return QuicSslContextBuilder.forServer(km.key(), null, km.chainArray())
+            return builder
                     .applicationProtocols(strict ? H3 : ALPN)
                     .clientAuth(ClientAuth.NONE)
                     .earlyData(false)

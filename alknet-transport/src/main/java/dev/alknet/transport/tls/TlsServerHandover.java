@@ -33,7 +33,7 @@ final class TlsServerHandover extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.fireChannelActive();
-        ctx.pipeline().context(SslHandler.class).read();
+        ctx.read(); // through the TLS handler (or the ClientHelloRouter before it)
     }
 
     @Override

@@ -11,8 +11,6 @@ import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.tcp.TcpDialer;
 import dev.alknet.transport.tcp.TcpTransport;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -69,26 +67,24 @@ public final class TlsTransport implements Transport {
     public TransportListener listen(Endpoint endpoint, Admission admission, StreamAcceptor acceptor)
             throws TransportException {
         Duration stealth = settings.stealthTimeout();
-        SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null, stealth != null && settings.strict());
+        boolean strict = stealth != null && settings.strict();
+        ServerContexts contexts = new ServerContexts(identity, km -> TlsContexts.server(km, stealth != null, strict));
+        LiveCertificate live = identity.live();
         long handshake = settings.connectTimeout().toMillis();
         if (stealth != null) {
             return TcpTransport.bind(endpoint, admission, ch -> {
-                SslHandler tls = ctx.newHandler(ch.alloc());
                 // PlaintextSniff keeps the time: silence first (stealth), then the handshake from its first byte
-                tls.setHandshakeTimeoutMillis(0);
                 ch.pipeline()
                         .addLast(new PlaintextSniff(acceptor, stealth, Duration.ofMillis(handshake)))
-                        .addLast("alknet-tls", tls)
+                        .addLast(ClientHelloRouter.NAME, new ClientHelloRouter(contexts, live, 0))
                         .addLast(new TlsServerHandover(acceptor, true))
                         .addLast(ReadGate.NAME, new ReadGate());
             });
         }
         return TcpTransport.bind(endpoint, admission, ch -> {
-            SslHandler tls = ctx.newHandler(ch.alloc());
             // a peer that never finishes its ClientHello (slowloris) is closed after this, as a slow dial would be
-            tls.setHandshakeTimeoutMillis(handshake);
             ch.pipeline()
-                    .addLast("alknet-tls", tls)
+                    .addLast(ClientHelloRouter.NAME, new ClientHelloRouter(contexts, live, handshake))
                     .addLast(new TlsServerHandover(acceptor))
                     .addLast(ReadGate.NAME, new ReadGate());
         });

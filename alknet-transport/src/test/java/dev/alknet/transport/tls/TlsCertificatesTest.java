@@ -37,6 +37,46 @@ class TlsCertificatesTest {
     }
 
     @Test
+    void selfSignedLives90DaysAndIsSignedAgainWithTheSameKey() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        TlsKeyMaterial made = TlsCertificates.renewSelfSigned(dir, "www.example.org", now);
+        java.time.Duration life = java.time.Duration.between(made.certificate().getNotBefore().toInstant(),
+                made.certificate().getNotAfter().toInstant());
+        assertTrue(life.toDays() >= 90 && life.toDays() <= 91, life.toString());
+        assertEquals("EC", made.certificate().getPublicKey().getAlgorithm());
+        assertEquals(made.certificate(), TlsCertificates.renewSelfSigned(dir, "www.example.org", now).certificate(),
+                "not due: unchanged");
+        // in the last third of its life: signed again, same key (clients' pins stay), new validity
+        TlsKeyMaterial renewed = TlsCertificates.renewSelfSigned(dir, "www.example.org", now.plus(java.time.Duration.ofDays(61)));
+        assertEquals(made.pin(), renewed.pin());
+        assertFalse(made.certificate().equals(renewed.certificate()));
+        assertEquals(renewed.certificate(), TlsCertificates.loadOrCreate(dir, "x").certificate(), "written in place");
+        // another configured name (e.g. one that used to be the machine's host name): signed again for it
+        TlsKeyMaterial renamed = TlsCertificates.renewSelfSigned(dir, null, now);
+        assertEquals(made.pin(), renamed.pin());
+        assertTrue(HostnameMatcher.matches(renamed.certificate(), TlsCertificates.DEFAULT_NAME));
+        assertFalse(HostnameMatcher.matches(renamed.certificate(), "www.example.org"));
+    }
+
+    @Test
+    void aKeyOfAnotherCertificateDoesNotMatch() throws Exception {
+        TlsKeyMaterial a = TlsCertificates.generate("a.example.org");
+        TlsKeyMaterial b = TlsCertificates.generate("b.example.org");
+        assertTrue(TlsCertificates.keyMatches(a));
+        assertFalse(TlsCertificates.keyMatches(new TlsKeyMaterial(b.key(), a.chain())));
+    }
+
+    @Test
+    void severalPinsAcceptAnyOfThem() {
+        String a = "sha256/" + Base64.getEncoder().encodeToString(new byte[32]);
+        String b = "sha256/" + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+                14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+        assertEquals(java.util.List.of(a, b), new TlsClientOptions(a + ", " + b, false, null).pins());
+        assertThrows(IllegalArgumentException.class, () -> new TlsClientOptions(a + ",", false, null));
+        assertThrows(IllegalArgumentException.class, () -> new TlsClientOptions(a + ",sha256/xyz", false, null));
+    }
+
+    @Test
     void pemFilesLoadAndPinIsSha256OfSpki() throws Exception {
         TlsKeyMaterial km = TlsCertificates.loadOrCreate(dir, "x");
         TlsKeyMaterial pem = TlsServerMaterial.pem(dir.resolve(TlsCertificates.CERT_FILE),
