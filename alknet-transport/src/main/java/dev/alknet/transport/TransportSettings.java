@@ -27,10 +27,11 @@ import java.util.Objects;
  * @param stealthKey      {@code --stealth=strict} (docs/adr/0014), null for off: a client proves knowledge of
  *                        this key on every stream and offers browser ALPN; a server (with stealthTimeout)
  *                        negotiates only what nginx would ({@code http/1.1} on tls, {@code h3} on quic)
+ * @param streams         client: where tcp and tls streams come from instead of a socket (a jump host), or null
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
         TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout,
-        StealthKey stealthKey) {
+        StealthKey stealthKey, StreamSource streams) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -73,7 +74,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
                 .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout)
-                .stealthKey(stealthKey);
+                .stealthKey(stealthKey).streams(streams);
     }
 
     public static final class Builder {
@@ -85,6 +86,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private Duration quicKeepAlive = DEFAULT_QUIC_KEEPALIVE;
         private Duration stealthTimeout;
         private StealthKey stealthKey;
+        private StreamSource streams;
 
         private Builder() {
         }
@@ -131,9 +133,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
             return this;
         }
 
+        /** Streams through a jump host instead of sockets (see the record's doc); null for sockets. */
+        public Builder streams(StreamSource v) {
+            streams = v;
+            return this;
+        }
+
         public TransportSettings build() {
             return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
-                    stealthTimeout, stealthKey);
+                    stealthTimeout, stealthKey, streams);
         }
     }
 }
