@@ -3,7 +3,6 @@ package dev.alknet.core.channel;
 import dev.alknet.core.config.HostPort;
 import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.Endpoint;
-import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.StreamSource;
 import dev.alknet.transport.TransportException;
 import io.netty.bootstrap.Bootstrap;
@@ -13,9 +12,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -26,12 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * session, handed out as a Netty channel so that the next hop's transport (its TLS, the resume layer, SSH) runs on it
  * as on a socket. The channel and the handed-out stream are joined by an in-VM pair (Netty's local transport: no
  * port, nothing another process can reach); {@link ChannelRelay} carries the bytes between the pair's far end and
- * the SSH channel, as it does for a SOCKS connection.
+ * the SSH channel, as it does for a SOCKS connection. The pairs run on one loop of their own: Netty's epoll and NIO
+ * loops cannot carry local channels.
  */
 public final class DirectTcpipStreams implements StreamSource {
 
     /** The originator sent with each open: this process, not a socket (MINA would otherwise look up a host name). */
     private static final HostPort ORIGINATOR = new HostPort("127.0.0.1", 0);
+
+    /** One thread for every pair of the process, made on first use. */
+    private static final class PairLoop {
+        static final MultiThreadIoEventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("alknet-jump", true), LocalIoHandler.newFactory());
+    }
 
     private final SessionSource sessions;
     private final String hop;
@@ -52,7 +61,7 @@ public final class DirectTcpipStreams implements StreamSource {
     @Override
     public CompletableFuture<Channel> open(Endpoint endpoint) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        EventLoop loop = EventLoops.group().next();
+        EventLoop loop = PairLoop.GROUP.next();
         ChannelOpener<RelayDirectTcpip> opener = ChannelOpener.directTcpip(sessions, ORIGINATOR,
                 new HostPort(endpoint.host(), endpoint.port()), openTimeout, loop, openChannels);
         opener.result().whenComplete((ssh, error) -> {
