@@ -7,6 +7,7 @@ import dev.alknet.client.ConnectFailure;
 import dev.alknet.client.JumpHosts;
 import dev.alknet.client.forward.ForwardSpec;
 import dev.alknet.client.forward.Forwards;
+import dev.alknet.client.forward.dynamic.ExitPolicy;
 import dev.alknet.client.socks.SocksExposure;
 import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.core.config.AlknetHome;
@@ -101,12 +102,19 @@ final class ConnectCommand implements Callable<Integer> {
                     + "the tunnel to HOST:HOSTPORT, as ssh -L; IPv6 in brackets; repeatable.")
     List<ForwardSpec> localForwards = new ArrayList<>();
 
-    @Option(names = {"-R", "--remote-forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
-            converter = ForwardSpecConverter.class,
+    @Option(names = {"-R", "--remote-forward"}, paramLabel = "[BIND:]PORT[:HOST:HOSTPORT]",
+            converter = RemoteForwardSpecConverter.class,
             description = "Have the server listen on PORT (its loopback unless BIND and the server allows it) and "
                     + "forward each connection back to HOST:HOSTPORT from here, as ssh -R; kept across reconnects; "
-                    + "repeatable.")
+                    + "repeatable. Without HOST:HOSTPORT (as ssh -R 1080) each connection is a SOCKS5/SOCKS4a/HTTP "
+                    + "proxy request dialled from here (never to this machine's own addresses unless "
+                    + "--dynamic-allow-local).")
     List<ForwardSpec> remoteForwards = new ArrayList<>();
+
+    @Option(names = "--dynamic-allow-local",
+            description = "Let dynamic -R connections reach this machine's loopback and own addresses (refused by "
+                    + "default: the server picks those destinations).")
+    boolean dynamicAllowLocal;
 
     @Option(names = {"-J", "--jump"}, paramLabel = "URL",
             description = "Reach the server through this jump host: tcp:// or tls://[user@]host[:port]; repeatable, "
@@ -143,7 +151,7 @@ final class ConnectCommand implements Callable<Integer> {
         var identity = KeyFiles.load(h.identity());
         HostKeyPolicy hostKeys = strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE;
         String pinGiven = transport.tlsPin;
-        Forwards forwards = new Forwards(localForwards, remoteForwards);
+        Forwards forwards = new Forwards(localForwards, remoteForwards, new ExitPolicy(dynamicAllowLocal));
         SocksOptions socksOptions = proxy.socksOptions();
         ShutdownSignal signal = new ShutdownSignal();
         try (JumpHosts hops = new JumpHosts()) {

@@ -65,7 +65,7 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
             replyAndClose(ctx, statusForMalformed(cause));
             return;
         }
-        if (Socks5CommandType.UDP_ASSOCIATE.equals(request.type())) {
+        if (Socks5CommandType.UDP_ASSOCIATE.equals(request.type()) && context.upstream().udp()) {
             ctx.pipeline().replace(this, SocksServerInitializer.HANDLER, new UdpAssociateHandler(context, request));
             return;
         }

@@ -30,6 +30,9 @@ public final class SocksReplyMapper {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
+        if (t instanceof dev.alknet.client.forward.dynamic.ExitFailure exit) {
+            return exit.reason(); // a dynamic -R connection dialled from here
+        }
         if (t instanceof SshChannelOpenException open) {
             return OpenFailure.of(open.getReasonCode(), open.getMessage());
         }
