@@ -61,14 +61,12 @@ class JumpEndToEndTest {
                 "--allow", "127.0.0.1:" + portC);
         c = Cli.Running.alknet("serve", "--home", keysC.dir().toString(), "--listen", "tcp://127.0.0.1:" + portC,
                 "--allow", "127.0.0.1:" + web.port());
-        for (Cli.Running s : List.of(a, b, c)) {
-            s.awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(30));
-        }
+        // the client starts with the servers: each hop is retried until it answers
         client = Cli.Running.alknet("connect", "tcp://127.0.0.1:" + portC, "--home", clientKeys.dir().toString(),
                 "--jump", "tcp://127.0.0.1:" + relay.port(), "-J", "tls://127.0.0.1:" + portB,
                 "--socks", "127.0.0.1:0");
+        client.awaitLine(l -> l.contains("tunnel up: tcp://127.0.0.1:" + portC), Duration.ofSeconds(45));
         socks = "127.0.0.1:" + ForwardFixtures.awaitGroup(client, "SOCKS5h proxy on /127\\.0\\.0\\.1:(\\d+)");
-        client.awaitLine(l -> l.contains("tunnel up: tcp://127.0.0.1:" + portC), Duration.ofSeconds(30));
     }
 
     /** A server home whose authorized_keys holds the client's key (each server has its own host key). */
