@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
  * The CONNECT of every dialect (SOCKS5, SOCKS4/4a, HTTP CONNECT, plain HTTP): asks the context's {@link Upstream}
  * (the tunnel's {@code direct-tcpip} channel, or a dial from here for a dynamic {@code -R}), lets the {@link Dialect}
  * answer once the destination has, and hands the connection to the upstream's relay with whatever the client sent
- * meanwhile. Put it in the pipeline in place of the
- * dialect's request handler; it starts the open when added.
+ * meanwhile. Put it in the pipeline in place of the dialect's request handler; it starts the open when added.
  */
 public final class ConnectStage extends ChannelInboundHandlerAdapter {
 
