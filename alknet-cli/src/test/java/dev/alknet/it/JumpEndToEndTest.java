@@ -12,20 +12,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code alknet connect tcp://c --jump tcp://a --jump tls://b} between four real processes: SOCKS traffic exits at c
  * (a may dial only b, b only c, and only c the web server: an exit anywhere else would be refused), byte-exact; a cut
  * of the first hop's carrier while a transfer runs through both jumps is resumed and the transfer completes intact;
- * a changed host key on the innermost hop refuses the connection with one line and a non-zero exit.
+ * a changed host key on the innermost hop or on the first jump refuses the connection with one line and a non-zero
+ * exit.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class JumpEndToEndTest {
 
     private static final long SIZE = 4L * 1024 * 1024;
@@ -38,6 +42,7 @@ class JumpEndToEndTest {
     private static Cli.Running client;
     private static E2e.Keys clientKeys;
     private static E2e.Keys keysA;
+    private static E2e.Keys keysC;
     private static int portB;
     private static int portC;
     private static String socks;
@@ -49,7 +54,7 @@ class JumpEndToEndTest {
         clientKeys = E2e.keys();
         keysA = server();
         E2e.Keys keysB = server();
-        E2e.Keys keysC = server();
+        keysC = server();
         int portA = E2e.freePort();
         portB = E2e.freePort();
         portC = E2e.freePort();
@@ -65,7 +70,7 @@ class JumpEndToEndTest {
         client = Cli.Running.alknet("connect", "tcp://127.0.0.1:" + portC, "--home", clientKeys.dir().toString(),
                 "--jump", "tcp://127.0.0.1:" + relay.port(), "-J", "tls://127.0.0.1:" + portB,
                 "--socks", "127.0.0.1:0");
-        client.awaitLine(l -> l.contains("tunnel up: tcp://127.0.0.1:" + portC), Duration.ofSeconds(45));
+        client.awaitLine(l -> l.contains("tunnel up: tcp://127.0.0.1:" + portC), Duration.ofSeconds(120));
         socks = "127.0.0.1:" + ForwardFixtures.awaitGroup(client, "SOCKS5h proxy on /127\\.0\\.0\\.1:(\\d+)");
     }
 
@@ -113,35 +118,41 @@ class JumpEndToEndTest {
             }
         });
         E2e.await(() -> Files.exists(out) && sizeOf(out) >= 512 * 1024 || fetch.isDone(),
-                Duration.ofSeconds(30), () -> "the transfer to start");
+                Duration.ofSeconds(90), () -> "the transfer to start");
         assertFalse(fetch.isDone(), "transfer ended before the cut: " + fetch.getNow(null));
         relay.cut();
-        Curl.Result r = fetch.get(60, TimeUnit.SECONDS);
+        Curl.Result r = fetch.get(150, TimeUnit.SECONDS);
         assertEquals(0, r.exit(), r.stderr() + "\nclient:\n" + client.stderrText());
         assertEquals(WebServer.Blob.sha256(size, 5), Files2.sha256(out));
         Files.delete(out);
         assertTrue(relay.connectionsSoFar() > carriers, "no new carrier after the cut");
-        client.awaitLine(l -> l.contains("resumed after"), Duration.ofSeconds(10));
+        client.awaitLine(l -> l.contains("resumed after"), Duration.ofSeconds(30));
         assertFalse(client.stderrText().contains("tunnel lost"), client.stderrText());
     }
 
-    @Test
-    void changedHostKeyOnTheInnerHopIsRefusedWithOneLine() throws Exception {
+    /** The innermost hop (the server, reached through both jumps) and the first jump host. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"server", "first jump"})
+    void changedHostKeyOnAnyHopIsRefusedWithOneLine(String hop) throws Exception {
+        int port = hop.equals("server") ? portC : relay.port();
         E2e.Keys forged = E2e.keys();
         Files.copy(clientKeys.home().identity(), forged.home().identity(), StandardCopyOption.REPLACE_EXISTING);
-        // a and b as recorded; c's entry names a's key
-        String aKey = KeyFiles.publicKeyLine(keysA.hostKey().getPublic(), "a");
+        // every hop as recorded, but this one's entry names another server's key
+        String otherKey = KeyFiles.publicKeyLine((hop.equals("server") ? keysA : keysC).hostKey().getPublic(), "x");
         String known = Files.readString(clientKeys.home().knownHosts()).lines()
-                .filter(l -> !l.startsWith("[127.0.0.1]:" + portC + " ")).reduce("", (x, y) -> x + y + "\n")
-                + "[127.0.0.1]:" + portC + " " + aKey + "\n";
+                .filter(l -> !l.startsWith("[127.0.0.1]:" + port + " ")).reduce("", (x, y) -> x + y + "\n")
+                + "[127.0.0.1]:" + port + " " + otherKey + "\n";
         Files.writeString(forged.home().knownHosts(), known);
-        Cli.Result r = Cli.run("connect", "tcp://127.0.0.1:" + portC, "--home", forged.dir().toString(),
-                "--jump", "tcp://127.0.0.1:" + relay.port(), "--jump", "tls://127.0.0.1:" + portB,
-                "--socks", "127.0.0.1:0");
+        Cli.Result r = Cli.runCommand(Cli.command(List.of(), "dev.alknet.cli.Main", "connect",
+                "tcp://127.0.0.1:" + portC, "--home", forged.dir().toString(), "--jump", "tcp://127.0.0.1:"
+                + relay.port(), "--jump", "tls://127.0.0.1:" + portB, "--socks", "127.0.0.1:0"), Map.of(),
+                Duration.ofSeconds(150));
         assertNotEquals(0, r.exit(), r.toString());
         List<String> lines = r.stderrLines();
         String last = lines.get(lines.size() - 1);
-        assertTrue(last.startsWith("alknet: HOST KEY CHANGED for [127.0.0.1]:" + portC), r.toString());
+        String expected = (hop.equals("server") ? "alknet: " : "alknet: jump host tcp://127.0.0.1:" + port + ": ")
+                + "HOST KEY CHANGED for [127.0.0.1]:" + port;
+        assertTrue(last.startsWith(expected), r.toString());
         assertFalse(r.stderr().contains("\tat "), r.toString());
     }
 

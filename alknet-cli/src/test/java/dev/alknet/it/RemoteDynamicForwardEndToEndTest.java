@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code --dynamic-allow-local} refuses to dial its own loopback for the server; a bind beyond the server's loopback
  * is refused by the server's {@code -R} rules, as for any {@code -R}.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RemoteDynamicForwardEndToEndTest {
 
     private static final long SIZE = 3L * 1024 * 1024;
@@ -56,8 +56,8 @@ class RemoteDynamicForwardEndToEndTest {
                 "--dynamic-allow-local");
         guarded = Cli.Running.alknet("connect", "tcp://127.0.0.1:" + serverPort, "--home", other.dir().toString(),
                 "--socks", "127.0.0.1:0", "-R", "127.0.0.1:" + guardedPort);
-        open.awaitLine(l -> l.contains("server listening on localhost:" + openPort), Duration.ofSeconds(45));
-        guarded.awaitLine(l -> l.contains("server listening on 127.0.0.1:" + guardedPort), Duration.ofSeconds(45));
+        open.awaitLine(l -> l.contains("server listening on localhost:" + openPort), Duration.ofSeconds(120));
+        guarded.awaitLine(l -> l.contains("server listening on 127.0.0.1:" + guardedPort), Duration.ofSeconds(120));
     }
 
     @AfterAll
