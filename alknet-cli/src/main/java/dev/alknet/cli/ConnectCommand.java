@@ -4,8 +4,10 @@ import dev.alknet.cli.status.StateFile;
 import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientOptions;
 import dev.alknet.client.ConnectFailure;
+import dev.alknet.client.JumpHosts;
 import dev.alknet.client.forward.ForwardSpec;
 import dev.alknet.client.forward.Forwards;
+import dev.alknet.client.forward.dynamic.ExitPolicy;
 import dev.alknet.client.socks.SocksExposure;
 import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.core.config.AlknetHome;
@@ -15,7 +17,9 @@ import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.core.keys.KeyFileException;
 import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.transport.EventLoops;
+import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
+import dev.alknet.transport.tls.TlsClientOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -35,6 +39,7 @@ import picocli.CommandLine.Parameters;
                 "  alknet connect quic://vps1.example.com tls://vps2.example.com     # fail over in this order",
                 "  alknet connect wss://example.com/assets/socket --tls-verify      # behind nginx or a CDN",
                 "  alknet connect tcp://vps.example.com:2222 -L 5432:db.internal:5432 -R 8080:127.0.0.1:3000",
+                "  alknet connect tls://inner.example.com --jump tls://bastion.example.com   # as ssh -J",
                 "  alknet connect --config ~/.alknet/client.yaml",
                 "  curl --socks5-hostname 127.0.0.1:1080 https://example.com"})
 final class ConnectCommand implements Callable<Integer> {
@@ -99,12 +104,26 @@ final class ConnectCommand implements Callable<Integer> {
                     + "the tunnel to HOST:HOSTPORT, as ssh -L; IPv6 in brackets; repeatable.")
     List<ForwardSpec> localForwards = new ArrayList<>();
 
-    @Option(names = {"-R", "--remote-forward"}, paramLabel = "[BIND:]PORT:HOST:HOSTPORT",
-            converter = ForwardSpecConverter.class,
+    @Option(names = {"-R", "--remote-forward"}, paramLabel = "[BIND:]PORT[:HOST:HOSTPORT]",
+            converter = RemoteForwardSpecConverter.class,
             description = "Have the server listen on PORT (its loopback unless BIND and the server allows it) and "
                     + "forward each connection back to HOST:HOSTPORT from here, as ssh -R; kept across reconnects; "
-                    + "repeatable.")
+                    + "repeatable. Without HOST:HOSTPORT (as ssh -R 1080) each connection is a SOCKS5/SOCKS4a/HTTP "
+                    + "proxy request dialled from here (never to this machine's own addresses unless "
+                    + "--dynamic-allow-local).")
     List<ForwardSpec> remoteForwards = new ArrayList<>();
+
+    @Option(names = "--dynamic-allow-local",
+            description = "Let dynamic -R connections reach this machine's loopback and own addresses (refused by "
+                    + "default: the server picks those destinations).")
+    boolean dynamicAllowLocal;
+
+    @Option(names = {"-J", "--jump"}, paramLabel = "URL",
+            description = "Reach the server through this jump host: tcp:// or tls://[user@]host[:port]; repeatable, "
+                    + "the first given is the first hop, as ssh -J. Each later hop and the server are dialled by the hop "
+                    + "before (its destination policy must allow them), with plain SSH inside the channel for tcp:// and "
+                    + "TLS for tls://; every hop's host key is checked against its own known_hosts entry.")
+    List<String> jumps = new ArrayList<>();
 
     @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "2s",
             description = "On SIGTERM/SIGINT, how long open streams may take to finish before they are closed "
@@ -124,9 +143,6 @@ final class ConnectCommand implements Callable<Integer> {
         for (String s : servers) {
             links.add(strict.resolve(s));
         }
-        if (transport.wsHost != null && links.stream().noneMatch(l -> ServerAddress.isWs(l.server().scheme()))) {
-            throw new IllegalArgumentException("--ws-host is for ws:// and wss:// servers");
-        }
         HostPort socksAt = HostPort.parse(socks, -1, false, socks);
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
             throw new IllegalArgumentException("--host-key must be a SHA256:... fingerprint");
@@ -135,22 +151,48 @@ final class ConnectCommand implements Callable<Integer> {
             throw new KeyFileException("no identity at " + h.identity() + " (run 'alknet keygen' first)");
         }
         var identity = KeyFiles.load(h.identity());
-        String pinGiven = transport.pinList();
-        List<ClientOptions> options = new ArrayList<>();
-        for (ShareLink link : links) {
-            ServerAddress a = link.server();
-            transport.tlsPin = pinGiven != null ? pinGiven : link.pin();
-            options.add(new ClientOptions(a, Transports.create(a.scheme(),
-                    transport.clientSettings(connectTimeout, a).toBuilder().stealthKey(link.key()).build()),
-                    identity, h.knownHosts(),
-                    strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE,
-                    hostKey != null ? hostKey : link.hostKey(), connectTimeout, connectWait, heartbeat, 3));
+        if (transport.wsHost != null && links.stream().noneMatch(l -> ServerAddress.isWs(l.server().scheme()))) {
+            throw new IllegalArgumentException("--ws-host is for ws:// and wss:// servers");
         }
-        List<ServerAddress> addresses = links.stream().map(ShareLink::server).toList();
-        String address = addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString();
-        Forwards forwards = new Forwards(localForwards, remoteForwards);
+        HostKeyPolicy hostKeys = strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE;
+        String pinGiven = transport.pinList();
+        Forwards forwards = new Forwards(localForwards, remoteForwards, new ExitPolicy(dynamicAllowLocal));
         SocksOptions socksOptions = proxy.socksOptions();
         ShutdownSignal signal = new ShutdownSignal();
+        try (JumpHosts hops = new JumpHosts()) {
+            for (String jump : jumps) {
+                ServerAddress a = ServerAddress.parse(jump, false);
+                // --via reaches the first hop; --tls-pin, --tls-server-name and --host-key name the server, not a hop
+                TransportSettings.Builder settings = transport.clientSettings(connectTimeout, a).toBuilder()
+                        .tlsClient(new TlsClientOptions(null, transport.tlsVerify, null));
+                if (hops.any()) {
+                    settings.via(null).streams(hops.streams());
+                }
+                hops.add(new ClientOptions(a, Transports.create(a.scheme(), settings.build()), identity,
+                        h.knownHosts(), hostKeys, null, connectTimeout, connectWait, heartbeat, 3));
+            }
+            List<ClientOptions> options = new ArrayList<>();
+            for (ShareLink link : links) {
+                ServerAddress a = link.server();
+                transport.tlsPin = pinGiven != null ? pinGiven : link.pin();
+                TransportSettings.Builder settings = transport.clientSettings(connectTimeout, a).toBuilder()
+                        .stealthKey(link.key());
+                if (hops.any()) {
+                    settings.via(null).streams(hops.streams());
+                }
+                options.add(new ClientOptions(a, Transports.create(a.scheme(), settings.build()), identity,
+                        h.knownHosts(), hostKeys, hostKey != null ? hostKey : link.hostKey(), connectTimeout,
+                        connectWait, heartbeat, 3));
+            }
+            return run(h, links, options, hops, forwards, socksOptions, socksAt, signal);
+        }
+    }
+
+    private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, JumpHosts hops,
+            Forwards forwards, SocksOptions socksOptions, HostPort socksAt, ShutdownSignal signal) throws Exception {
+        List<ServerAddress> addresses = links.stream().map(ShareLink::server).toList();
+        String address = (addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString())
+                + (jumps.isEmpty() ? "" : " via " + String.join(" -> ", jumps));
         try (MetricsOptions.Exporter exporter = metrics.start("client");
                 AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
                 new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)) {
@@ -163,7 +205,7 @@ final class ConnectCommand implements Callable<Integer> {
             }
             Object ended;
             try (state) {
-                ended = CompletableFuture.anyOf(signal.received(), client.fatal()).join();
+                ended = CompletableFuture.anyOf(signal.received(), client.fatal(), hops.fatal()).join();
             }
             if (ended instanceof ConnectFailure failure) {
                 throw failure;

@@ -4,6 +4,7 @@ import dev.alknet.client.failover.FailoverConnector;
 import dev.alknet.client.forward.ClientForwards;
 import dev.alknet.client.forward.Forwards;
 import dev.alknet.client.forward.RemoteForwardFilter;
+import dev.alknet.client.forward.dynamic.DynamicExit;
 import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.client.socks.SocksServer;
 import dev.alknet.core.channel.ChannelListenerGroup;
@@ -27,10 +28,12 @@ public final class AlknetClient implements AutoCloseable {
     private final ClientForwards forwards;
     private final OpenChannels channels;
     private final SessionTracker tracker;
+    private final DynamicExit dynamic;
 
     private AlknetClient(TunnelSupervisor supervisor, SocksServer socks, ClientForwards forwards,
-            OpenChannels channels, SessionTracker tracker) {
+            OpenChannels channels, SessionTracker tracker, DynamicExit dynamic) {
         this.tracker = tracker;
+        this.dynamic = dynamic;
         this.supervisor = supervisor;
         this.socks = socks;
         this.forwards = forwards;
@@ -75,6 +78,18 @@ public final class AlknetClient implements AutoCloseable {
     private static AlknetClient start(SessionConnector connector, List<TunnelConnector> sshClients,
             ClientOptions options, InetSocketAddress socksBind, Forwards fwd, SocksOptions socksOptions)
             throws IOException {
+        DynamicExit dynamic = DynamicExit.start(fwd, options.connectTimeout());
+        try {
+            return start(connector, sshClients, options, socksBind, dynamic.forwards(), socksOptions, dynamic);
+        } catch (IOException | RuntimeException e) {
+            dynamic.close();
+            throw e;
+        }
+    }
+
+    private static AlknetClient start(SessionConnector connector, List<TunnelConnector> sshClients,
+            ClientOptions options, InetSocketAddress socksBind, Forwards fwd, SocksOptions socksOptions,
+            DynamicExit dynamic) throws IOException {
         OpenChannels channels = new OpenChannels();
         for (TunnelConnector c : sshClients) {
             // forwarded-tcpip channels from the server may reach our -R targets and nothing else.
@@ -102,7 +117,7 @@ public final class AlknetClient implements AutoCloseable {
         SessionTracker tracker = new SessionTracker(connector);
         supervisor.addListener(tracker);
         supervisor.start();
-        return new AlknetClient(supervisor, socks, forwards, channels, tracker);
+        return new AlknetClient(supervisor, socks, forwards, channels, tracker, dynamic);
     }
 
     public InetSocketAddress socksAddress() {
@@ -142,6 +157,7 @@ public final class AlknetClient implements AutoCloseable {
     public boolean drain(Duration bound) {
         socks.close();
         forwards.stopAccepting();
+        dynamic.stopAccepting();
         return DrainWait.await(this::openStreams, bound);
     }
 
@@ -154,6 +170,7 @@ public final class AlknetClient implements AutoCloseable {
     public void close() {
         socks.closeAll();
         forwards.close();
+        dynamic.close();
         supervisor.close();
     }
 }

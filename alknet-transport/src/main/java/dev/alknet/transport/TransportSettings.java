@@ -30,10 +30,11 @@ import java.util.Objects;
  *                        negotiates only what nginx would ({@code http/1.1} on tls, {@code h3} on quic)
  * @param ws              ws/wss: the Upgrade's path (client and listener) and the Host header sent (client)
  *                        ({@link WsOptions#DEFAULT}: path {@code /}, the dialled host)
+ * @param streams         client: where tcp and tls streams come from instead of a socket (a jump host), or null
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
         TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout,
-        StealthKey stealthKey, WsOptions ws) {
+        StealthKey stealthKey, WsOptions ws, StreamSource streams) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -77,7 +78,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
                 .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout)
-                .stealthKey(stealthKey).ws(ws);
+                .stealthKey(stealthKey).ws(ws).streams(streams);
     }
 
     public static final class Builder {
@@ -90,6 +91,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private Duration stealthTimeout;
         private StealthKey stealthKey;
         private WsOptions ws = WsOptions.DEFAULT;
+        private StreamSource streams;
 
         private Builder() {
         }
@@ -142,9 +144,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
             return this;
         }
 
+        /** Streams through a jump host instead of sockets (see the record's doc); null for sockets. */
+        public Builder streams(StreamSource v) {
+            streams = v;
+            return this;
+        }
+
         public TransportSettings build() {
             return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
-                    stealthTimeout, stealthKey, ws);
+                    stealthTimeout, stealthKey, ws, streams);
         }
     }
 }

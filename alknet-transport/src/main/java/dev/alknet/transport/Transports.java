@@ -14,7 +14,7 @@ public final class Transports {
     }
 
     /**
-     * @throws IllegalArgumentException for an unknown scheme, or quic with {@code via}
+     * @throws IllegalArgumentException for an unknown scheme, quic with {@code via}, or quic through a jump host
      */
     public static Transport create(String scheme, TransportSettings settings) {
         Transport t = plain(scheme, settings);
@@ -27,8 +27,12 @@ public final class Transports {
     }
 
     private static Transport plain(String scheme, TransportSettings settings) {
+        if (settings.streams() != null && "quic".equals(normalize(scheme))) {
+            throw new IllegalArgumentException("quic:// cannot be reached through a jump host (a direct-tcpip channel "
+                    + "carries TCP): use tcp:// or tls:// for the hop after a jump");
+        }
         return switch (normalize(scheme)) {
-            case "tcp" -> new TcpTransport(settings.connectTimeout(), settings.via());
+            case "tcp" -> new TcpTransport(settings.connectTimeout(), settings.via(), settings.streams());
             case "tls" -> new TlsTransport(settings);
             case "quic" -> new QuicTransport(settings);
             case "ws" -> new WsTransport(settings, false);

@@ -12,11 +12,15 @@ import java.util.regex.Pattern;
  *   *:8080:localhost:80            listen on every interface (so does an empty bind address)
  *   [::1]:8080:[2001:db8::5]:80    IPv6 addresses go in brackets
  * </pre>
+ * A {@code -R} may also be dynamic, {@code [bind_address:]port} without a target (as OpenSSH 7.6+ {@code ssh -R 1080}):
+ * the server listens as for any {@code -R}, and each connection is a proxy request (SOCKS5, SOCKS4a, HTTP) that this
+ * client dials itself ({@link #parseRemote}).
  *
  * @param bindHost   null if not given (loopback), "" for every interface, else as written without brackets
  * @param bindPort   0-65535; 0 lets the listening side pick a port
- * @param targetHost name or address as written, without brackets; resolved by the side that dials it
- * @param targetPort 1-65535
+ * @param targetHost name or address as written, without brackets; resolved by the side that dials it; null for a
+ *                   dynamic {@code -R}
+ * @param targetPort 1-65535; 0 for a dynamic {@code -R}
  */
 public record ForwardSpec(String bindHost, int bindPort, String targetHost, int targetPort) {
 
@@ -28,10 +32,11 @@ public record ForwardSpec(String bindHost, int bindPort, String targetHost, int 
         if (bindPort < 0 || bindPort > 65535) {
             throw new IllegalArgumentException("listen port: " + bindPort + " (expected: 0-65535)");
         }
-        if (targetPort < 1 || targetPort > 65535) {
+        boolean dynamic = targetHost == null && targetPort == 0;
+        if (!dynamic && (targetPort < 1 || targetPort > 65535)) {
             throw new IllegalArgumentException("target port: " + targetPort + " (expected: 1-65535)");
         }
-        if (targetHost == null || targetHost.isEmpty()) {
+        if (!dynamic && (targetHost == null || targetHost.isEmpty())) {
             throw new IllegalArgumentException("no target host");
         }
     }
@@ -60,6 +65,21 @@ public record ForwardSpec(String bindHost, int bindPort, String targetHost, int 
         return new ForwardSpec(bind, port, host, hostPort);
     }
 
+    /** A {@code -R} value: as {@link #parse}, or dynamic, {@code [bind_address:]port} (no target). */
+    public static ForwardSpec parseRemote(String text) {
+        List<Part> parts = text == null || text.isEmpty() ? List.of() : split(text);
+        if (parts.isEmpty() || parts.size() > 2) {
+            return parse(text);
+        }
+        String bind = parts.size() == 2 ? bindHost(text, parts.get(0)) : null;
+        return new ForwardSpec(bind, port(text, parts.get(parts.size() - 1), "listen port", 0), null, 0);
+    }
+
+    /** A dynamic {@code -R}: no target, each connection names its own. */
+    public boolean dynamic() {
+        return targetHost == null;
+    }
+
     /** True if the bind address means every interface ({@code *} or empty). */
     public boolean bindsEverywhere() {
         return bindHost != null && bindHost.isEmpty();
@@ -69,7 +89,7 @@ public record ForwardSpec(String bindHost, int bindPort, String targetHost, int 
     @Override
     public String toString() {
         String bind = bindHost == null ? "" : (bindHost.isEmpty() ? "*" : bracket(bindHost)) + ":";
-        return bind + bindPort + ":" + bracket(targetHost) + ":" + targetPort;
+        return dynamic() ? bind + bindPort : bind + bindPort + ":" + bracket(targetHost) + ":" + targetPort;
     }
 
     /** Brackets whatever only parses in brackets (IPv6, a zone id), so that the text parses back. */

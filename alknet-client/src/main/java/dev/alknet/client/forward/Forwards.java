@@ -1,16 +1,21 @@
 package dev.alknet.client.forward;
 
+import dev.alknet.client.forward.dynamic.ExitPolicy;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The forwards of one client: {@code -L} (listen here, dial from the server) and {@code -R} (listen on the
- * server, dial from here).
+ * server, dial from here); {@code exitPolicy} is what a dynamic {@code -R} may reach from here.
  */
-public record Forwards(List<ForwardSpec> local, List<ForwardSpec> remote) {
+public record Forwards(List<ForwardSpec> local, List<ForwardSpec> remote, ExitPolicy exitPolicy) {
 
     public static final Forwards NONE = new Forwards(List.of(), List.of());
+
+    public Forwards(List<ForwardSpec> local, List<ForwardSpec> remote) {
+        this(local, remote, ExitPolicy.DEFAULT);
+    }
 
     public Forwards {
         local = List.copyOf(local);

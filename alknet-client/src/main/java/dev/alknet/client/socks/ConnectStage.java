@@ -1,8 +1,5 @@
 package dev.alknet.client.socks;
 
-import dev.alknet.core.channel.ChannelOpener;
-import dev.alknet.core.channel.ChannelRelay;
-import dev.alknet.core.channel.RelayDirectTcpip;
 import dev.alknet.core.config.HostPort;
 import dev.alknet.core.metrics.AlknetMetrics;
 import io.netty.buffer.ByteBuf;
@@ -11,17 +8,15 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.socksx.v5.Socks5CommandStatus;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CONNECT of every dialect (SOCKS5, SOCKS4/4a, HTTP CONNECT, plain HTTP): opens the {@code direct-tcpip}
- * channel, lets the {@link Dialect} answer once the server has, and hands the connection to
- * {@link ChannelRelay} with whatever the client sent meanwhile. Put it in the pipeline in place of the
- * dialect's request handler; it starts the open when added.
+ * The CONNECT of every dialect (SOCKS5, SOCKS4/4a, HTTP CONNECT, plain HTTP): asks the context's {@link Upstream}
+ * (the tunnel's {@code direct-tcpip} channel, or a dial from here for a dynamic {@code -R}), lets the {@link Dialect}
+ * answer once the destination has, and hands the connection to the upstream's relay with whatever the client sent
+ * meanwhile. Put it in the pipeline in place of the dialect's request handler; it starts the open when added.
  */
 public final class ConnectStage extends ChannelInboundHandlerAdapter {
 
@@ -50,7 +45,7 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
     private ArrayDeque<ByteBuf> early = new ArrayDeque<>();
     private int earlyBytes;
     private boolean inputEnded;
-    private ChannelOpener<RelayDirectTcpip> opener;
+    private Upstream.Opening opener;
 
     /**
      * @param prefix bytes to send to the destination before anything the client sends (a rewritten HTTP
@@ -71,13 +66,12 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
             ctx.pipeline().remove(SocksServerInitializer.TIMEOUT); // the open timeout takes over
         }
         log.debug("{} CONNECT {}:{}", ctx.channel(), target.host(), target.port());
-        opener = ChannelOpener.directTcpip(context.sessions(), originator(ctx.channel().remoteAddress()), target,
-                context.options().openTimeout(), ctx.executor(), context.openRelays());
-        opener.result().whenComplete((channel, err) -> {
+        opener = context.upstream().open(ctx.channel(), target);
+        opener.ready().whenComplete((v, err) -> {
             if (ctx.executor().inEventLoop()) {
-                onOpened(ctx, channel, err);
+                onOpened(ctx, err);
             } else {
-                ctx.executor().execute(() -> onOpened(ctx, channel, err));
+                ctx.executor().execute(() -> onOpened(ctx, err));
             }
         });
         readWhileOpening(ctx);
@@ -123,16 +117,14 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
     }
 
     private void readWhileOpening(ChannelHandlerContext ctx) {
-        if (opener != null && !opener.result().isDone() && !inputEnded && earlyBytes < MAX_EARLY_BYTES) {
+        if (opener != null && !opener.ready().isDone() && !inputEnded && earlyBytes < MAX_EARLY_BYTES) {
             ctx.read();
         }
     }
 
-    private void onOpened(ChannelHandlerContext ctx, RelayDirectTcpip channel, Throwable err) {
+    private void onOpened(ChannelHandlerContext ctx, Throwable err) {
         if (ctx.isRemoved() || !ctx.channel().isActive()) {
-            if (channel != null) {
-                ChannelRelay.closeNow(channel); // the client left while the server was dialling
-            }
+            opener.cancel(); // the client left while the destination was dialled
             return;
         }
         // payload pipelined behind the request, and a FIN right after it, are carried once the channel is open
@@ -148,15 +140,7 @@ public final class ConnectStage extends ChannelInboundHandlerAdapter {
         dialect.succeeded(ctx); // removing the dialect's decoder may add to 'early'
         ArrayDeque<ByteBuf> payload = early;
         early = new ArrayDeque<>();
-        ctx.pipeline().replace(this, HANDLER, ChannelRelay.handler(channel, ctx.channel(), payload, inputEnded));
-    }
-
-    private static HostPort originator(SocketAddress remote) {
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            // The literal, never getHostName(): that would be a reverse lookup on the event loop.
-            return new HostPort(inet.getAddress().getHostAddress(), inet.getPort());
-        }
-        return new HostPort("0.0.0.0", 0);
+        ctx.pipeline().replace(this, HANDLER, opener.relay(ctx.channel(), payload, inputEnded));
     }
 
     private void releaseEarly() {

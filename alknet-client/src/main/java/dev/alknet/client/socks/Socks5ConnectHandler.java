@@ -65,7 +65,7 @@ final class Socks5ConnectHandler extends ChannelInboundHandlerAdapter {
             replyAndClose(ctx, statusForMalformed(cause));
             return;
         }
-        if (Socks5CommandType.UDP_ASSOCIATE.equals(request.type())) {
+        if (Socks5CommandType.UDP_ASSOCIATE.equals(request.type()) && context.upstream().udp()) {
             // The request is complete: the open timeout, then the idle timeout take over. Left in place, the
             // handshake deadline closed every association 10 s after it began.
             if (ctx.pipeline().get(SocksServerInitializer.TIMEOUT) != null) {

@@ -29,6 +29,9 @@ public final class SocksReplyMapper {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
+        if (t instanceof dev.alknet.client.forward.dynamic.ExitFailure exit) {
+            return exit.reason(); // a dynamic -R connection dialled from here
+        }
         OpenFailure refused = OpenFailure.ofOpenFailed(t);
         if (refused != null) {
             return refused;

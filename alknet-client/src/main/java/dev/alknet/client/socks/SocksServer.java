@@ -50,11 +50,22 @@ public final class SocksServer implements AutoCloseable {
      * @throws UncheckedIOException wrapping the {@link java.net.BindException} if the address cannot be bound
      */
     public static SocksServer start(InetSocketAddress bind, SessionProvider sessions, SocksOptions opts) {
-        Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(sessions, "sessions");
+        AtomicInteger openRelays = new AtomicInteger();
+        return start(bind, sessions, new TunnelUpstream(sessions, opts.openTimeout(), openRelays), openRelays, opts);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, SessionProvider, SocksOptions)}, with CONNECTs going to {@code upstream}
+     * (which counts its open relays in {@code openRelays}); {@code sessions} may be null when the upstream offers
+     * no UDP.
+     */
+    public static SocksServer start(InetSocketAddress bind, SessionProvider sessions, Upstream upstream,
+            AtomicInteger openRelays, SocksOptions opts) {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(opts, "opts");
         ChannelGroup connections = new DefaultChannelGroup("socks", GlobalEventExecutor.INSTANCE);
-        AtomicInteger openRelays = new AtomicInteger();
         UdpCounters udp = new UdpCounters();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(EventLoops.group())
@@ -64,7 +75,7 @@ public final class SocksServer implements AutoCloseable {
                 // A client's FIN must become an SSH EOF, not a close: the answer may still be coming.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new SocksServerInitializer(new SocksContext(sessions, opts, openRelays, udp),
+                .childHandler(new SocksServerInitializer(new SocksContext(sessions, opts, openRelays, udp, upstream),
                         connections));
         ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
         if (!bound.isSuccess()) {

@@ -32,6 +32,31 @@ class ForwardSpecTest {
         assertEquals(s, ForwardSpec.parse(s.toString()), "round trip");
     }
 
+    @ParameterizedTest(name = "-R {0}")
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
+        "1080             | NULL      | 1080 | 1080",
+        "0                | NULL      | 0    | 0",
+        "127.0.0.1:1080   | 127.0.0.1 | 1080 | 127.0.0.1:1080",
+        "*:1080           | ''        | 1080 | *:1080",
+        "[::1]:1080       | ::1       | 1080 | [::1]:1080",
+    })
+    void remoteMayBeDynamic(String text, String bind, int port, String canonical) {
+        ForwardSpec s = ForwardSpec.parseRemote(text);
+        assertTrue(s.dynamic());
+        assertEquals(new ForwardSpec(bind, port, null, 0), s);
+        assertEquals(canonical, s.toString());
+        assertEquals(s, ForwardSpec.parseRemote(s.toString()), "round trip");
+        assertFalse(ForwardSpec.parseRemote("8080:localhost:80").dynamic());
+    }
+
+    @Test
+    void dynamicIsOnlyForRemote() {
+        assertThrows(ForwardSpecException.class, () -> ForwardSpec.parse("1080"));
+        assertThrows(ForwardSpecException.class, () -> ForwardSpec.parseRemote("99999"));
+        assertThrows(ForwardSpecException.class, () -> ForwardSpec.parseRemote("x:y"));
+        assertThrows(IllegalArgumentException.class, () -> new ForwardSpec(null, 1080, "h", 0));
+    }
+
     @Test
     void starAndEmptyBindMeanEveryInterface() {
         assertTrue(ForwardSpec.parse("*:1:h:2").bindsEverywhere());

@@ -56,8 +56,10 @@ class SocksPortFuzzTest {
         boolean peerFinishes = data.consumeBoolean();
         SessionProvider sessions = hanging ? CompletableFuture::new
                 : () -> CompletableFuture.failedFuture(new TunnelDownException("tunnel down (fuzz)"));
-        SocksContext context = new SocksContext(sessions, guarded ? GUARDED : OPEN, new AtomicInteger(),
-                new UdpCounters());
+        SocksOptions options = guarded ? GUARDED : OPEN;
+        AtomicInteger relays = new AtomicInteger();
+        SocksContext context = new SocksContext(sessions, options, relays, new UdpCounters(),
+                new TunnelUpstream(sessions, options.openTimeout(), relays));
         ChannelGroup group = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
 
         Accepted ch = new Accepted();

@@ -4,6 +4,7 @@ import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.ReadGate;
 import dev.alknet.transport.Resolver;
+import dev.alknet.transport.StreamSource;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.proxy.ProxyFailures;
 import dev.alknet.transport.proxy.ViaProxy;
@@ -35,15 +36,36 @@ public final class TcpDialer {
 
     private final Duration connectTimeout;
     private final ViaProxy via;
+    private final StreamSource streams;
 
     public TcpDialer(Duration connectTimeout, ViaProxy via) {
+        this(connectTimeout, via, null);
+    }
+
+    /** @param streams where the byte stream comes from instead of a socket (a jump host), or null; excludes via */
+    public TcpDialer(Duration connectTimeout, ViaProxy via, StreamSource streams) {
+        if (via != null && streams != null) {
+            throw new IllegalArgumentException("--via applies to the first hop only, not through a jump host");
+        }
         this.connectTimeout = connectTimeout;
         this.via = via;
+        this.streams = streams;
     }
 
     /** Dials {@code endpoint}; {@code handshake} may be null (plain TCP). */
     public CompletableFuture<Channel> dial(Endpoint endpoint, Handshake handshake) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
+        if (streams != null) {
+            streams.open(endpoint).whenComplete((ch, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(ConnectErrors.describe(endpoint, Resolver.unwrap(error)));
+                    return;
+                }
+                ch.pipeline().addLast(ReadGate.NAME, new ReadGate());
+                handshake(endpoint, ch, handshake, result);
+            });
+            return result;
+        }
         if (via == null) {
             // Resolve off the event loops (Netty's default resolver would block one), then connect.
             Resolver.resolve(endpoint.host(), endpoint.port()).whenComplete((address, error) -> {

@@ -31,7 +31,12 @@ public final class TcpTransport implements Transport {
 
     /** {@code via} may be null (direct connections). */
     public TcpTransport(Duration connectTimeout, ViaProxy via) {
-        this.dialer = new TcpDialer(connectTimeout, via);
+        this(connectTimeout, via, null);
+    }
+
+    /** {@code streams}: streams through a jump host instead of sockets, or null. */
+    public TcpTransport(Duration connectTimeout, ViaProxy via, dev.alknet.transport.StreamSource streams) {
+        this.dialer = new TcpDialer(connectTimeout, via, streams);
     }
 
     @Override

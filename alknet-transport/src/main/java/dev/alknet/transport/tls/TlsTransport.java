@@ -33,7 +33,7 @@ public final class TlsTransport implements Transport {
 
     public TlsTransport(TransportSettings settings) {
         this.settings = settings;
-        this.dialer = new TcpDialer(settings.connectTimeout(), settings.via());
+        this.dialer = new TcpDialer(settings.connectTimeout(), settings.via(), settings.streams());
         this.identity = new ServerIdentity(settings.tlsServer());
     }
 
