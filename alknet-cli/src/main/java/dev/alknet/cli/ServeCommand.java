@@ -99,6 +99,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Stealth: pipe non-SSH connections to this plain-HTTP server instead (http://host:port).")
     java.net.URI stealthFallback;
 
+    @Option(names = "--stealth-ssh-alpn",
+            description = "Compatible stealth on tls: also accept the ALPN alknet-ssh (a prober offering it then sees"
+                    + " a protocol no web server speaks). Off by default: alknet clients fall back to http/1.1 and"
+                    + " the first-bytes gate, and a prober offering alknet-ssh gets nginx's answer.")
+    boolean stealthSshAlpn;
+
+    @Option(names = "--ssh-ident", paramLabel = "TEXT",
+            description = "The server's SSH identification after SSH-2.0- (default: Debian 12's OpenSSH, "
+                    + "${DEFAULT-VALUE}); alknet clients do not look at it.",
+            defaultValue = dev.alknet.server.SshIdent.DEFAULT)
+    String sshIdent;
+
     @Mixin
     StrictServeOptions strict;
 
@@ -149,8 +161,12 @@ final class ServeCommand implements Callable<Integer> {
         System.err.println((hostKey.created() ? "created host key " : "host key ")
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
         TransportSettings settings = transport.serverSettings(h);
+        if (stealthSshAlpn && stealthOptions.level() != StealthOptions.Level.COMPATIBLE) {
+            throw new IllegalArgumentException("--stealth-ssh-alpn is for --stealth (compatible) only");
+        }
         if (stealthOptions.enabled()) {
-            settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key()).build();
+            settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key())
+                    .stealthSshAlpn(stealthSshAlpn).build();
         }
         TransportSettings listenerSettings = settings;
         if (addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()))) {
@@ -164,7 +180,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withClientAlive(clientAliveInterval, clientAliveCount)
                 .withStealth(stealthOptions)
                 .withAccess(access)
-                .withResumeGrace(resumeGrace);
+                .withResumeGrace(resumeGrace)
+                .withSshIdent(sshIdent);
         ShutdownSignal signal = new ShutdownSignal();
         try (MetricsOptions.Exporter exporter = metrics.start("server");
                 AlknetServer server = AlknetServer.start(options)) {

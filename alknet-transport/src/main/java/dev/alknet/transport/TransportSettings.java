@@ -27,10 +27,12 @@ import java.util.Objects;
  * @param stealthKey      {@code --stealth=strict} (docs/adr/0014), null for off: a client proves knowledge of
  *                        this key on every stream and offers browser ALPN; a server (with stealthTimeout)
  *                        negotiates only what nginx would ({@code http/1.1} on tls, {@code h3} on quic)
+ * @param stealthSshAlpn  server, compatible stealth on tls: also negotiate ALPN {@code alknet-ssh}
+ *                        ({@code --stealth-ssh-alpn}); off by default, so that a prober offering it gets nginx's answer
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
         TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout,
-        StealthKey stealthKey) {
+        StealthKey stealthKey, boolean stealthSshAlpn) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -73,7 +75,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
                 .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout)
-                .stealthKey(stealthKey);
+                .stealthKey(stealthKey).stealthSshAlpn(stealthSshAlpn);
     }
 
     public static final class Builder {
@@ -85,6 +87,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private Duration quicKeepAlive = DEFAULT_QUIC_KEEPALIVE;
         private Duration stealthTimeout;
         private StealthKey stealthKey;
+        private boolean stealthSshAlpn;
 
         private Builder() {
         }
@@ -131,9 +134,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
             return this;
         }
 
+        /** Compatible stealth: also negotiate ALPN alknet-ssh (see the record's doc). */
+        public Builder stealthSshAlpn(boolean v) {
+            stealthSshAlpn = v;
+            return this;
+        }
+
         public TransportSettings build() {
             return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
-                    stealthTimeout, stealthKey);
+                    stealthTimeout, stealthKey, stealthSshAlpn);
         }
     }
 }

@@ -123,12 +123,12 @@ class StealthProbeTest {
     void sshBannerGetsSshOnEveryListener() throws Exception {
         byte[] banner = Probe.ascii(ProbeSet.SSH_BANNER);
         Duration patience = Duration.ofSeconds(10);
-        assertTrue(Probe.tcp(server.port("tcp"), banner, patience, 16).text().startsWith("SSH-2.0-alknet\r\n"));
-        assertTrue(Probe.tcp(server.port("tls"), banner, patience, 16).text().startsWith("SSH-2.0-alknet\r\n"),
+        assertTrue(Probe.tcp(server.port("tcp"), banner, patience, 16).text().startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"));
+        assertTrue(Probe.tcp(server.port("tls"), banner, patience, 16).text().startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"),
                 "plaintext ssh on the tls port");
         assertTrue(Probe.tls(server.port("tls"), new String[] {"alknet-ssh"}, banner, patience, 16).text()
-                .startsWith("SSH-2.0-alknet\r\n"));
-        assertTrue(quic(banner, Duration.ofSeconds(2)).startsWith("SSH-2.0-alknet\r\n"));
+                .startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"));
+        assertTrue(quic(banner, Duration.ofSeconds(2)).startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"));
         // a banner that arrives in pieces: nothing is sent until all of "SSH-2.0-" is there
         try (Socket s = new Socket("127.0.0.1", server.port("tcp"))) {
             s.setSoTimeout(300);
@@ -142,7 +142,7 @@ class StealthProbeTest {
             out.write(Probe.ascii("-x\r\n"));
             s.setSoTimeout(3000);
             byte[] b = in.readNBytes(16);
-            assertEquals("SSH-2.0-alknet\r\n", new String(b, StandardCharsets.US_ASCII));
+            assertEquals("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n", new String(b, StandardCharsets.US_ASCII));
         }
     }
 

@@ -61,7 +61,7 @@ public final class ClientTls {
         ssl.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
                 done.completeExceptionally(new TransportException(describe(f.cause()), f.cause()));
-            } else if (!expectedAlpn().equals(ssl.applicationProtocol())) {
+            } else if (!acceptedAlpn(ssl.applicationProtocol())) {
                 done.completeExceptionally(new TransportException(TlsErrors.ALPN_REFUSED));
             } else {
                 done.complete(null);
@@ -74,9 +74,14 @@ public final class ClientTls {
         return done;
     }
 
-    /** The ALPN the server must pick: ours, or http/1.1 from a strict server. */
-    private String expectedAlpn() {
-        return strict ? TlsContexts.HTTP11 : TlsContexts.ALPN;
+    /**
+     * Whether the server picked what we can speak over: http/1.1 from a strict server; ours, or http/1.1 from a
+     * compatible stealth server that does not name alknet in ALPN (no {@code --stealth-ssh-alpn}: SSH then follows
+     * its first-bytes gate, docs/stealth.md).
+     */
+    private boolean acceptedAlpn(String picked) {
+        return strict ? TlsContexts.HTTP11.equals(picked)
+                : TlsContexts.ALPN.equals(picked) || TlsContexts.HTTP11.equals(picked);
     }
 
     /** The ALPN a QUIC server must pick. */

@@ -11,6 +11,7 @@ import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.tcp.TcpDialer;
 import dev.alknet.transport.tcp.TcpTransport;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
@@ -69,15 +70,25 @@ public final class TlsTransport implements Transport {
     public TransportListener listen(Endpoint endpoint, Admission admission, StreamAcceptor acceptor)
             throws TransportException {
         Duration stealth = settings.stealthTimeout();
-        SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null, stealth != null && settings.strict());
+        boolean strict = stealth != null && settings.strict();
+        boolean sshAlpn = settings.stealthSshAlpn();
+        SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null, strict, sshAlpn);
         long handshake = settings.connectTimeout().toMillis();
         if (stealth != null) {
             return TcpTransport.bind(endpoint, admission, ch -> {
                 SslHandler tls = ctx.newHandler(ch.alloc());
                 // PlaintextSniff keeps the time: silence first (stealth), then the handshake from its first byte
                 tls.setHandshakeTimeoutMillis(0);
+                if (strict && tls.engine() instanceof ReferenceCountedOpenSslEngine e) {
+                    long ssl = e.sslPointer();
+                    ch.closeFuture().addListener(f -> TlsContexts.exporterSecrets().forget(ssl));
+                }
+                ch.pipeline().addLast(new PlaintextSniff(acceptor, stealth, Duration.ofMillis(handshake)));
+                AlpnOfferGate gate = TlsContexts.alpnGate(ctx, strict, sshAlpn);
+                if (gate != null) {
+                    ch.pipeline().addLast(gate);
+                }
                 ch.pipeline()
-                        .addLast(new PlaintextSniff(acceptor, stealth, Duration.ofMillis(handshake)))
                         .addLast("alknet-tls", tls)
                         .addLast(new TlsServerHandover(acceptor, true))
                         .addLast(ReadGate.NAME, new ReadGate());
