@@ -124,10 +124,10 @@ class StealthProbeTest {
     void sshBannerGetsSshOnEveryListener() throws Exception {
         byte[] banner = Probe.ascii(ProbeSet.SSH_BANNER);
         Duration patience = Duration.ofSeconds(10);
-        assertTrue(Probe.tcp(server.port("tcp"), banner, patience, 16).text().startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"));
-        assertTrue(Probe.tcp(server.port("tls"), banner, patience, 16).text().startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"),
+        assertTrue(Probe.tcp(server.port("tcp"), banner, patience, 40).text().startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"));
+        assertTrue(Probe.tcp(server.port("tls"), banner, patience, 40).text().startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"),
                 "plaintext ssh on the tls port");
-        assertTrue(Probe.tls(server.port("tls"), new String[] {"alknet-ssh", "http/1.1"}, banner, patience, 16).text()
+        assertTrue(Probe.tls(server.port("tls"), new String[] {"alknet-ssh", "http/1.1"}, banner, patience, 40).text()
                 .startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"));
         assertTrue(quic(banner, Duration.ofSeconds(2)).startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"));
         // a banner that arrives in pieces: nothing is sent until all of "SSH-2.0-" is there
