@@ -106,8 +106,8 @@ final class ServeCommand implements Callable<Integer> {
     boolean stealthSshAlpn;
 
     @Option(names = "--ssh-ident", paramLabel = "TEXT",
-            description = "The server's SSH identification after SSH-2.0- (default: Debian 12's OpenSSH, "
-                    + "${DEFAULT-VALUE}); alknet clients do not look at it.",
+            description = "The server's SSH identification after SSH-2.0- (default: ${DEFAULT-VALUE}); alknet clients"
+                    + " do not look at it. Not OpenSSH_...: stock ssh would then send no-more-sessions, and forwards fail.",
             defaultValue = dev.alknet.server.SshIdent.DEFAULT)
     String sshIdent;
 

@@ -2,12 +2,15 @@ package dev.alknet.server;
 
 /**
  * The software part of the server's SSH identification line ({@code SSH-2.0-<ident>}, RFC 4253 §4.2). By default
- * Debian 12's OpenSSH's, so that the banner a scanner sees on a compatible stealth port (or any port) does not
- * name alknet (docs/stealth.md); {@code --ssh-ident} sets another. Our clients do not look at it.
+ * {@value #DEFAULT}, as Go's x/crypto/ssh servers (common on the internet) say, so that the banner a scanner sees
+ * on a compatible stealth port (or any port) does not name alknet (docs/stealth.md); {@code --ssh-ident} sets
+ * another. Our clients do not look at it. Not OpenSSH's: stock ssh keys its compatibility flags on it and, for
+ * {@code OpenSSH*}, sends {@code no-more-sessions@openssh.com}, after which MINA refuses every channel, so
+ * {@code ssh -N -D} gets no forward.
  */
 public final class SshIdent {
 
-    public static final String DEFAULT = "OpenSSH_9.2p1 Debian-2+deb12u7";
+    public static final String DEFAULT = "Go";
 
     private SshIdent() {
     }

@@ -21,10 +21,13 @@ final class AlpnOfferGate extends SslClientHelloHandler<Boolean> {
     /** Alert record, TLS 1.2 record version (what OpenSSL 3 writes for 1.2 and 1.3 alike): fatal (2), 120. */
     private static final byte[] NO_APPLICATION_PROTOCOL = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
     private static final int ALPN_EXTENSION = 16;
+    /** The most of a ClientHello held per connection before it is refused (Netty's default, said here). */
+    private static final int MAX_HELLO = 64 * 1024;
 
     private final Set<String> accepted;
 
     AlpnOfferGate(Set<String> accepted) {
+        super(MAX_HELLO);
         this.accepted = accepted;
     }
 
