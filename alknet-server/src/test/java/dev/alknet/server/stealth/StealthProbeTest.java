@@ -142,8 +142,9 @@ class StealthProbeTest {
             }
             out.write(Probe.ascii("-x\r\n"));
             s.setSoTimeout(3000);
-            byte[] b = in.readNBytes(16);
-            assertEquals("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n", new String(b, StandardCharsets.US_ASCII));
+            String ident = "SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n";
+            byte[] b = in.readNBytes(ident.length());
+            assertEquals(ident, new String(b, StandardCharsets.US_ASCII));
         }
     }
 
