@@ -25,6 +25,7 @@ final class AlpnOfferGate extends SslClientHelloHandler<Boolean> {
     private static final int MAX_HELLO = 64 * 1024;
 
     private final Set<String> accepted;
+    private boolean refused;
 
     AlpnOfferGate(Set<String> accepted) {
         super(MAX_HELLO);
@@ -42,7 +43,17 @@ final class AlpnOfferGate extends SslClientHelloHandler<Boolean> {
             ctx.pipeline().remove(this); // hands the bytes held (the ClientHello) on to the engine
             return;
         }
+        refused = true;
         ctx.writeAndFlush(Unpooled.wrappedBuffer(NO_APPLICATION_PROTOCOL)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, java.util.List<Object> out) throws Exception {
+        if (refused) {
+            in.skipBytes(in.readableBytes()); // what arrives while the alert goes out is dropped, as after any alert
+            return;
+        }
+        super.decode(ctx, in, out);
     }
 
     /** Whether the ClientHello body (from its version on) offers no ALPN or one of ours; malformed: let TLS judge. */
