@@ -109,6 +109,18 @@ final class ServeCommand implements Callable<Integer> {
                     + " (alknet connect wss://host/PATH); every other path stays the web site.")
     String wsPath;
 
+    @Option(names = "--stealth-ssh-alpn",
+            description = "Compatible stealth on tls: also accept the ALPN alknet-ssh (a prober offering it then sees"
+                    + " a protocol no web server speaks). Off by default: alknet clients fall back to http/1.1 and"
+                    + " the first-bytes gate, and a prober offering alknet-ssh gets nginx's answer.")
+    boolean stealthSshAlpn;
+
+    @Option(names = "--ssh-ident", paramLabel = "TEXT",
+            description = "The server's SSH identification after SSH-2.0- (default: ${DEFAULT-VALUE}); alknet clients"
+                    + " do not look at it. Not OpenSSH_...: stock ssh would then send no-more-sessions, and forwards fail.",
+            defaultValue = dev.alknet.server.SshIdent.DEFAULT)
+    String sshIdent;
+
     @Mixin
     StrictServeOptions strict;
 
@@ -167,6 +179,9 @@ final class ServeCommand implements Callable<Integer> {
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
         System.err.println((hostKey.created() ? "created host key " : "host key ")
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
+        if (stealthSshAlpn && stealthOptions.level() != StealthOptions.Level.COMPATIBLE) {
+            throw new IllegalArgumentException("--stealth-ssh-alpn is for --stealth (compatible) only");
+        }
         // a certificate for tls, quic and wss listeners; tcp and ws (behind a proxy that ends TLS) have none
         boolean secure = addresses.stream().anyMatch(a -> !"tcp".equals(a.scheme()) && !"ws".equals(a.scheme()));
         boolean tlsListener = addresses.stream().anyMatch(a -> "tls".equals(a.scheme()));
@@ -181,7 +196,8 @@ final class ServeCommand implements Callable<Integer> {
         TransportSettings settings = certificates != null ? transport.serverSettings(certificates.live())
                 : transport.serverSettings(null);
         if (stealthOptions.enabled()) {
-            settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key()).build();
+            settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key())
+                    .stealthSshAlpn(stealthSshAlpn).build();
         }
         TransportSettings listenerSettings = settings;
         if (certificates != null) {
@@ -199,7 +215,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withClientAlive(clientAliveInterval, clientAliveCount)
                 .withStealth(stealthOptions)
                 .withAccess(access)
-                .withResumeGrace(resumeGrace);
+                .withResumeGrace(resumeGrace)
+                .withSshIdent(sshIdent);
         ShutdownSignal signal = new ShutdownSignal();
         try (ServerCertificates certs = certificates;
                 MetricsOptions.Exporter exporter = metrics.start("server", registry -> {

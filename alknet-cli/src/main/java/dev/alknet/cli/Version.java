@@ -27,7 +27,7 @@ final class Version implements IVersionProvider {
         lines.add("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("java.vendor") + "), " + System.getProperty("java.home"));
         lines.add("QUIC: " + (Quic.isAvailable() ? "native codec loaded" : "unavailable (" + cause(Quic.unavailabilityCause()) + ")"));
-        lines.add("TLS engine: " + tlsEngine() + "; strict stealth: JDK (SunJSSE)"
+        lines.add("TLS engine: " + tlsEngine() + " (stealth listeners too); strict stealth clients: JDK (SunJSSE)"
                 + (Runtime.version().feature() >= 25 ? ", TLS exporter for the strict proof" : ", no TLS exporter (JDK < 25)"));
         lines.add("epoll: " + (Epoll.isAvailable() ? "native transport loaded" : "unavailable, NIO (" + cause(Epoll.unavailabilityCause()) + ")"));
         return lines.toArray(String[]::new);

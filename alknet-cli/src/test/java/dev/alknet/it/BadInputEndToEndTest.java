@@ -200,7 +200,7 @@ class BadInputEndToEndTest {
             OutputStream out = s.getOutputStream();
             if (!when.equals("before the banner")) {
                 String banner = readLine(in);
-                assertTrue(banner.startsWith("SSH-2.0-alknet"), banner);
+                assertTrue(banner.startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT), banner);
             }
             if (when.equals("after a valid identification")) {
                 out.write("SSH-2.0-junk\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -40,7 +40,7 @@ class SshAuditTest {
                 "tcp://127.0.0.1:0")) {
             String port = ForwardFixtures.awaitGroup(serve, "listening on tcp://127\\.0\\.0\\.1:(\\d+)");
             String report = run(SSH_AUDIT.toString(), "-n", "-t", "20", "-p", port, "127.0.0.1");
-            assertTrue(report.contains("(gen) banner: SSH-2.0-alknet"), report);
+            assertTrue(report.contains("(gen) banner: SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT), report);
             Matcher compression = Pattern.compile("\\(gen\\) compression: (.*)").matcher(report);
             assertTrue(compression.find(), report);
             assertEquals("disabled", compression.group(1).trim(), "no compression, not even delayed: " + report);

@@ -111,7 +111,7 @@ public final class AlknetServer implements AutoCloseable {
                 .factory(TransportSshServer::new)
                 .build();
         SshDefaults.apply(sshd);
-        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, SshDefaults.IDENTIFICATION);
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, options.sshIdent());
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, options.maxAuthAttempts());
         AccessOptions access = options.access();
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, access.authTimeout());

@@ -21,15 +21,18 @@ import java.util.function.Function;
  * @param access              destination policy, outbound proxy and limits; {@link AccessOptions#UNRESTRICTED} by default
  * @param resumeGrace         how long a session whose carrier broke waits for its client to resume it
  *                            (docs/adr/0011); zero turns resumable carriers off
+ * @param sshIdent            the software part of the server's SSH identification ({@code SSH-2.0-<sshIdent>}),
+ *                            {@link SshIdent#DEFAULT} unless {@code --ssh-ident}
  */
 public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
         Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
         boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth,
-        AccessOptions access, Duration resumeGrace) {
+        AccessOptions access, Duration resumeGrace, String sshIdent) {
 
     public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(60);
 
     public ServerOptions {
+        sshIdent = SshIdent.check(sshIdent);
         Objects.requireNonNull(resumeGrace, "resumeGrace");
         if (resumeGrace.isNegative()) {
             throw new IllegalArgumentException("resume grace: " + resumeGrace + " (expected: >= 0)");
@@ -55,7 +58,7 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
             boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth) {
         this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind, clientAliveInterval,
-                clientAliveMax, stealth, AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE);
+                clientAliveMax, stealth, AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE, SshIdent.DEFAULT);
     }
 
     /** Loopback-only remote forwards and the default client-alive check. */
@@ -63,31 +66,36 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts) {
         this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, false,
                 ClientAliveChecker.DEFAULT_INTERVAL, ClientAliveChecker.DEFAULT_MAX_UNANSWERED, StealthOptions.OFF,
-                AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE);
+                AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE, SshIdent.DEFAULT);
     }
 
     public ServerOptions withAllowRemoteBind(boolean allow) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allow,
-                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace);
+                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, sshIdent);
     }
 
     public ServerOptions withClientAlive(Duration interval, int max) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                interval, max, stealth, access, resumeGrace);
+                interval, max, stealth, access, resumeGrace, sshIdent);
     }
 
     public ServerOptions withStealth(StealthOptions s) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, s, access, resumeGrace);
+                clientAliveInterval, clientAliveMax, s, access, resumeGrace, sshIdent);
     }
 
     public ServerOptions withAccess(AccessOptions a) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, stealth, a, resumeGrace);
+                clientAliveInterval, clientAliveMax, stealth, a, resumeGrace, sshIdent);
     }
 
     public ServerOptions withResumeGrace(Duration grace) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, stealth, access, grace);
+                clientAliveInterval, clientAliveMax, stealth, access, grace, sshIdent);
+    }
+
+    public ServerOptions withSshIdent(String ident) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
+                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, ident);
     }
 }

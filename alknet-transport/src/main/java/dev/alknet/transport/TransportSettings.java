@@ -31,10 +31,12 @@ import java.util.Objects;
  * @param ws              ws/wss: the Upgrade's path (client and listener) and the Host header sent (client)
  *                        ({@link WsOptions#DEFAULT}: path {@code /}, the dialled host)
  * @param streams         client: where tcp and tls streams come from instead of a socket (a jump host), or null
+ * @param stealthSshAlpn  server, compatible stealth on tls: also negotiate ALPN {@code alknet-ssh}
+ *                        ({@code --stealth-ssh-alpn}); off by default, so that a prober offering it gets nginx's answer
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
         TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout,
-        StealthKey stealthKey, WsOptions ws, StreamSource streams) {
+        StealthKey stealthKey, WsOptions ws, StreamSource streams, boolean stealthSshAlpn) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -78,7 +80,8 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
                 .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout)
-                .stealthKey(stealthKey).ws(ws).streams(streams);
+                .stealthKey(stealthKey).ws(ws).streams(streams)
+                .stealthSshAlpn(stealthSshAlpn);
     }
 
     public static final class Builder {
@@ -92,6 +95,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private StealthKey stealthKey;
         private WsOptions ws = WsOptions.DEFAULT;
         private StreamSource streams;
+        private boolean stealthSshAlpn;
 
         private Builder() {
         }
@@ -150,9 +154,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
             return this;
         }
 
+        /** Compatible stealth: also negotiate ALPN alknet-ssh (see the record's doc). */
+        public Builder stealthSshAlpn(boolean v) {
+            stealthSshAlpn = v;
+            return this;
+        }
+
         public TransportSettings build() {
             return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
-                    stealthTimeout, stealthKey, ws, streams);
+                    stealthTimeout, stealthKey, ws, streams, stealthSshAlpn);
         }
     }
 }

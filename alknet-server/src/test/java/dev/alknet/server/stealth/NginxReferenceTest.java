@@ -169,8 +169,8 @@ class NginxReferenceTest {
     void anSshBannerGetsSshFromAlknetAndA400FromNginx() throws Exception {
         byte[] banner = Probe.ascii(ProbeSet.SSH_BANNER);
         Probe.Result ref = Probe.tcp(nginx.httpPort, banner, WAIT);
-        Probe.Result ours = Probe.tcp(alknet.port("tcp"), banner, Duration.ofSeconds(10), 16);
+        Probe.Result ours = Probe.tcp(alknet.port("tcp"), banner, Duration.ofSeconds(10), 40);
         assertEquals("HTTP/1.1 400 Bad Request", ref.statusLine());
-        assertTrue(ours.text().startsWith("SSH-2.0-alknet\r\n"), ours.toString());
+        assertTrue(ours.text().startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"), ours.toString());
     }
 }

@@ -28,7 +28,16 @@ final class StealthServer implements AutoCloseable {
     }
 
     static StealthServer start(StealthOptions stealth, String... schemes) throws Exception {
-        Path dir = Files.createTempDirectory("alknet-stealth-");
+        return start(stealth, Files.createTempDirectory("alknet-stealth-"), schemes);
+    }
+
+    /** A server whose keys and TLS certificate are those in {@code dir} (made there if missing). */
+    static StealthServer start(StealthOptions stealth, Path dir, String... schemes) throws Exception {
+        return start(stealth, dir, false, schemes);
+    }
+
+    /** {@code sshAlpn}: as {@code --stealth-ssh-alpn}. */
+    static StealthServer start(StealthOptions stealth, Path dir, boolean sshAlpn, String... schemes) throws Exception {
         KeyPair identity = KeyFiles.loadOrCreate(dir.resolve("id_ed25519"), "client").pair();
         Path authorized = dir.resolve("authorized_keys");
         Files.writeString(authorized, KeyFiles.publicKeyLine(identity.getPublic(), "client") + "\n");
@@ -36,7 +45,7 @@ final class StealthServer implements AutoCloseable {
         TransportSettings.Builder settings = TransportSettings.builder()
                 .tlsServer(TlsServerMaterial.selfSigned(dir, "localhost"));
         if (stealth.enabled()) {
-            settings.stealthTimeout(stealth.timeout()).stealthKey(stealth.key());
+            settings.stealthTimeout(stealth.timeout()).stealthKey(stealth.key()).stealthSshAlpn(sshAlpn);
         }
         TransportSettings s = settings.build();
         List<ServerAddress> listen = new ArrayList<>();

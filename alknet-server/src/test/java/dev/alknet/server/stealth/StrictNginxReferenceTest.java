@@ -102,7 +102,7 @@ class StrictNginxReferenceTest {
                 .get(10, TimeUnit.SECONDS);
         byte[] recording = Probe.ascii(head + SSH_BANNER);
         String answer = StreamExchange.exchange(stream, recording, Duration.ofSeconds(10));
-        assertTrue(answer.startsWith("SSH-2.0-alknet\r\n"), scheme + ": a fresh proof gets SSH: " + answer);
+        assertTrue(answer.startsWith("SSH-2.0-" + dev.alknet.server.SshIdent.DEFAULT + "\r\n"), scheme + ": a fresh proof gets SSH: " + answer);
         return recording;
     }
 

@@ -1,5 +1,6 @@
 package dev.alknet.transport.stealth;
 
+import dev.alknet.transport.tls.ExporterSecrets;
 import dev.alknet.transport.tls.TlsEngine;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>Empty ({@link #NONE}) when there is nothing to bind to or no way to: tcp and plaintext on a TLS port (no
  * TLS), a runtime older than Java 25 (JSSE has no exporter API before; the project is built for 17, so the
  * method is looked up at run time), quic (Netty's QUIC engine does not expose BoringSSL's exporter: its
- * session is a plain {@link SSLSession}), tls on the OpenSSL engine (netty-tcnative has no exporter either, so
- * strict stealth keeps to the JDK engine: docs/adr/0019), or an export that fails. The reason is logged at debug
+ * session is a plain {@link SSLSession}), tls on the OpenSSL engine outside a strict listener or on TLS 1.2
+ * (netty-tcnative has no exporter call: a strict listener computes it from the key-log secret, docs/adr/0019), or
+ * an export that fails. The reason is logged at debug
  * level.
  *
  * <p>Netty's JDK engine is a wrapper ({@code JdkAlpnSslEngine}), but its {@code getSession()} hands out the
@@ -43,9 +45,19 @@ public final class SessionBinding {
     private SessionBinding() {
     }
 
-    /** Whether this runtime can bind proofs to a TLS session (Java 25 or newer). */
+    /**
+     * Whether this runtime can bind proofs to a TLS session: Java 25 or newer (JSSE's exporter), or a server on the
+     * OpenSSL engine (the exporter computed from its key-log secret, {@link ExporterSecrets}).
+     */
     public static boolean available() {
-        return EXPORT != null;
+        if (EXPORT != null) {
+            return true;
+        }
+        try {
+            return TlsEngine.selected() == TlsEngine.OPENSSL;
+        } catch (dev.alknet.transport.TransportException e) {
+            return false;
+        }
     }
 
     /** The binding of {@code stream} as seen from this end (call it once the handshake is done). */
@@ -54,15 +66,19 @@ public final class SessionBinding {
         if (engine == null) {
             return NONE; // no TLS below this stream: nothing to bind to
         }
+        if (TlsEngine.of(engine) == TlsEngine.OPENSSL) {
+            // netty-tcnative has no SSL_export_keying_material: computed from the key-log secret (strict listeners)
+            byte[] bytes = ExporterSecrets.export(engine, LABEL, LENGTH);
+            if (bytes == null) {
+                LOG.debug("{}: proof not bound to the TLS session: no TLS 1.3 exporter secret on the OpenSSL engine",
+                        stream.remoteAddress());
+                return NONE;
+            }
+            return bytes;
+        }
         if (EXPORT == null) {
             LOG.debug("{}: proof not bound to the TLS session: Java {} has no TLS exporter (Java 25 has)",
                     stream.remoteAddress(), Runtime.version().feature());
-            return NONE;
-        }
-        if (TlsEngine.of(engine) == TlsEngine.OPENSSL) {
-            // netty-tcnative has no SSL_export_keying_material; strict stealth never runs on it (docs/adr/0019)
-            LOG.debug("{}: proof not bound to the TLS session: the OpenSSL TLS engine has no exporter",
-                    stream.remoteAddress());
             return NONE;
         }
         SSLSession session = engine.getSession();

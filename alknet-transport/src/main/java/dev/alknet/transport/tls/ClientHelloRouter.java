@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslClientHelloHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -95,6 +96,10 @@ final class ClientHelloRouter extends SslClientHelloHandler<SslHandler> {
         }
         SslHandler tls = future.getNow();
         tls.setHandshakeTimeoutMillis(0); // the timer above counts from accept
+        if (tls.engine() instanceof ReferenceCountedOpenSslEngine e) {
+            long ssl = e.sslPointer(); // a strict listener keeps this connection's exporter secret until it closes
+            ctx.channel().closeFuture().addListener(f -> TlsContexts.exporterSecrets().forget(ssl));
+        }
         try {
             if (challenge) {
                 if (ctx.pipeline().get(TlsServerHandover.class) != null) {

@@ -76,7 +76,7 @@ public final class ClientTls {
             if (!f.isSuccess()) {
                 done.completeExceptionally(new TransportException(describe(f.cause()), f.cause()));
             } else if (web ? !(ssl.applicationProtocol() == null || TlsContexts.HTTP11.equals(ssl.applicationProtocol()))
-                    : !expectedAlpn().equals(ssl.applicationProtocol())) {
+                    : !acceptedAlpn(ssl.applicationProtocol())) {
                 done.completeExceptionally(new TransportException(TlsErrors.ALPN_REFUSED));
             } else {
                 done.complete(null);
@@ -89,9 +89,14 @@ public final class ClientTls {
         return done;
     }
 
-    /** The ALPN the server must pick: ours, or http/1.1 from a strict server. */
-    private String expectedAlpn() {
-        return strict ? TlsContexts.HTTP11 : TlsContexts.ALPN;
+    /**
+     * Whether the server picked what we can speak over: http/1.1 from a strict server; ours, or http/1.1 from a
+     * compatible stealth server that does not name alknet in ALPN (no {@code --stealth-ssh-alpn}: SSH then follows
+     * its first-bytes gate, docs/stealth.md).
+     */
+    private boolean acceptedAlpn(String picked) {
+        return strict ? TlsContexts.HTTP11.equals(picked)
+                : TlsContexts.ALPN.equals(picked) || TlsContexts.HTTP11.equals(picked);
     }
 
     /** The ALPN a QUIC server must pick. */

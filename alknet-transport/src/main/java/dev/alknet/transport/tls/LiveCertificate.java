@@ -59,6 +59,11 @@ public final class LiveCertificate {
         challenges.remove(host.toLowerCase(Locale.ROOT));
     }
 
+    /** Whether an ACME order has a TLS-ALPN-01 challenge published now (its validation offers acme-tls/1). */
+    boolean challengePending() {
+        return !challenges.isEmpty();
+    }
+
     /** The challenge certificate published for {@code host} (SNI), or null. */
     TlsKeyMaterial challenge(String host) {
         return host == null || challenges.isEmpty() ? null : challenges.get(host.toLowerCase(Locale.ROOT));

@@ -9,7 +9,13 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBeh
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.internal.tcnative.SSL;
+import io.netty.internal.tcnative.SSLContext;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
 
@@ -70,15 +76,33 @@ public final class TlsContexts {
      * nginx without HTTP/2: an offer of {@value #ALPN} alone is refused like any other unknown protocol.
      */
     public static SslContext server(TlsKeyMaterial km, boolean stealth, boolean strict) throws TransportException {
-        String[] offered = strict ? new String[] {HTTP11} : stealth ? new String[] {ALPN, HTTP11} : new String[] {ALPN};
-        TlsEngine engine = stealth ? TlsEngine.JDK : TlsEngine.selected();
+        return server(km, stealth, strict, false);
+    }
+
+    /**
+     * {@code sshAlpn}: a compatible stealth listener also negotiates {@value #ALPN} (the operator opted in with
+     * {@code --stealth-ssh-alpn}); without it a prober offering it gets what nginx answers. Stealth listeners on
+     * the OpenSSL engine get nginx's TLS profile ({@link #nginxProfile}) and need an {@link AlpnOfferGate}
+     * ({@link #alpnGate}) in front of their handler.
+     */
+    public static SslContext server(TlsKeyMaterial km, boolean stealth, boolean strict, boolean sshAlpn)
+            throws TransportException {
+        String[] offered = stealth ? stealthProtocols(strict, sshAlpn).toArray(String[]::new) : new String[] {ALPN};
+        TlsEngine engine = TlsEngine.selected();
         try {
-            return SslContextBuilder.forServer(km.key(), km.chain())
+            SslContextBuilder b = SslContextBuilder.forServer(km.key(), km.chain())
                     .sslProvider(engine.provider())
                     .protocols(stealth ? new String[] {TLS13, TLS12} : new String[] {TLS13})
                     .clientAuth(ClientAuth.NONE)
-                    .applicationProtocolConfig(alpn(engine, SelectorFailureBehavior.FATAL_ALERT, offered))
-                    .build();
+                    .applicationProtocolConfig(alpn(engine, SelectorFailureBehavior.FATAL_ALERT, offered));
+            if (stealth && engine == TlsEngine.OPENSSL) {
+                b.ciphers(NGINX_TLS12_CIPHERS);
+            }
+            SslContext ctx = b.build();
+            if (stealth && engine == TlsEngine.OPENSSL) {
+                nginxProfile((ReferenceCountedOpenSslContext) ctx, strict);
+            }
+            return ctx;
         } catch (SSLException | RuntimeException e) {
             throw new TransportException("cannot set up TLS with this certificate: " + e.getMessage(), e);
         }
@@ -102,6 +126,72 @@ public final class TlsContexts {
         }
     }
 
+    /** The ALPN protocols a stealth listener negotiates, in its order of preference. */
+    static Set<String> stealthProtocols(boolean strict, boolean sshAlpn) {
+        return !strict && sshAlpn ? new LinkedHashSet<>(List.of(ALPN, HTTP11)) : Set.of(HTTP11);
+    }
+
+    /** The handler a stealth listener's {@code ctx} needs before its SslHandler, or null (the JDK alerts itself). */
+    static AlpnOfferGate alpnGate(SslContext ctx, boolean strict, boolean sshAlpn) {
+        return alpnGate(ctx, strict, sshAlpn, null);
+    }
+
+    /** As above; {@code acme}'s published TLS-ALPN-01 challenges also let {@code acme-tls/1} through. */
+    static AlpnOfferGate alpnGate(SslContext ctx, boolean strict, boolean sshAlpn, LiveCertificate acme) {
+        return ctx instanceof ReferenceCountedOpenSslContext
+                ? new AlpnOfferGate(stealthProtocols(strict, sshAlpn), acme) : null;
+    }
+
+    /**
+     * What nginx 1.22 with its default {@code ssl_ciphers HIGH:!aNULL:!MD5}, {@code ssl_prefer_server_ciphers off}
+     * and {@code ssl_session_timeout 5m} does, as far as BoringSSL allows (docs/stealth.md has what it does not):
+     * the client's cipher and group order wins (no HelloRetryRequest for a client whose first key share is P-256),
+     * session tickets with the 300 s lifetime hint on TLS 1.2. Strict listeners also keep each connection's exporter
+     * secret (key-log callback), for the proof's binding.
+     */
+    private static void nginxProfile(ReferenceCountedOpenSslContext ctx, boolean strict) {
+        long p = tcnativeHandle(ctx);
+        SSLContext.clearOptions(p, SSL.SSL_OP_CIPHER_SERVER_PREFERENCE | SSL.SSL_OP_NO_TICKET);
+        ctx.sessionContext().setSessionTimeout((int) NGINX_SESSION_TIMEOUT_S);
+        if (strict) {
+            SSLContext.setKeyLogCallback(p, EXPORTER_SECRETS);
+        }
+    }
+
+    /**
+     * The handle netty-tcnative's {@code SSLContext} calls take: Netty keeps it in the protected field {@code ctx}
+     * and offers no accessor ({@code context()} and {@code sslCtxPointer()} return the raw {@code SSL_CTX}, which
+     * those calls must not get).
+     */
+    private static long tcnativeHandle(ReferenceCountedOpenSslContext ctx) {
+        try {
+            java.lang.reflect.Field f = ReferenceCountedOpenSslContext.class.getDeclaredField("ctx");
+            f.setAccessible(true);
+            return f.getLong(ctx);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("netty's OpenSSL context has no tcnative handle: " + e, e);
+        }
+    }
+
+    /** The registry of the strict listeners' exporter secrets. */
+    static ExporterSecrets exporterSecrets() {
+        return EXPORTER_SECRETS;
+    }
+
+    private static final ExporterSecrets EXPORTER_SECRETS = new ExporterSecrets();
+    private static final long NGINX_SESSION_TIMEOUT_S = 300;
+    /**
+     * The TLS 1.2 suites of OpenSSL's {@code HIGH:!aNULL:!MD5} that BoringSSL has (it has no CCM, ARIA, Camellia,
+     * CBC-SHA256/384 or DHE); with the client's order deciding, their order here does not matter.
+     */
+    private static final List<String> NGINX_TLS12_CIPHERS = List.of(
+            "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+            "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+            "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+            "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA",
+            "AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES256-SHA", "AES128-SHA",
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+
     static SslContext client(X509TrustManager check) throws TransportException {
         return client(check, false);
     }
@@ -118,7 +208,8 @@ public final class TlsContexts {
                     .endpointIdentificationAlgorithm(null)
                     .applicationProtocolConfig(browser
                             ? alpn(engine, SelectorFailureBehavior.NO_ADVERTISE, H2, HTTP11)
-                            : alpn(engine, SelectorFailureBehavior.FATAL_ALERT, ALPN))
+                            // http/1.1 too: a compatible stealth listener picks it unless --stealth-ssh-alpn
+                            : alpn(engine, SelectorFailureBehavior.FATAL_ALERT, ALPN, HTTP11))
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new TransportException("cannot set up TLS: " + e.getMessage(), e);

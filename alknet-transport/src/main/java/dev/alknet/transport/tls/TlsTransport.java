@@ -68,14 +68,20 @@ public final class TlsTransport implements Transport {
             throws TransportException {
         Duration stealth = settings.stealthTimeout();
         boolean strict = stealth != null && settings.strict();
-        ServerContexts contexts = new ServerContexts(identity, km -> TlsContexts.server(km, stealth != null, strict));
+        boolean sshAlpn = settings.stealthSshAlpn();
+        ServerContexts contexts = new ServerContexts(identity,
+                km -> TlsContexts.server(km, stealth != null, strict, sshAlpn));
         LiveCertificate live = identity.live();
         long handshake = settings.connectTimeout().toMillis();
         if (stealth != null) {
             return TcpTransport.bind(endpoint, admission, ch -> {
                 // PlaintextSniff keeps the time: silence first (stealth), then the handshake from its first byte
+                ch.pipeline().addLast(new PlaintextSniff(acceptor, stealth, Duration.ofMillis(handshake)));
+                AlpnOfferGate gate = TlsContexts.alpnGate(contexts.current(), strict, sshAlpn, live);
+                if (gate != null) {
+                    ch.pipeline().addLast(gate);
+                }
                 ch.pipeline()
-                        .addLast(new PlaintextSniff(acceptor, stealth, Duration.ofMillis(handshake)))
                         .addLast(ClientHelloRouter.NAME, new ClientHelloRouter(contexts, live, 0))
                         .addLast(new TlsServerHandover(acceptor, true))
                         .addLast(ReadGate.NAME, new ReadGate());

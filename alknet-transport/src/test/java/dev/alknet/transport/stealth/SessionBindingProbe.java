@@ -43,22 +43,26 @@ public final class SessionBindingProbe {
         try {
             TransportSettings settings = TransportSettings.builder().connectTimeout(Duration.ofSeconds(10))
                     .tlsServer(TlsServerMaterial.selfSigned(certs, "alknet.test")).build();
-            // tls on each engine (strict stealth always runs on the JDK's: docs/adr/0019), then quic
-            for (String run : new String[] {"tls-jdk", "tls-openssl", "quic"}) {
+            // tls on each engine, a strict listener on OpenSSL (its exporter from the key-log secret, docs/adr/0019)
+            // with a JDK client, then quic
+            TransportSettings strict = settings.toBuilder().stealthTimeout(Duration.ofSeconds(10))
+                    .stealthKey(StealthKey.random()).build();
+            for (String run : new String[] {"tls-jdk", "tls-openssl", "tls-strict-openssl", "quic"}) {
                 String scheme = run.startsWith("tls") ? "tls" : run;
-                if (run.equals("tls-openssl") && !TlsEngine.openSslUsable()) {
+                if (run.endsWith("openssl") && !TlsEngine.openSslUsable()) {
                     continue;
                 }
                 if (scheme.equals("tls")) {
-                    System.setProperty(TlsEngine.PROPERTY, run.substring(4));
+                    System.setProperty(TlsEngine.PROPERTY, run.substring(run.lastIndexOf('-') + 1));
                 }
                 Transport t = Transports.create(scheme, settings);
+                Transport serverSide = run.equals("tls-strict-openssl") ? Transports.create(scheme, strict) : t;
                 List<CompletableFuture<byte[]>> server = new ArrayList<>();
                 for (int i = 0; i < perScheme; i++) {
                     server.add(new CompletableFuture<>());
                 }
                 AtomicInteger n = new AtomicInteger();
-                TransportListener l = t.listen(new Endpoint(scheme, "127.0.0.1", 0),
+                TransportListener l = serverSide.listen(new Endpoint(scheme, "127.0.0.1", 0),
                         stream -> {
                             CompletableFuture<byte[]> f = server.get(n.getAndIncrement());
                             try {
@@ -67,6 +71,9 @@ public final class SessionBindingProbe {
                                 f.completeExceptionally(e);
                             }
                         });
+                if (run.equals("tls-strict-openssl")) {
+                    System.setProperty(TlsEngine.PROPERTY, "jdk"); // the client: strict clients run on the JDK
+                }
                 try {
                     for (int i = 0; i < perScheme; i++) {
                         Channel c = t.connect(new Endpoint(scheme, "127.0.0.1", l.localAddress().getPort()))

@@ -28,7 +28,7 @@ class SessionBindingTest {
     void onJava25BothEndsOfATlsSessionExportTheSame32BytesAndEachSessionOthers() throws Exception {
         assumeTrue(Files.isExecutable(JAVA25), "no Java 25 at " + JAVA25);
         List<String> lines = probeOn(JAVA25);
-        assertEquals(6, lines.size(), String.join("\n", lines));
+        assertEquals(8, lines.size(), String.join("\n", lines));
         String[] first = lines.get(0).split(" ");
         String[] second = lines.get(1).split(" ");
         for (String[] tls : List.of(first, second)) {
@@ -38,16 +38,30 @@ class SessionBindingTest {
         }
         assertNotEquals(first[1], second[1], "two sessions, two bindings");
         // Netty's QUIC engine (quiche/BoringSSL) exposes no exporter: quic proofs stay unbound
-        // BoringSSL through netty-tcnative has no exporter either: strict stealth stays on the JDK engine
+        // BoringSSL through netty-tcnative has no exporter call: plain OpenSSL streams stay unbound...
         assertEquals(List.of("tls-openssl - -", "tls-openssl - -"), lines.subList(2, 4));
-        assertEquals(List.of("quic - -", "quic - -"), lines.subList(4, 6));
+        // ...but a strict listener computes it from the key-log secret, equal to the JDK client's
+        String[] strict1 = lines.get(4).split(" ");
+        String[] strict2 = lines.get(5).split(" ");
+        for (String[] tls : List.of(strict1, strict2)) {
+            assertEquals("tls-strict-openssl", tls[0]);
+            assertEquals(2 * SessionBinding.LENGTH, tls[1].length(), "32 bytes: " + tls[1]);
+            assertEquals(tls[1], tls[2], "JDK client and OpenSSL strict server of one session");
+        }
+        assertNotEquals(strict1[1], strict2[1], "two sessions, two bindings");
+        assertEquals(List.of("quic - -", "quic - -"), lines.subList(6, 8));
     }
 
     @Test
     void beforeJava25ThereIsNoBindingOnEitherEnd() throws Exception {
         assumeTrue(Runtime.version().feature() < 25, "this JVM has the exporter");
-        assertFalse(SessionBinding.available());
-        assertEquals(List.of("tls-jdk - -", "tls-openssl - -", "quic - -"), SessionBindingProbe.run(1));
+        assumeTrue(dev.alknet.transport.tls.TlsEngine.openSslUsable(), "the OpenSSL engine does not load here");
+        // a server on the OpenSSL engine binds (key-log exporter) whatever the Java version; the JDK client cannot
+        assertTrue(SessionBinding.available());
+        List<String> lines = SessionBindingProbe.run(1);
+        assertEquals(List.of("tls-jdk - -", "tls-openssl - -"), lines.subList(0, 2));
+        assertTrue(lines.get(2).matches("tls-strict-openssl - [0-9a-f]{64}"), lines.get(2));
+        assertEquals("quic - -", lines.get(3));
     }
 
     /** Runs the probe in a JVM of {@code java} with this test's class path; its stdout lines. */
