@@ -11,6 +11,8 @@ import java.time.Duration;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.Transports;
+import dev.alknet.transport.proxyprotocol.Cidr;
+import dev.alknet.transport.proxyprotocol.ProxyProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -102,6 +104,20 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StrictServeOptions strict;
 
+    @Option(names = "--proxy-protocol-from", paramLabel = "CIDR",
+            description = "Behind HAProxy, nginx stream or sslh: connections from these addresses must start with a"
+                    + " PROXY protocol v1/v2 header naming the real client (used for from=, limits, logs); a header"
+                    + " from anywhere else is refused (tcp and tls listeners; repeatable).")
+    List<String> proxyProtocolFrom = new ArrayList<>();
+
+    private List<Cidr> trustedBalancers() {
+        List<Cidr> trusted = new ArrayList<>();
+        for (String c : proxyProtocolFrom) {
+            trusted.add(Cidr.parse(c));
+        }
+        return trusted;
+    }
+
     private StealthOptions stealthOptions(AlknetHome h) throws java.io.IOException {
         if (stealth == null) {
             if (stealthSite != null || stealthFallback != null || strict.keyFile != null || strict.binding != null
@@ -143,12 +159,16 @@ final class ServeCommand implements Callable<Integer> {
             addresses.add(ServerAddress.parse(l, true));
         }
         dev.alknet.server.AccessOptions access = policy.accessOptions(PolicyOptions.loopbackOnly(addresses));
+        List<Cidr> balancers = trustedBalancers();
         AlknetHome h = home.resolve();
         StealthOptions stealthOptions = stealthOptions(h);
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
         System.err.println((hostKey.created() ? "created host key " : "host key ")
                 + KeyFiles.fingerprint(hostKey.pair().getPublic()) + " (" + h.hostKey() + ")");
         TransportSettings settings = transport.serverSettings(h);
+        if (!balancers.isEmpty()) { // the header must come within the time a TLS handshake gets
+            settings = settings.toBuilder().proxyProtocol(new ProxyProtocol(balancers, settings.connectTimeout())).build();
+        }
         if (stealthOptions.enabled()) {
             settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key()).build();
         }

@@ -1,6 +1,7 @@
 package dev.alknet.transport;
 
 import dev.alknet.transport.proxy.ViaProxy;
+import dev.alknet.transport.proxyprotocol.ProxyProtocol;
 import dev.alknet.transport.stealth.StealthKey;
 import dev.alknet.transport.tls.TlsClientOptions;
 import dev.alknet.transport.tls.TlsServerMaterial;
@@ -27,10 +28,11 @@ import java.util.Objects;
  * @param stealthKey      {@code --stealth=strict} (docs/adr/0014), null for off: a client proves knowledge of
  *                        this key on every stream and offers browser ALPN; a server (with stealthTimeout)
  *                        negotiates only what nginx would ({@code http/1.1} on tls, {@code h3} on quic)
+ * @param proxyProtocol   server: tcp and tls listeners take PROXY headers from these balancers (null: off)
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
         TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout,
-        StealthKey stealthKey) {
+        StealthKey stealthKey, ProxyProtocol proxyProtocol) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -73,7 +75,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
     public Builder toBuilder() {
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
                 .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout)
-                .stealthKey(stealthKey);
+                .stealthKey(stealthKey).proxyProtocol(proxyProtocol);
     }
 
     public static final class Builder {
@@ -85,8 +87,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private Duration quicKeepAlive = DEFAULT_QUIC_KEEPALIVE;
         private Duration stealthTimeout;
         private StealthKey stealthKey;
+        private ProxyProtocol proxyProtocol;
 
         private Builder() {
+        }
+
+        /** PROXY protocol on tcp and tls listeners (see the record's doc); null turns it off. */
+        public Builder proxyProtocol(ProxyProtocol v) {
+            proxyProtocol = v;
+            return this;
         }
 
         public Builder connectTimeout(Duration v) {
@@ -133,7 +142,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
 
         public TransportSettings build() {
             return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
-                    stealthTimeout, stealthKey);
+                    stealthTimeout, stealthKey, proxyProtocol);
         }
     }
 }

@@ -27,7 +27,7 @@ public final class Transports {
 
     private static Transport plain(String scheme, TransportSettings settings) {
         return switch (normalize(scheme)) {
-            case "tcp" -> new TcpTransport(settings.connectTimeout(), settings.via());
+            case "tcp" -> new TcpTransport(settings.connectTimeout(), settings.via(), settings.proxyProtocol());
             case "tls" -> new TlsTransport(settings);
             case "quic" -> new QuicTransport(settings);
             default -> throw unknown(scheme);

@@ -72,7 +72,7 @@ public final class TlsTransport implements Transport {
         SslContext ctx = TlsContexts.server(serverIdentity(), stealth != null, stealth != null && settings.strict());
         long handshake = settings.connectTimeout().toMillis();
         if (stealth != null) {
-            return TcpTransport.bind(endpoint, admission, ch -> {
+            return TcpTransport.bind(endpoint, admission, settings.proxyProtocol(), ch -> {
                 SslHandler tls = ctx.newHandler(ch.alloc());
                 // PlaintextSniff keeps the time: silence first (stealth), then the handshake from its first byte
                 tls.setHandshakeTimeoutMillis(0);
@@ -83,7 +83,7 @@ public final class TlsTransport implements Transport {
                         .addLast(ReadGate.NAME, new ReadGate());
             });
         }
-        return TcpTransport.bind(endpoint, admission, ch -> {
+        return TcpTransport.bind(endpoint, admission, settings.proxyProtocol(), ch -> {
             SslHandler tls = ctx.newHandler(ch.alloc());
             // a peer that never finishes its ClientHello (slowloris) is closed after this, as a slow dial would be
             tls.setHandshakeTimeoutMillis(handshake);
