@@ -110,6 +110,21 @@ final class ServeCommand implements Callable<Integer> {
                     + " from anywhere else is refused (tcp and tls listeners; repeatable).")
     List<String> proxyProtocolFrom = new ArrayList<>();
 
+    @Option(names = "--server-id", paramLabel = "HEX",
+            description = "Behind a load balancer: 1-8 hex digits that begin every resume token this server hands"
+                    + " out, so the balancer can send resumes back here (docs/scaling.md; default: random).")
+    String serverId;
+
+    private static String serverId(String s) {
+        if (s == null) {
+            return null;
+        }
+        if (!s.matches("[0-9a-fA-F]{1,8}")) {
+            throw new IllegalArgumentException("--server-id: '" + s + "' is not 1-8 hex digits");
+        }
+        return "0".repeat(8 - s.length()) + s.toLowerCase(java.util.Locale.ROOT);
+    }
+
     private List<Cidr> trustedBalancers() {
         List<Cidr> trusted = new ArrayList<>();
         for (String c : proxyProtocolFrom) {
@@ -160,6 +175,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         dev.alknet.server.AccessOptions access = policy.accessOptions(PolicyOptions.loopbackOnly(addresses));
         List<Cidr> balancers = trustedBalancers();
+        String id = serverId(serverId);
         AlknetHome h = home.resolve();
         StealthOptions stealthOptions = stealthOptions(h);
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
@@ -184,7 +200,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withClientAlive(clientAliveInterval, clientAliveCount)
                 .withStealth(stealthOptions)
                 .withAccess(access)
-                .withResumeGrace(resumeGrace);
+                .withResumeGrace(resumeGrace)
+                .withServerId(id);
         ShutdownSignal signal = new ShutdownSignal();
         try (MetricsOptions.Exporter exporter = metrics.start("server");
                 AlknetServer server = AlknetServer.start(options)) {

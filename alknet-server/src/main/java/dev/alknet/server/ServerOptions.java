@@ -21,16 +21,21 @@ import java.util.function.Function;
  * @param access              destination policy, outbound proxy and limits; {@link AccessOptions#UNRESTRICTED} by default
  * @param resumeGrace         how long a session whose carrier broke waits for its client to resume it
  *                            (docs/adr/0011); zero turns resumable carriers off
+ * @param serverId            behind a load balancer: 8 lower-case hex digits that begin every resume token id this
+ *                            server hands out, so the balancer can send a resume to it (docs/scaling.md); null: random
  */
 public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
         Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
         boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth,
-        AccessOptions access, Duration resumeGrace) {
+        AccessOptions access, Duration resumeGrace, String serverId) {
 
     public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(60);
 
     public ServerOptions {
         Objects.requireNonNull(resumeGrace, "resumeGrace");
+        if (serverId != null && !serverId.matches("[0-9a-f]{8}")) {
+            throw new IllegalArgumentException("server id: '" + serverId + "' (expected 8 hex digits)");
+        }
         if (resumeGrace.isNegative()) {
             throw new IllegalArgumentException("resume grace: " + resumeGrace + " (expected: >= 0)");
         }
@@ -55,7 +60,7 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
             boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth) {
         this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind, clientAliveInterval,
-                clientAliveMax, stealth, AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE);
+                clientAliveMax, stealth, AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE, null);
     }
 
     /** Loopback-only remote forwards and the default client-alive check. */
@@ -63,31 +68,36 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts) {
         this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, false,
                 ClientAliveChecker.DEFAULT_INTERVAL, ClientAliveChecker.DEFAULT_MAX_UNANSWERED, StealthOptions.OFF,
-                AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE);
+                AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE, null);
     }
 
     public ServerOptions withAllowRemoteBind(boolean allow) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allow,
-                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace);
+                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, serverId);
     }
 
     public ServerOptions withClientAlive(Duration interval, int max) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                interval, max, stealth, access, resumeGrace);
+                interval, max, stealth, access, resumeGrace, serverId);
     }
 
     public ServerOptions withStealth(StealthOptions s) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, s, access, resumeGrace);
+                clientAliveInterval, clientAliveMax, s, access, resumeGrace, serverId);
     }
 
     public ServerOptions withAccess(AccessOptions a) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, stealth, a, resumeGrace);
+                clientAliveInterval, clientAliveMax, stealth, a, resumeGrace, serverId);
     }
 
     public ServerOptions withResumeGrace(Duration grace) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, stealth, access, grace);
+                clientAliveInterval, clientAliveMax, stealth, access, grace, serverId);
+    }
+
+    public ServerOptions withServerId(String id) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
+                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, id);
     }
 }
