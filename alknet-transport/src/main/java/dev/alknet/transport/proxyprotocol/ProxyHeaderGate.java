@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * After Netty's {@code HAProxyMessageDecoder}, on a connection from a trusted load balancer: waits (with a
  * deadline) for the PROXY header, records the client it names ({@link ProxyProtocol#CLIENT}), then lets
  * {@code proceed} admit that client and set up the rest of the pipeline (TLS, stealth, SSH), which only then
- * sees the connection become active. No header in time, a malformed one (the decoder closes) or a refused
- * client: the connection is closed without a byte. Bytes after the header wait in a {@link ReadGate} for the
+ * sees the connection become active. No header in time, a malformed one (the decoder closes), a refused
+ * client or a LOCAL header (a health check: nothing to serve, and a probe every second must not hold the
+ * balancer's per-address slots): the connection is closed without a byte. Bytes after the header wait in a {@link ReadGate} for the
  * pipeline's first read.
  */
 final class ProxyHeaderGate extends ChannelInboundHandlerAdapter {
@@ -72,6 +73,13 @@ final class ProxyHeaderGate extends ChannelInboundHandlerAdapter {
         }
         decided = true;
         timer.cancel(false);
+        if (m.command() == HAProxyCommand.LOCAL) {
+            // the balancer's own health check: it carries no client and wants nothing but the accept
+            m.release();
+            LOG.debug("{}: PROXY LOCAL (health check), closing", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
         InetSocketAddress client;
         try {
             client = client(m, (InetSocketAddress) ctx.channel().remoteAddress());
@@ -113,11 +121,11 @@ final class ProxyHeaderGate extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The client a header names: PROXY over TCP gives its source; LOCAL (the balancer's own health check) and
-     * PROXY UNKNOWN mean the connection is the balancer's own, so its socket address. Null for anything else.
+     * The client a PROXY header names: over TCP its source; PROXY UNKNOWN (v1: the balancer could not tell)
+     * means the connection counts as the balancer's own, so its socket address. Null for anything else.
      */
     static InetSocketAddress client(HAProxyMessage m, InetSocketAddress socket) {
-        if (m.command() == HAProxyCommand.LOCAL || m.proxiedProtocol() == HAProxyProxiedProtocol.UNKNOWN) {
+        if (m.proxiedProtocol() == HAProxyProxiedProtocol.UNKNOWN) {
             return socket;
         }
         if (m.proxiedProtocol() != HAProxyProxiedProtocol.TCP4 && m.proxiedProtocol() != HAProxyProxiedProtocol.TCP6) {

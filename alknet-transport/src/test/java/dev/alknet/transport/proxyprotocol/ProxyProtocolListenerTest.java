@@ -170,6 +170,18 @@ class ProxyProtocolListenerTest {
     }
 
     @Test
+    void localHeaderIsAHealthCheckAndClosed() throws Exception {
+        int port = listen("127.0.0.1");
+        byte[] local = new byte[16];
+        System.arraycopy(ForgedHeaderCheck.V2, 0, local, 0, 12);
+        local[12] = 0x20; // v2, LOCAL
+        byte[] back = send(port, concat(local, PAYLOAD));
+        assertTrue(back == null || back.length == 0);
+        assertFalse(streamRemote.isDone());
+        assertTrue(admitted.isEmpty(), "takes no slot");
+    }
+
+    @Test
     void cidrs() {
         assertTrue(Cidr.parse("10.0.0.0/8").contains(addr("10.200.1.1")));
         assertFalse(Cidr.parse("10.0.0.0/8").contains(addr("11.0.0.1")));
