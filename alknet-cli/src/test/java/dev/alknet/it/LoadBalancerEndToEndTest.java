@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.client.AlknetClient;
+import dev.alknet.client.forward.Forwards;
+import dev.alknet.client.socks.SocksOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  * header sent straight to a server from an untrusted address is refused; a trusted source without a header is
  * closed unheard; resumes land on the server holding the session; a killed server's client moves to the other.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadBalancerEndToEndTest {
 
@@ -51,6 +54,11 @@ class LoadBalancerEndToEndTest {
     private static int onlyAPort;
     private static WebServer web;
     private static final List<AutoCloseable> closing = new ArrayList<>();
+    private static AlknetClient elsewhereClient;
+    private static AlknetClient attackerClient;
+    private static Cli.Running client;
+    private static SourceRelay relay;
+    private static int socks;
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,8 +71,8 @@ class LoadBalancerEndToEndTest {
         b = serve("b");
         portA = port(a);
         portB = port(b);
-        metricsA = ForwardFixtures.awaitGroup(a, "metrics on (http://\\S+/metrics)");
-        metricsB = ForwardFixtures.awaitGroup(b, "metrics on (http://\\S+/metrics)");
+        metricsA = group(a, "metrics on (http://\\S+/metrics)");
+        metricsB = group(b, "metrics on (http://\\S+/metrics)");
         lbPort = E2e.freePort();
         onlyAPort = E2e.freePort();
         int readyPort = E2e.freePort();
@@ -105,6 +113,27 @@ class LoadBalancerEndToEndTest {
                 .redirectErrorStream(true).redirectOutput(keys.dir().resolve("haproxy.log").toFile()).start();
         E2e.await(() -> connects(readyPort), Duration.ofSeconds(20), () -> "haproxy up: " + haproxyLog());
         web = new WebServer();
+        // the clients start together; each test awaits its own. The real `alknet connect` is the one whose
+        // carriers are cut; the two that must fail run in this JVM (no JVM start-up for them)
+        relay = closeLater(new SourceRelay("127.0.0.2", lbPort, null));
+        socks = E2e.freePort();
+        client = closeLater(connect(relay.port(), socks));
+        SourceRelay elsewhere = closeLater(new SourceRelay("127.0.0.4", lbPort, null));
+        elsewhereClient = closeLater(inProcess(elsewhere.port()));
+        // the attacker holds the key but is not at 127.0.0.2: it claims to be, talking to a server directly
+        byte[] forged = ("PROXY TCP4 127.0.0.2 127.0.0.1 40000 " + portA + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        SourceRelay attacker = closeLater(new SourceRelay("127.0.0.5", portA, forged));
+        attackerClient = closeLater(inProcess(attacker.port()));
+    }
+
+    private static AlknetClient inProcess(int port) throws IOException {
+        return AlknetClient.start(List.of(E2e.clientOptions(keys, port)), Duration.ofSeconds(1),
+                new InetSocketAddress("127.0.0.1", 0), Forwards.NONE, SocksOptions.defaults());
+    }
+
+    private static <T extends AutoCloseable> T closeLater(T c) {
+        closing.add(c);
+        return c;
     }
 
     @AfterAll
@@ -128,11 +157,9 @@ class LoadBalancerEndToEndTest {
     @Test
     @Order(1)
     void fromSeesTheRealClientAddress() throws Exception {
-        try (SourceRelay elsewhere = new SourceRelay("127.0.0.4", lbPort, null);
-                Cli.Running c = connect(elsewhere.port(), E2e.freePort())) {
-            E2e.await(() -> both("auth failure from 127.0.0.4") >= 1, Duration.ofSeconds(40),
-                    () -> "the key's from= refuses 127.0.0.4:\n" + a.stderrText() + b.stderrText());
-        }
+        E2e.await(() -> both("auth failure from 127.0.0.4") >= 1, Duration.ofSeconds(40),
+                () -> "the key's from= refuses 127.0.0.4:\n" + a.stderrText() + b.stderrText());
+        E2e.await(() -> elsewhereClient.lastError() != null, Duration.ofSeconds(20), () -> "no session from 127.0.0.4");
         assertEquals(0, both("auth failure from 127.0.0.1"), "HAProxy's own address is never taken for the client");
     }
 
@@ -159,14 +186,10 @@ class LoadBalancerEndToEndTest {
     @Test
     @Order(3)
     void forgedHeaderFromAnUntrustedSourceIsRefused() throws Exception {
-        // the attacker holds the key but is not at 127.0.0.2: it claims to be, talking to a server directly
-        byte[] forged = ("PROXY TCP4 127.0.0.2 127.0.0.1 40000 " + portA + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        try (SourceRelay attacker = new SourceRelay("127.0.0.5", portA, forged);
-                Cli.Running c = connect(attacker.port(), E2e.freePort())) {
-            E2e.await(() -> ForwardFixtures.count(a, "refused a PROXY header from /127.0.0.5") >= 1,
-                    Duration.ofSeconds(40), a::stderrText);
-            assertEquals(0, ForwardFixtures.count(c, "tunnel up"), c.stderrText());
-        }
+        E2e.await(() -> ForwardFixtures.count(a, "refused a PROXY header from /127.0.0.5") >= 1,
+                Duration.ofSeconds(40), a::stderrText);
+        E2e.await(() -> attackerClient.lastError() != null, Duration.ofSeconds(20), () -> "no session for the attacker");
+        assertEquals(0, both("auth failure from 127.0.0.5"), "refused before SSH");
     }
 
     @Test
@@ -191,14 +214,10 @@ class LoadBalancerEndToEndTest {
     @Test
     @Order(5)
     void resumesStickToTheirServerAndAKilledServersClientMovesOn() throws Exception {
-        int socks = E2e.freePort();
-        SourceRelay relay = new SourceRelay("127.0.0.2", lbPort, null);
-        closing.add(relay);
-        Cli.Running c = connect(relay.port(), socks);
-        closing.add(c);
+        Cli.Running c = client;
         c.awaitLine(l -> l.contains("resumable carrier"), Duration.ofSeconds(60));
         fetch(socks);
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= 2; i++) {
             relay.cut();
             int n = i;
             E2e.await(() -> ForwardFixtures.count(c, "resumed after") == n, Duration.ofSeconds(30),
@@ -233,7 +252,15 @@ class LoadBalancerEndToEndTest {
     }
 
     private static int port(Cli.Running server) throws Exception {
-        return Integer.parseInt(ForwardFixtures.awaitGroup(server, "listening on tcp://127\\.0\\.0\\.1:(\\d+)"));
+        return Integer.parseInt(group(server, "listening on tcp://127\\.0\\.0\\.1:(\\d+)"));
+    }
+
+    /** The first group of {@code regex} in a stderr line of {@code proc}; a loaded CI machine may take a while. */
+    private static String group(Cli.Running proc, String regex) throws IOException, InterruptedException {
+        Pattern p = Pattern.compile(regex);
+        Matcher m = p.matcher(proc.awaitLine(l -> p.matcher(l).find(), Duration.ofSeconds(90)));
+        m.find();
+        return m.group(1);
     }
 
     private static long both(String fragment) {
