@@ -11,7 +11,7 @@ import java.time.Duration;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.Transports;
-import dev.alknet.transport.proxyprotocol.Cidr;
+import dev.alknet.transport.Cidr;
 import dev.alknet.transport.proxyprotocol.ProxyProtocol;
 import java.util.ArrayList;
 import java.util.List;

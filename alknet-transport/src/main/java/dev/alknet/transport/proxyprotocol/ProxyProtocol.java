@@ -2,6 +2,7 @@ package dev.alknet.transport.proxyprotocol;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import dev.alknet.transport.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

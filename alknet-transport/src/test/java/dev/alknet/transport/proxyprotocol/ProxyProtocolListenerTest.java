@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.transport.Admission;
+import dev.alknet.transport.Cidr;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.StreamAddresses;
 import dev.alknet.transport.Streams;

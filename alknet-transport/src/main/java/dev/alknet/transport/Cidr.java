@@ -1,4 +1,4 @@
-package dev.alknet.transport.proxyprotocol;
+package dev.alknet.transport;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
