@@ -46,10 +46,6 @@ public final class ResumeDialer {
     private final ResumableStream stream;
     private final Supplier<CompletableFuture<Channel>> dial;
     private final Duration minAttempt;
-    /** A connected carrier is saying its hello: any other dial that connects meanwhile is closed. */
-    private final AtomicBoolean helloUnderway = new AtomicBoolean();
-    /** A carrier was taken: dials still under way close what they get, and no attempt follows. */
-    private volatile boolean resumed;
 
     public ResumeDialer(ResumableStream stream, Supplier<CompletableFuture<Channel>> dial) {
         this(stream, dial, MIN_ATTEMPT);
@@ -78,22 +74,16 @@ public final class ResumeDialer {
         return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
     }
 
-    /**
-     * One attempt: a dial, then the hello. At its deadline the next attempt starts, but this dial is not abandoned:
-     * whichever dial connects first says the hello (a QUIC or TCP handshake lost while the path was down is
-     * retransmitted by its own timers and may still land first once the path is back; before, a dial was dropped
-     * at the deadline, and the path back waited for the remaining deadline plus a backoff plus a whole new dial).
-     */
     private void attempt(int n) {
-        if (stream.ended() || resumed) {
+        if (stream.ended()) {
             return;
         }
         int tries = stream.attemptStarted();
         long started = System.nanoTime();
         Duration deadline = attemptDeadline();
-        AtomicBoolean handedOn = new AtomicBoolean(); // this attempt has scheduled the next one
+        AtomicBoolean over = new AtomicBoolean();
         ScheduledFuture<?> timeout = TIMER.schedule(() -> {
-            if (handedOn.compareAndSet(false, true)) {
+            if (over.compareAndSet(false, true)) {
                 failed(n, tries, "no carrier within " + deadline.toMillis() + " ms");
             }
         }, deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -104,23 +94,24 @@ public final class ResumeDialer {
             d = CompletableFuture.failedFuture(e);
         }
         d.whenComplete((ch, failure) -> {
-            timeout.cancel(false);
-            if (failure != null) {
-                if (handedOn.compareAndSet(false, true)) {
-                    failed(n, tries, cause(failure));
+            if (!over.compareAndSet(false, true)) {
+                if (ch != null) {
+                    ch.close(); // too late: the next attempt is already on its way
                 }
                 return;
             }
-            if (stream.ended() || resumed || !helloUnderway.compareAndSet(false, true)) {
-                ch.close(); // resumed, given up, or another dial's carrier is saying its hello
-                if (handedOn.compareAndSet(false, true)) {
-                    failed(n, tries, "another carrier was answering"); // goes on only if that one fails
-                }
+            timeout.cancel(false);
+            if (failure != null) {
+                failed(n, tries, cause(failure));
+                return;
+            }
+            if (stream.ended()) {
+                ch.close();
                 return;
             }
             // in one task on the carrier's loop (see ReadGate): once, a reset between two tasks stalled the resume
             EventLoops.runOnLoop(ch, () -> {
-                ch.pipeline().addLast("alknet-resume-hello", new Hello(n, tries, started, deadline, handedOn));
+                ch.pipeline().addLast("alknet-resume-hello", new Hello(n, tries, started, deadline));
                 ch.config().setAutoRead(true);
             });
         });
@@ -137,7 +128,7 @@ public final class ResumeDialer {
 
     /** One attempt is over without a carrier: try again after the backoff, while the grace lasts. */
     private void failed(int n, int tries, String why) {
-        if (stream.ended() || resumed) {
+        if (stream.ended()) {
             return;
         }
         if (tries == 1 || tries % 10 == 0) {
@@ -154,19 +145,17 @@ public final class ResumeDialer {
         private final int tries;
         private final long started;
         private final Duration deadline;
-        private final AtomicBoolean handedOn;
         private ByteBuf in;
         private boolean done;
         private boolean retried;
         private String why = "carrier closed before an answer";
         private ScheduledFuture<?> answerDeadline;
 
-        Hello(int attempt, int tries, long started, Duration deadline, AtomicBoolean handedOn) {
+        Hello(int attempt, int tries, long started, Duration deadline) {
             this.attempt = attempt;
             this.tries = tries;
             this.started = started;
             this.deadline = deadline;
-            this.handedOn = handedOn;
         }
 
         @Override
@@ -224,7 +213,6 @@ public final class ResumeDialer {
                 return;
             }
             done = true;
-            resumed = true;
             stream.carrierSetUp(System.nanoTime() - started);
             ResumeFraming framing = new ResumeFraming(stream, false);
             ctx.pipeline().addAfter(ctx.name(), ResumeFraming.NAME, framing);
@@ -256,12 +244,7 @@ public final class ResumeDialer {
         private void retryOnce() {
             if (!retried) {
                 retried = true;
-                helloUnderway.set(false);
-                if (handedOn.compareAndSet(false, true)) {
-                    failed(attempt, tries, why);
-                } else {
-                    LOG.debug("resume attempt {}: late carrier failed ({}); a later attempt is under way", tries, why);
-                }
+                failed(attempt, tries, why);
             }
         }
 

@@ -170,35 +170,6 @@ class ResumeDialerTest {
         assertEquals(2, dials.get());
     }
 
-    /**
-     * A dial still under way at its deadline is not dropped: the next attempt starts, and whichever connects first
-     * says the hello (here the late first dial, while the second hangs for good).
-     */
-    @Test
-    void aDialThatConnectsAfterItsDeadlineIsStillUsed() throws Exception {
-        answerOn(1, ResumeHello.no());
-        AtomicInteger dials = new AtomicInteger();
-        Supplier<CompletableFuture<Channel>> dial = () -> {
-            if (dials.incrementAndGet() == 1) {
-                CompletableFuture<Channel> late = new CompletableFuture<>();
-                CompletableFuture.delayedExecutor(900, TimeUnit.MILLISECONDS)
-                        .execute(() -> connect().whenComplete((c, e) -> {
-                            if (e != null) {
-                                late.completeExceptionally(e);
-                            } else {
-                                late.complete(c);
-                            }
-                        }));
-                return late;
-            }
-            return new CompletableFuture<>(); // later dials hang: only the first can answer
-        };
-        new ResumeDialer(stream, dial, Duration.ofMillis(300)).start();
-        assertTrue(failed.get(10, TimeUnit.SECONDS).contains("does not know the session"), failed.join());
-        assertTrue(dials.get() >= 2, "the next attempt started at the first one's deadline: " + dials.get());
-        assertEquals(1, connections.get());
-    }
-
     @Test
     void backoffStartsUnder100MsAndStaysWithinOneSecond() {
         for (int i = 0; i < 200; i++) {
