@@ -9,20 +9,22 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A real {@code alknet serve --tls-cert} whose files are replaced while a tunnel is open: SIGHUP, then a
  * replacement noticed on its own; each time new handshakes get the new certificate while the open stream goes on
  * over the same SSH session (the server counted one session, resumed none). The client pins old and new key
- * ({@code --tls-pin A,B}), as for a key roll.
+ * ({@code --tls-pin A,B}), as for a key roll. The same for a wss listener (its own TLS, not the tls listener's).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class CertificateReloadEndToEndTest {
 
-    @Test
-    void newHandshakesGetTheNewCertificateAndTheTunnelStaysUp() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"tls://127.0.0.1:%d", "wss://127.0.0.1:%d/assets/socket"})
+    void newHandshakesGetTheNewCertificateAndTheTunnelStaysUp(String listen) throws Exception {
         E2e.Keys keys = E2e.keys();
         Path cert = keys.dir().resolve("site-cert.pem");
         Path key = keys.dir().resolve("site-key.pem");
@@ -31,11 +33,12 @@ class CertificateReloadEndToEndTest {
         TlsKeyMaterial third = TlsCertificates.generate("reload.example.com");
         TlsCertificates.writePem(first, cert, key);
         int port = E2e.freePort();
+        String address = String.format(listen, port);
         try (E2e.EchoServer echo = new E2e.EchoServer(2);
                 Cli.Running server = Cli.Running.alknet("serve", "--home", keys.dir().toString(),
-                        "--listen", "tls://127.0.0.1:" + port, "--tls-cert", cert.toString(), "--tls-key",
+                        "--listen", address, "--tls-cert", cert.toString(), "--tls-key",
                         key.toString(), "--allow", "loopback", "--metrics", "127.0.0.1:0");
-                Cli.Running client = Cli.Running.alknet("connect", "tls://127.0.0.1:" + port, "--home",
+                Cli.Running client = Cli.Running.alknet("connect", address, "--home",
                         keys.dir().toString(), "--socks", "127.0.0.1:0", "--tls-pin", first.pin(),
                         "--tls-pin", second.pin() + "," + third.pin())) {
             String metrics = ForwardFixtures.awaitGroup(server, "metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)");

@@ -7,11 +7,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One listener's server {@link SslContext}, rebuilt when its {@link ServerIdentity}'s certificate changed (a
- * renewal or a reload). A certificate the engine refuses keeps the previous context, with a warning.
+ * renewal or a reload). A certificate the engine refuses keeps the previous context, with a warning. Used by the
+ * tls listener and by the wss one (its own TLS under the Upgrade).
  */
-final class ServerContexts {
+public final class ServerContexts {
 
-    interface Factory {
+    public interface Factory {
         SslContext build(TlsKeyMaterial km) throws TransportException;
     }
 
@@ -24,14 +25,15 @@ final class ServerContexts {
     private final Factory factory;
     private volatile Built built;
 
-    ServerContexts(ServerIdentity identity, Factory factory) throws TransportException {
+    public ServerContexts(ServerIdentity identity, Factory factory) throws TransportException {
         this.identity = identity;
         this.factory = factory;
         TlsKeyMaterial km = identity.get();
         this.built = new Built(km, factory.build(km));
     }
 
-    SslContext current() {
+    /** The context for a new handshake: asked per connection, so a reloaded certificate is used from then on. */
+    public SslContext current() {
         Built b = built;
         TlsKeyMaterial km;
         try {

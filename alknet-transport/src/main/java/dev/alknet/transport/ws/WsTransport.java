@@ -10,10 +10,10 @@ import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.tcp.TcpDialer;
 import dev.alknet.transport.tcp.TcpTransport;
 import dev.alknet.transport.tls.ClientTls;
+import dev.alknet.transport.tls.ServerContexts;
 import dev.alknet.transport.tls.ServerIdentity;
 import dev.alknet.transport.tls.TlsContexts;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -87,11 +87,12 @@ public final class WsTransport implements Transport {
             throws TransportException {
         String path = settings.ws().path();
         long limit = settings.connectTimeout().toNanos();
-        // what nginx in front of a web socket negotiates: http/1.1 or no ALPN, TLS 1.3 or 1.2
-        SslContext ctx = secure ? TlsContexts.server(identity.get(), true, true) : null;
+        // what nginx in front of a web socket negotiates: http/1.1 or no ALPN, TLS 1.3 or 1.2; asked per accept, so
+        // a reloaded or renewed certificate (SIGHUP, a file change, ACME) is used by the next handshake
+        ServerContexts contexts = secure ? new ServerContexts(identity, km -> TlsContexts.server(km, true, true)) : null;
         return TcpTransport.bind(endpoint, admission, settings.proxyProtocol(), ch -> {
-            if (ctx != null) {
-                SslHandler tls = ctx.newHandler(ch.alloc());
+            if (contexts != null) {
+                SslHandler tls = contexts.current().newHandler(ch.alloc());
                 tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
                 ch.pipeline().addLast("alknet-tls", tls);
             }
