@@ -1,6 +1,7 @@
 package dev.alknet.cli;
 
 import dev.alknet.cli.status.StateFile;
+import dev.alknet.client.autopick.TransportMemory;
 import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientOptions;
 import dev.alknet.client.ConnectFailure;
@@ -54,7 +55,8 @@ final class ConnectCommand implements Callable<Integer> {
             + "tls://host[:port] or quic://host[:port] (port 443), ws://host[:port][/path] (port 80) or "
             + "wss://host[:port][/path] (port 443; path / by default); user alknet by default; or an alknet://... share "
             + "string. Several: tried in this order, failing over to the next and back to an earlier one when it "
-            + "answers again.")
+            + "answers again. Without a scheme ([user@]host[:port]): the client picks the transport itself (quic and tls "
+            + "raced, then tcp), and remembers per network which one worked.")
     List<String> servers = new ArrayList<>();
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
@@ -140,7 +142,8 @@ final class ConnectCommand implements Callable<Integer> {
         EventLoops.useThreads(IoThreads.check(ioThreads));
         AlknetHome h = home.resolve();
         List<ShareLink> links = new ArrayList<>();
-        for (String s : servers) {
+        boolean autoPick = AutoPick.applies(servers);
+        for (String s : autoPick ? AutoPick.candidates(servers.get(0)) : servers) {
             links.add(strict.resolve(s));
         }
         HostPort socksAt = HostPort.parse(socks, -1, false, socks);
@@ -184,18 +187,23 @@ final class ConnectCommand implements Callable<Integer> {
                         h.knownHosts(), hostKeys, hostKey != null ? hostKey : link.hostKey(), connectTimeout,
                         connectWait, heartbeat, 3));
             }
-            return run(h, links, options, hops, forwards, socksOptions, socksAt, signal);
+            return run(h, links, options, autoPick, hops, forwards, socksOptions, socksAt, signal);
         }
     }
 
-    private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, JumpHosts hops,
+    private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, boolean autoPick, JumpHosts hops,
             Forwards forwards, SocksOptions socksOptions, HostPort socksAt, ShutdownSignal signal) throws Exception {
         List<ServerAddress> addresses = links.stream().map(ShareLink::server).toList();
-        String address = (addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString())
+        String address = (autoPick ? servers.get(0) + " (transport picked: "
+                + String.join(", ", addresses.stream().map(ServerAddress::scheme).toList()) + ")"
+                : addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString())
                 + (jumps.isEmpty() ? "" : " via " + String.join(" -> ", jumps));
         try (MetricsOptions.Exporter exporter = metrics.start("client");
-                AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
-                new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)) {
+                AlknetClient client = autoPick
+                        ? AlknetClient.startAutoPick(options, new TransportMemory(h.dir().resolve("transports.json")),
+                                new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)
+                        : AlknetClient.start(options, failover.failbackInterval,
+                                new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)) {
             System.err.println("SOCKS5h proxy on " + client.socksAddress() + " -> " + address);
             StateFile state = StateFile.start(h.dir(), client,
                     addresses.stream().map(Object::toString).toList(), exporter.url()); // never the share strings: they hold keys
