@@ -1,5 +1,6 @@
 package dev.alknet.cli;
 
+import dev.alknet.core.config.ServerAddress;
 import java.util.List;
 
 /**
@@ -17,6 +18,12 @@ final class AutoPick {
     /** One server given, with no scheme and not a share string. */
     static boolean applies(List<String> servers) {
         return servers.size() == 1 && !servers.get(0).contains("://") && !ShareLink.isShareLink(servers.get(0));
+    }
+
+    /** The server as named to the user ({@code [user@]host}, never the share string: it may hold a key). */
+    static String serverName(ServerAddress a) {
+        String hp = a.endpoint().hostPort();
+        return (ServerAddress.DEFAULT_USER.equals(a.user()) ? "" : a.user() + "@") + hp.substring(0, hp.lastIndexOf(':'));
     }
 
     static List<String> candidates(String address) {

@@ -149,8 +149,17 @@ final class ConnectCommand implements Callable<Integer> {
         AlknetHome h = home.resolve();
         List<ShareLink> links = new ArrayList<>();
         boolean autoPick = AutoPick.applies(servers);
-        for (String s : autoPick ? AutoPick.candidates(servers.get(0)) : servers) {
-            links.add(strict.resolve(s));
+        if (autoPick) {
+            for (String s : AutoPick.candidates(servers.get(0))) {
+                links.add(strict.resolve(s));
+            }
+        } else if (servers.size() == 1) {
+            links.addAll(strict.resolveAll(servers.get(0))); // a share string may list several transports
+            autoPick = links.size() > 1;
+        } else {
+            for (String s : servers) {
+                links.add(strict.resolve(s));
+            }
         }
         List<HostPort> socksAt = new ArrayList<>();
         for (String s : socksListeners()) {
@@ -203,7 +212,7 @@ final class ConnectCommand implements Callable<Integer> {
     private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, boolean autoPick, JumpHosts hops,
             Forwards forwards, SocksOptions socksOptions, List<HostPort> socksAt, ShutdownSignal signal) throws Exception {
         List<ServerAddress> addresses = links.stream().map(ShareLink::server).toList();
-        String address = (autoPick ? servers.get(0) + " (transport picked: "
+        String address = (autoPick ? AutoPick.serverName(addresses.get(0)) + " (transport picked: "
                 + String.join(", ", addresses.stream().map(ServerAddress::scheme).toList()) + ")"
                 : addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString())
                 + (jumps.isEmpty() ? "" : " via " + String.join(" -> ", jumps));
