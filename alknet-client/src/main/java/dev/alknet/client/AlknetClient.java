@@ -92,6 +92,17 @@ public final class AlknetClient implements AutoCloseable {
             // a transport that cannot be resumed soon gives its session up, so the next connect picks again
             connectors.add(new TunnelConnector(o, TunnelConnector.FAILOVER_RESUME_GRACE));
         }
+        for (int i = 0; i < connectors.size(); i++) {
+            // a transport that stops getting through mid-session: the resume tries the others (same session)
+            List<dev.alknet.core.bridge.ResumeCarriers.Carrier> others = new java.util.ArrayList<>();
+            for (int j = 0; j < options.size(); j++) {
+                if (j != i) {
+                    others.add(new dev.alknet.core.bridge.ResumeCarriers.Carrier(options.get(j).transport(),
+                            options.get(j).server().endpoint()));
+                }
+            }
+            connectors.get(i).client().resumeAlsoOver(others);
+        }
         TransportRace race = new TransportRace(connectors, memory, NetworkKey::current, TransportRace.HEAD_START);
         return start(race, connectors, options.get(0), socksBind, fwd, socksOptions);
     }

@@ -59,6 +59,11 @@ public final class TunnelClient implements AutoCloseable {
     private final TransportSshClient client;
     private final KnownHostsVerifier verifier;
 
+    /** Other ways to the server a resume may take (the transports a client picks from; see ResumeCarriers). */
+    public void resumeAlsoOver(java.util.List<dev.alknet.core.bridge.ResumeCarriers.Carrier> others) {
+        client.resumeCarriers().add(others);
+    }
+
     /**
      * @param resumable   offer a carrier that survives drops (docs/adr/0011)
      * @param resumeGrace how long a lost carrier is retried before the session is given up
