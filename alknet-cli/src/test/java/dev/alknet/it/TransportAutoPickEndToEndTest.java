@@ -117,12 +117,16 @@ class TransportAutoPickEndToEndTest {
                     assertTrue(log.contains("resume attempt over tls://"), log);
                     Cli.Result status = Cli.run("status", "--home", home.toString());
                     for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                            status.stdout().matches("(?s).*resumes\\s+0 .*") && System.nanoTime() < end; ) {
+                            (status.stdout().matches("(?s).*resumes\\s+0 .*") || !status.stdout().contains(MOVED))
+                                    && System.nanoTime() < end; ) {
                         Thread.sleep(300); // the state file is written every few seconds
                         status = Cli.run("status", "--home", home.toString());
                     }
                     assertTrue(status.stdout().matches("(?s).*sessions\\s+1\\s*\n.*"), "one session: " + status);
                     assertTrue(!status.stdout().matches("(?s).*resumes\\s+0 .*"), "resumed: " + status);
+                    assertTrue(status.stdout().contains(MOVED), "status shows the move: " + status);
+                    assertTrue(Files.readString(home.resolve("transports.json")).contains("\"tls\""),
+                            "the next start from this network goes to tls");
                     client.terminate(Duration.ofSeconds(15));
                 }
             }
@@ -130,6 +134,7 @@ class TransportAutoPickEndToEndTest {
     }
 
     private static final int ORIGIN_PORT = 8081;
+    private static final String MOVED = "tls (the session resumed over it: quic stopped getting through)";
 
     private static Cli.Running connect(FaultNet net, Path home) throws Exception {
         return Cli.Running.start(Cli.command(net.onClient(), "dev.alknet.cli.Main", "connect",

@@ -104,6 +104,10 @@ public final class AlknetClient implements AutoCloseable {
             connectors.get(i).client().resumeAlsoOver(others);
         }
         TransportRace race = new TransportRace(connectors, memory, NetworkKey::current, TransportRace.HEAD_START);
+        for (int i = 0; i < connectors.size(); i++) {
+            String from = options.get(i).server().scheme();
+            connectors.get(i).client().onResumeMoved(to -> race.movedByResume(from, to));
+        }
         return start(race, connectors, options.get(0), socksBind, fwd, socksOptions);
     }
 

@@ -208,6 +208,22 @@ public final class TransportRace implements SessionConnector {
         memory.remember(net, scheme(i));
     }
 
+    /**
+     * A resume moved the session from transport {@code from} to {@code to} ({@code from} stopped getting through):
+     * status shows it, and this network's next start goes to {@code to}.
+     */
+    public void movedByResume(String from, String to) {
+        int i = indexOf(to);
+        if (i < 0) {
+            return;
+        }
+        current = i;
+        note = to + (from.equals(to) ? " (resumed over it again)"
+                : " (the session resumed over it: " + from + " stopped getting through)");
+        LOG.info("transport {}", note);
+        memory.remember(network.get(), to);
+    }
+
     private int indexOf(String scheme) {
         for (int i = 0; i < candidates.size(); i++) {
             if (scheme(i).equals(scheme)) {

@@ -25,6 +25,12 @@ public final class ResumeCarriers {
     }
 
     private final List<Carrier> others = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.Consumer<Endpoint> onOther = e -> { };
+
+    /** Told when a resume dial over another carrier than the last one got through (the session moved to it). */
+    public void onMoved(java.util.function.Consumer<Endpoint> listener) {
+        onOther = listener;
+    }
 
     /** Adds ways to the server besides the session's own (in order of preference). */
     public void add(List<Carrier> more) {
@@ -52,7 +58,11 @@ public final class ResumeCarriers {
                         own.endpoint().scheme());
             }
             CompletableFuture<Channel> f = c.transport().connect(c.endpoint());
-            f.thenRun(() -> preferred.set(i));
+            f.thenRun(() -> {
+                if (preferred.getAndSet(i) != i) {
+                    onOther.accept(c.endpoint());
+                }
+            });
             return f;
         };
     }

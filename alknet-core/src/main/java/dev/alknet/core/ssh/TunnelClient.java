@@ -64,6 +64,11 @@ public final class TunnelClient implements AutoCloseable {
         client.resumeCarriers().add(others);
     }
 
+    /** Told the scheme a resume moved the session to (another of {@link #resumeAlsoOver}'s transports). */
+    public void onResumeMoved(java.util.function.Consumer<String> scheme) {
+        client.resumeCarriers().onMoved(e -> scheme.accept(e.scheme()));
+    }
+
     /**
      * @param resumable   offer a carrier that survives drops (docs/adr/0011)
      * @param resumeGrace how long a lost carrier is retried before the session is given up
