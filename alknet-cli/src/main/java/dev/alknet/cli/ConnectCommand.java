@@ -56,7 +56,8 @@ final class ConnectCommand implements Callable<Integer> {
             + "wss://host[:port][/path] (port 443; path / by default); user alknet by default; or an alknet://... share "
             + "string. Several: tried in this order, failing over to the next and back to an earlier one when it "
             + "answers again. Without a scheme ([user@]host[:port]): the client picks the transport itself (quic and tls "
-            + "raced, then tcp), and remembers per network which one worked.")
+            + "raced, then tcp), and remembers per network which one worked; as does a share string listing several "
+            + "(alknet://host?transports=quic:443,tls:443,...).")
     List<String> servers = new ArrayList<>();
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT",
