@@ -1,6 +1,7 @@
 package dev.alknet.cli;
 
 import dev.alknet.cli.status.StateFile;
+import dev.alknet.client.autopick.TransportMemory;
 import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientOptions;
 import dev.alknet.client.ConnectFailure;
@@ -54,7 +55,9 @@ final class ConnectCommand implements Callable<Integer> {
             + "tls://host[:port] or quic://host[:port] (port 443), ws://host[:port][/path] (port 80) or "
             + "wss://host[:port][/path] (port 443; path / by default); user alknet by default; or an alknet://... share "
             + "string. Several: tried in this order, failing over to the next and back to an earlier one when it "
-            + "answers again.")
+            + "answers again. Without a scheme ([user@]host[:port]): the client picks the transport itself (quic and tls "
+            + "raced, then tcp), and remembers per network which one worked; as does a share string listing several "
+            + "(alknet://host?transports=quic:443,tls:443,...).")
     List<String> servers = new ArrayList<>();
 
     @Option(names = "--socks", paramLabel = "ADDR:PORT",
@@ -146,8 +149,18 @@ final class ConnectCommand implements Callable<Integer> {
         EventLoops.useThreads(IoThreads.check(ioThreads));
         AlknetHome h = home.resolve();
         List<ShareLink> links = new ArrayList<>();
-        for (String s : servers) {
-            links.add(strict.resolve(s));
+        boolean autoPick = AutoPick.applies(servers);
+        if (autoPick) {
+            for (String s : AutoPick.candidates(servers.get(0))) {
+                links.add(strict.resolve(s));
+            }
+        } else if (servers.size() == 1) {
+            links.addAll(strict.resolveAll(servers.get(0))); // a share string may list several transports
+            autoPick = links.size() > 1;
+        } else {
+            for (String s : servers) {
+                links.add(strict.resolve(s));
+            }
         }
         List<HostPort> socksAt = new ArrayList<>();
         for (String s : socksListeners()) {
@@ -193,18 +206,23 @@ final class ConnectCommand implements Callable<Integer> {
                         h.knownHosts(), hostKeys, hostKey != null ? hostKey : link.hostKey(), connectTimeout,
                         connectWait, heartbeat, 3));
             }
-            return run(h, links, options, hops, forwards, socksOptions, socksAt, signal);
+            return run(h, links, options, autoPick, hops, forwards, socksOptions, socksAt, signal);
         }
     }
 
-    private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, JumpHosts hops,
+    private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, boolean autoPick, JumpHosts hops,
             Forwards forwards, SocksOptions socksOptions, List<HostPort> socksAt, ShutdownSignal signal) throws Exception {
         List<ServerAddress> addresses = links.stream().map(ShareLink::server).toList();
-        String address = (addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString())
+        String address = (autoPick ? AutoPick.serverName(addresses.get(0)) + " (transport picked: "
+                + String.join(", ", addresses.stream().map(ServerAddress::scheme).toList()) + ")"
+                : addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString())
                 + (jumps.isEmpty() ? "" : " via " + String.join(" -> ", jumps));
         try (MetricsOptions.Exporter exporter = metrics.start("client");
-                AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
-                new InetSocketAddress(socksAt.get(0).host(), socksAt.get(0).port()), forwards, socksOptions)) {
+                AlknetClient client = autoPick
+                        ? AlknetClient.startAutoPick(options, new TransportMemory(h.dir().resolve("transports.json")),
+                                new InetSocketAddress(socksAt.get(0).host(), socksAt.get(0).port()), forwards, socksOptions)
+                        : AlknetClient.start(options, failover.failbackInterval,
+                                new InetSocketAddress(socksAt.get(0).host(), socksAt.get(0).port()), forwards, socksOptions)) {
             List<InetSocketAddress> proxies = new ArrayList<>(List.of(client.socksAddress()));
             for (HostPort more : socksAt.subList(1, socksAt.size())) {
                 proxies.add(client.addSocksListener(new InetSocketAddress(more.host(), more.port())));

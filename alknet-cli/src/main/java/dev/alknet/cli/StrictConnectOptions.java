@@ -5,6 +5,7 @@ import dev.alknet.transport.stealth.StealthKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,12 +20,22 @@ final class StrictConnectOptions {
 
     /** The server, key, pin and host key to use: from the share string if {@code server} is one. */
     ShareLink resolve(String server) throws IOException {
+        List<ShareLink> links = resolveAll(server);
+        if (links.size() != 1) {
+            throw new IllegalArgumentException("a share string listing several transports must be the only server");
+        }
+        return links.get(0);
+    }
+
+    /** As {@link #resolve}; a share string may list the server on several transports (in order of preference). */
+    List<ShareLink> resolveAll(String server) throws IOException {
         StealthKey given = key == null ? null : parseKey(key);
         if (ShareLink.isShareLink(server)) {
-            ShareLink link = ShareLink.parse(server);
-            return given == null ? link : new ShareLink(link.server(), given, link.pin(), link.hostKey());
+            return ShareLinks.parse(server).stream()
+                    .map(l -> given == null ? l : new ShareLink(l.server(), given, l.pin(), l.hostKey()))
+                    .toList();
         }
-        return new ShareLink(ServerAddress.parse(server, false), given, null, null);
+        return List.of(new ShareLink(ServerAddress.parse(server, false), given, null, null));
     }
 
     private static StealthKey parseKey(String text) throws IOException {

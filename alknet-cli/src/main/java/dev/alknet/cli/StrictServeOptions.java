@@ -55,6 +55,7 @@ final class StrictServeOptions {
      */
     static void printShareLinks(List<TransportListener> listeners, StealthKey key, String pin, String hostKey,
             String wsPath) {
+        List<ServerAddress> all = new java.util.ArrayList<>();
         for (TransportListener l : listeners) {
             String scheme = l.endpoint().scheme();
             if (ServerAddress.isWs(scheme)) {
@@ -67,16 +68,24 @@ final class StrictServeOptions {
                 host = Hostnames.local();
             }
             int port = l.localAddress().getPort();
-            print(new ServerAddress(scheme, ServerAddress.DEFAULT_USER, host, port), key, pin, hostKey);
+            all.add(print(new ServerAddress(scheme, ServerAddress.DEFAULT_USER, host, port), key, pin, hostKey));
             if (wsPath != null && !"quic".equals(scheme)) {
-                print(new ServerAddress("tls".equals(scheme) ? "wss" : "ws", ServerAddress.DEFAULT_USER, host, port,
-                        wsPath), key, pin, hostKey);
+                all.add(print(new ServerAddress("tls".equals(scheme) ? "wss" : "ws", ServerAddress.DEFAULT_USER, host,
+                        port, wsPath), key, pin, hostKey));
             }
+        }
+        // one string for them all, the client picks the transport: one host, each transport once
+        boolean oneHost = all.stream().map(ServerAddress::host).distinct().count() == 1;
+        boolean eachOnce = all.stream().map(ServerAddress::scheme).distinct().count() == all.size();
+        if (all.size() > 1 && oneHost && eachOnce) {
+            all.sort(java.util.Comparator.comparingInt(a -> ShareLinks.PREFERENCE.indexOf(a.scheme())));
+            System.err.println("share (any transport, the client picks): " + ShareLinks.format(all, key, pin, hostKey));
         }
     }
 
-    private static void print(ServerAddress a, StealthKey key, String pin, String hostKey) {
+    private static ServerAddress print(ServerAddress a, StealthKey key, String pin, String hostKey) {
         System.err.println("share: " + new ShareLink(a, key, pin, hostKey).format());
+        return a;
     }
 
     private static boolean isWildcard(String host) {

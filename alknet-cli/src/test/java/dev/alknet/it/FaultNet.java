@@ -115,6 +115,12 @@ final class FaultNet implements AutoCloseable {
                 "add rule inet fault transit ip saddr " + SERVER + " udp sport " + port + " " + udpVerdict);
     }
 
+    /** Every UDP datagram to or from the server is dropped (a network that lets only TCP through): quic cannot work. */
+    void dropUdp() throws IOException {
+        nft("add rule inet fault transit ip daddr " + SERVER + " meta l4proto udp drop",
+                "add rule inet fault transit ip saddr " + SERVER + " meta l4proto udp drop");
+    }
+
     /** The path works again. */
     void heal() throws IOException {
         nft("flush chain inet fault transit");

@@ -1,5 +1,8 @@
 package dev.alknet.client;
 
+import dev.alknet.client.autopick.NetworkKey;
+import dev.alknet.client.autopick.TransportMemory;
+import dev.alknet.client.autopick.TransportRace;
 import dev.alknet.client.failover.FailoverConnector;
 import dev.alknet.client.forward.ClientForwards;
 import dev.alknet.client.forward.Forwards;
@@ -78,6 +81,36 @@ public final class AlknetClient implements AutoCloseable {
         return start(failover, connectors, servers.get(0), socksBind, fwd, socksOptions);
     }
 
+    /**
+     * One server over several transports ({@code options} in order of preference, one per transport): picks the
+     * transport per network (see {@link TransportRace}), {@code memory} keeps what worked.
+     */
+    public static AlknetClient startAutoPick(List<ClientOptions> options, TransportMemory memory,
+            InetSocketAddress socksBind, Forwards fwd, SocksOptions socksOptions) throws IOException {
+        List<TunnelConnector> connectors = new java.util.ArrayList<>();
+        for (ClientOptions o : options) {
+            // a transport that cannot be resumed soon gives its session up, so the next connect picks again
+            connectors.add(new TunnelConnector(o, TunnelConnector.FAILOVER_RESUME_GRACE));
+        }
+        for (int i = 0; i < connectors.size(); i++) {
+            // a transport that stops getting through mid-session: the resume tries the others (same session)
+            List<dev.alknet.core.bridge.ResumeCarriers.Carrier> others = new java.util.ArrayList<>();
+            for (int j = 0; j < options.size(); j++) {
+                if (j != i) {
+                    others.add(new dev.alknet.core.bridge.ResumeCarriers.Carrier(options.get(j).transport(),
+                            options.get(j).server().endpoint()));
+                }
+            }
+            connectors.get(i).client().resumeAlsoOver(others);
+        }
+        TransportRace race = new TransportRace(connectors, memory, NetworkKey::current, TransportRace.HEAD_START);
+        for (int i = 0; i < connectors.size(); i++) {
+            String from = options.get(i).server().scheme();
+            connectors.get(i).client().onResumeMoved(to -> race.movedByResume(from, to));
+        }
+        return start(race, connectors, options.get(0), socksBind, fwd, socksOptions);
+    }
+
     private static AlknetClient start(SessionConnector connector, List<TunnelConnector> sshClients,
             ClientOptions options, InetSocketAddress socksBind, Forwards fwd, SocksOptions socksOptions)
             throws IOException {
@@ -154,6 +187,11 @@ public final class AlknetClient implements AutoCloseable {
     }
 
     /** Where the tunnel is now: server, up or down and since when, open streams, last error. */
+    /** Which transport won and why the others lost, when the client picks the transport itself; else null. */
+    public String transportNote() {
+        return tracker.transportNote();
+    }
+
     public ClientState state() {
         return tracker.state(openStreams(), lastError());
     }

@@ -12,6 +12,11 @@ public interface SessionConnector extends AutoCloseable {
     /** The server connected to last (or the first to try). */
     ServerAddress server();
 
+    /** Which transport was picked and why, where the connector picks one ({@code TransportRace}); else null. */
+    default String transportNote() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -32,6 +32,10 @@ final class SessionTracker implements TunnelSupervisor.Listener {
         });
     }
 
+    String transportNote() {
+        return connector.transportNote();
+    }
+
     ClientState state(int openStreams, String lastError) {
         return new ClientState(connector.server().toString(), up, since, sessions.get(), openStreams, lastError);
     }

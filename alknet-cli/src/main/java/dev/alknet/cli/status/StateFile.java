@@ -71,6 +71,7 @@ public final class StateFile implements AutoCloseable {
         ObjectNode n = fixed.deepCopy();
         n.put("server", st.server());
         n.put("transport", st.server().substring(0, st.server().indexOf(':')));
+        n.put("transport_pick", client.transportNote());
         n.put("up", st.up());
         n.put("since", st.since() == null ? null : st.since().toString());
         n.put("sessions", st.sessions());

@@ -74,6 +74,9 @@ public final class StatusReport {
         out.println("alknet connect (pid " + c.path("pid").asLong() + "): " + state
                 + (since == null ? "" : " for " + human(Duration.between(since, now))));
         row(out, "server", c.path("server").asText() + " (transport " + c.path("transport").asText() + ")");
+        if (c.path("transport_pick").isTextual()) {
+            row(out, "transport", c.path("transport_pick").asText());
+        }
         if (c.path("servers").size() > 1) {
             List<String> all = new ArrayList<>();
             c.path("servers").forEach(s -> all.add(s.asText()));

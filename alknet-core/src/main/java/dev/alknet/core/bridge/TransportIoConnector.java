@@ -32,6 +32,7 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
 
     private final boolean resumable;
     private final Duration grace;
+    private final ResumeCarriers carriers;
 
     /** @param resumable offer a resumable carrier (the client identification must carry the mark) */
     public TransportIoConnector(Transport transport, IoHandler handler, boolean resumable) {
@@ -40,6 +41,13 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
 
     /** @param grace how long a lost carrier is retried before the session is given up */
     public TransportIoConnector(Transport transport, IoHandler handler, boolean resumable, Duration grace) {
+        this(transport, handler, resumable, grace, new ResumeCarriers());
+    }
+
+    /** @param carriers other ways to the server a resume may take (see {@link ResumeCarriers}) */
+    public TransportIoConnector(Transport transport, IoHandler handler, boolean resumable, Duration grace,
+            ResumeCarriers carriers) {
+        this.carriers = carriers;
         this.transport = transport;
         this.handler = handler;
         this.resumable = resumable;
@@ -77,8 +85,10 @@ public final class TransportIoConnector extends BridgeIoService implements IoCon
                 stream.pipeline().addLast(ClientNegotiation.NAME, new ClientNegotiation(rs));
             }
             ChannelIoSession session = ChannelIoSession.attach(stream, handler, this, null);
+            ResumeCarriers.Carrier own = new ResumeCarriers.Carrier(transport, endpoint);
+            java.util.concurrent.atomic.AtomicInteger preferred = new java.util.concurrent.atomic.AtomicInteger();
             ResumableStream linked = ResumeLink.link(session, stream,
-                    rs -> () -> new ResumeDialer(rs, () -> transport.connect(endpoint)).start());
+                    rs -> () -> new ResumeDialer(rs, carriers.dials(own, preferred)).start());
             if (linked != null) {
                 CarrierAddressWatch.start(linked);
             }

@@ -15,6 +15,7 @@ public final class TransportSshClient extends SshClient {
 
     private final boolean resumable;
     private final Duration resumeGrace;
+    private final dev.alknet.core.bridge.ResumeCarriers resumeCarriers = new dev.alknet.core.bridge.ResumeCarriers();
 
     public TransportSshClient(Transport transport) {
         this(transport, false);
@@ -37,6 +38,11 @@ public final class TransportSshClient extends SshClient {
         return resumable ? SshDefaults.IDENTIFICATION + " " + ResumeHello.CLIENT_MARK : SshDefaults.IDENTIFICATION;
     }
 
+    /** Other ways to the server a resume may take when this transport no longer gets through. */
+    public dev.alknet.core.bridge.ResumeCarriers resumeCarriers() {
+        return resumeCarriers;
+    }
+
     public boolean resumable() {
         return resumable;
     }
@@ -49,6 +55,6 @@ public final class TransportSshClient extends SshClient {
 
     @Override
     protected IoConnector createConnector() {
-        return new TransportIoConnector(transport, getSessionFactory(), resumable, resumeGrace);
+        return new TransportIoConnector(transport, getSessionFactory(), resumable, resumeGrace, resumeCarriers);
     }
 }

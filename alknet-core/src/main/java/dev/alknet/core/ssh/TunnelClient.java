@@ -59,6 +59,16 @@ public final class TunnelClient implements AutoCloseable {
     private final TransportSshClient client;
     private final KnownHostsVerifier verifier;
 
+    /** Other ways to the server a resume may take (the transports a client picks from; see ResumeCarriers). */
+    public void resumeAlsoOver(java.util.List<dev.alknet.core.bridge.ResumeCarriers.Carrier> others) {
+        client.resumeCarriers().add(others);
+    }
+
+    /** Told the scheme a resume moved the session to (another of {@link #resumeAlsoOver}'s transports). */
+    public void onResumeMoved(java.util.function.Consumer<String> scheme) {
+        client.resumeCarriers().onMoved(e -> scheme.accept(e.scheme()));
+    }
+
     /**
      * @param resumable   offer a carrier that survives drops (docs/adr/0011)
      * @param resumeGrace how long a lost carrier is retried before the session is given up
