@@ -57,10 +57,16 @@ final class ConnectCommand implements Callable<Integer> {
             + "answers again.")
     List<String> servers = new ArrayList<>();
 
-    @Option(names = "--socks", paramLabel = "ADDR:PORT", defaultValue = "127.0.0.1:1080",
+    @Option(names = "--socks", paramLabel = "ADDR:PORT",
             description = "Local proxy listener: SOCKS5h, SOCKS4a, HTTP CONNECT and plain HTTP on one port, UDP via "
-                    + "SOCKS5 UDP ASSOCIATE (default: ${DEFAULT-VALUE}).")
-    String socks;
+                    + "SOCKS5 UDP ASSOCIATE (default: 127.0.0.1:1080; repeatable: several listeners, e.g. loopback "
+                    + "and a LAN address, see --socks-allow).")
+    List<String> socks = new ArrayList<>();
+
+    /** The --socks listeners; loopback only unless told otherwise. */
+    List<String> socksListeners() {
+        return socks.isEmpty() ? List.of("127.0.0.1:1080") : socks;
+    }
 
     @Mixin
     ProxyOptions proxy;
@@ -143,7 +149,10 @@ final class ConnectCommand implements Callable<Integer> {
         for (String s : servers) {
             links.add(strict.resolve(s));
         }
-        HostPort socksAt = HostPort.parse(socks, -1, false, socks);
+        List<HostPort> socksAt = new ArrayList<>();
+        for (String s : socksListeners()) {
+            socksAt.add(HostPort.parse(s, -1, false, s));
+        }
         if (hostKey != null && !hostKey.startsWith("SHA256:")) {
             throw new IllegalArgumentException("--host-key must be a SHA256:... fingerprint");
         }
@@ -201,17 +210,27 @@ final class ConnectCommand implements Callable<Integer> {
     }
 
     private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, JumpHosts hops,
-            Forwards forwards, SocksOptions socksOptions, HostPort socksAt, ShutdownSignal signal) throws Exception {
+            Forwards forwards, SocksOptions socksOptions, List<HostPort> socksAt, ShutdownSignal signal) throws Exception {
         List<ServerAddress> addresses = links.stream().map(ShareLink::server).toList();
         String address = (addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString())
                 + (jumps.isEmpty() ? "" : " via " + String.join(" -> ", jumps));
         try (MetricsOptions.Exporter exporter = metrics.start("client");
                 AlknetClient client = AlknetClient.start(options, failover.failbackInterval,
-                new InetSocketAddress(socksAt.host(), socksAt.port()), forwards, socksOptions)) {
-            System.err.println("SOCKS5h proxy on " + client.socksAddress() + " -> " + address);
+                new InetSocketAddress(socksAt.get(0).host(), socksAt.get(0).port()), forwards, socksOptions)) {
+            List<InetSocketAddress> proxies = new ArrayList<>(List.of(client.socksAddress()));
+            for (HostPort more : socksAt.subList(1, socksAt.size())) {
+                proxies.add(client.addSocksListener(new InetSocketAddress(more.host(), more.port())));
+            }
+            for (InetSocketAddress p : proxies) {
+                System.err.println("SOCKS5h proxy on " + p + " -> " + address
+                        + (socksOptions.allowedSources().isEmpty() ? "" : " (sources " + socksOptions.allowedSources() + ")"));
+            }
             StateFile state = StateFile.start(h.dir(), client,
                     addresses.stream().map(Object::toString).toList(), exporter.url()); // never the share strings: they hold keys
-            SocksExposure.warning(client.socksAddress(), socksOptions.requiresAuth()).ifPresent(System.err::println);
+            for (InetSocketAddress p : proxies) {
+                SocksExposure.warning(p, socksOptions.requiresAuth() || !socksOptions.allowedSources().isEmpty())
+                        .ifPresent(System.err::println);
+            }
             for (int i = 0; i < localForwards.size(); i++) {
                 System.err.println("-L " + localForwards.get(i) + " listening on " + client.localForwardAddresses().get(i));
             }

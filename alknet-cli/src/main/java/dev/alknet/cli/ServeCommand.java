@@ -12,6 +12,8 @@ import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.EventLoops;
 import dev.alknet.transport.Transports;
 import dev.alknet.transport.ws.WsOptions;
+import dev.alknet.transport.Cidr;
+import dev.alknet.transport.proxyprotocol.ProxyProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -124,6 +126,35 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StrictServeOptions strict;
 
+    @Option(names = "--proxy-protocol-from", paramLabel = "CIDR",
+            description = "Behind HAProxy, nginx stream or sslh: connections from these addresses must start with a"
+                    + " PROXY protocol v1/v2 header naming the real client (used for from=, limits, logs); a header"
+                    + " from anywhere else is refused (tcp and tls listeners; repeatable).")
+    List<String> proxyProtocolFrom = new ArrayList<>();
+
+    @Option(names = "--server-id", paramLabel = "HEX",
+            description = "Behind a load balancer: 1-8 hex digits that begin every resume token this server hands"
+                    + " out, so the balancer can send resumes back here (docs/scaling.md; default: random).")
+    String serverId;
+
+    private static String serverId(String s) {
+        if (s == null) {
+            return null;
+        }
+        if (!s.matches("[0-9a-fA-F]{1,8}")) {
+            throw new IllegalArgumentException("--server-id: '" + s + "' is not 1-8 hex digits");
+        }
+        return "0".repeat(8 - s.length()) + s.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private List<Cidr> trustedBalancers() {
+        List<Cidr> trusted = new ArrayList<>();
+        for (String c : proxyProtocolFrom) {
+            trusted.add(Cidr.parse(c));
+        }
+        return trusted;
+    }
+
     private StealthOptions stealthOptions(AlknetHome h) throws java.io.IOException {
         if (stealth == null && wsPath != null) {
             throw new IllegalArgumentException("--ws-path needs --stealth (the web front routes the path);"
@@ -174,6 +205,8 @@ final class ServeCommand implements Callable<Integer> {
             addresses.add(ServerAddress.parse(l, true));
         }
         dev.alknet.server.AccessOptions access = policy.accessOptions(PolicyOptions.loopbackOnly(addresses));
+        List<Cidr> balancers = trustedBalancers();
+        String id = serverId(serverId);
         AlknetHome h = home.resolve();
         StealthOptions stealthOptions = stealthOptions(h);
         KeyFiles.LoadedKey hostKey = KeyFiles.loadOrCreate(h.hostKey(), "alknet-host@" + Hostnames.local());
@@ -195,6 +228,9 @@ final class ServeCommand implements Callable<Integer> {
         ServerCertificates certificates = secure ? ServerCertificates.load(transport, acmeSettings, h) : null;
         TransportSettings settings = certificates != null ? transport.serverSettings(certificates.live())
                 : transport.serverSettings(null);
+        if (!balancers.isEmpty()) { // the header must come within the time a TLS handshake gets
+            settings = settings.toBuilder().proxyProtocol(new ProxyProtocol(balancers, settings.connectTimeout())).build();
+        }
         if (stealthOptions.enabled()) {
             settings = settings.toBuilder().stealthTimeout(stealthOptions.timeout()).stealthKey(stealthOptions.key())
                     .stealthSshAlpn(stealthSshAlpn).build();
@@ -216,7 +252,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withStealth(stealthOptions)
                 .withAccess(access)
                 .withResumeGrace(resumeGrace)
-                .withSshIdent(sshIdent);
+                .withSshIdent(sshIdent)
+                .withServerId(id);
         ShutdownSignal signal = new ShutdownSignal();
         try (ServerCertificates certs = certificates;
                 MetricsOptions.Exporter exporter = metrics.start("server", registry -> {

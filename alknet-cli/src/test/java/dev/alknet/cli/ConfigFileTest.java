@@ -86,7 +86,7 @@ class ConfigFileTest {
                 failback-interval: 30s
                 """, "connect");
         assertEquals(List.of("tls://a.example", "quic://b.example"), connect.servers);
-        assertEquals("127.0.0.1:1081", connect.socks);
+        assertEquals(List.of("127.0.0.1:1081"), connect.socks);
         assertEquals(2, connect.localForwards.size());
         assertFalse(connect.strictHostKey);
         assertEquals(Duration.ofSeconds(30), connect.failover.failbackInterval);
@@ -100,7 +100,7 @@ class ConfigFileTest {
         Path file = dir.resolve("bad.yaml");
         for (String[] bad : new String[][] {
                 {"bogus: 1\n", "unknown key 'bogus'"},
-                {"socks: [a, b]\n", "key 'socks' takes one value"},
+                {"log-level: [a, b]\n", "key 'log-level' takes one value"},
                 {"strict-host-key: maybe\n", "key 'strict-host-key': expected true or false"},
                 {"socks: {a: b}\n", "key 'socks': expected a value"},
                 {"socks: [a\n", "not valid YAML"},

@@ -15,8 +15,10 @@ class SocksDefaultBindTest {
     void socksPortIsLoopbackByDefault() throws Exception {
         ConnectCommand c = new ConnectCommand();
         new CommandLine(c).registerConverter(java.time.Duration.class, Durations::parse).parseArgs("tcp://example.com:2222");
-        HostPort hp = HostPort.parse(c.socks, -1, true, c.socks);
-        assertTrue(InetAddress.getByName(hp.host()).isLoopbackAddress(), "default --socks " + c.socks);
+        String socks = c.socksListeners().get(0);
+        assertEquals(1, c.socksListeners().size());
+        HostPort hp = HostPort.parse(socks, -1, true, socks);
+        assertTrue(InetAddress.getByName(hp.host()).isLoopbackAddress(), "default --socks " + socks);
         assertEquals(1080, hp.port());
     }
 }

@@ -44,7 +44,7 @@ final class TlsPeek {
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             SSLParameters p = s.getSSLParameters();
-            p.setApplicationProtocols(new String[] {"alknet-ssh"});
+            p.setApplicationProtocols(new String[] {"alknet-ssh", "http/1.1"});
             if (sni != null) {
                 p.setServerNames(List.of(new SNIHostName(sni)));
             }

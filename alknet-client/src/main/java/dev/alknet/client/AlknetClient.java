@@ -29,11 +29,14 @@ public final class AlknetClient implements AutoCloseable {
     private final OpenChannels channels;
     private final SessionTracker tracker;
     private final DynamicExit dynamic;
+    private final SocksOptions socksOptions;
+    private final List<SocksServer> moreSocks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private AlknetClient(TunnelSupervisor supervisor, SocksServer socks, ClientForwards forwards,
-            OpenChannels channels, SessionTracker tracker, DynamicExit dynamic) {
+            OpenChannels channels, SessionTracker tracker, DynamicExit dynamic, SocksOptions socksOptions) {
         this.tracker = tracker;
         this.dynamic = dynamic;
+        this.socksOptions = socksOptions;
         this.supervisor = supervisor;
         this.socks = socks;
         this.forwards = forwards;
@@ -117,11 +120,23 @@ public final class AlknetClient implements AutoCloseable {
         SessionTracker tracker = new SessionTracker(connector);
         supervisor.addListener(tracker);
         supervisor.start();
-        return new AlknetClient(supervisor, socks, forwards, channels, tracker, dynamic);
+        return new AlknetClient(supervisor, socks, forwards, channels, tracker, dynamic, socksOptions);
     }
 
     public InetSocketAddress socksAddress() {
         return socks.localAddress();
+    }
+
+    /**
+     * Another proxy listener into the same tunnel, with the same options (a gateway on a LAN address as well as
+     * loopback). Closed with the client.
+     *
+     * @throws java.io.UncheckedIOException if the address cannot be bound
+     */
+    public InetSocketAddress addSocksListener(InetSocketAddress bind) {
+        SocksServer s = SocksServer.start(bind, supervisor, socksOptions);
+        moreSocks.add(s);
+        return s.localAddress();
     }
 
     /** Where the {@code -L} forwards listen, in the order they were given. */
@@ -156,6 +171,7 @@ public final class AlknetClient implements AutoCloseable {
      */
     public boolean drain(Duration bound) {
         socks.close();
+        moreSocks.forEach(SocksServer::close);
         forwards.stopAccepting();
         dynamic.stopAccepting();
         return DrainWait.await(this::openStreams, bound);
@@ -163,12 +179,14 @@ public final class AlknetClient implements AutoCloseable {
 
     /** Streams still open: SOCKS and {@code -L} connections, and SSH channels (including {@code -R} ones). */
     public int openStreams() {
-        return socks.openConnections() + forwards.openConnections() + channels.count();
+        return socks.openConnections() + moreSocks.stream().mapToInt(SocksServer::openConnections).sum()
+                + forwards.openConnections() + channels.count();
     }
 
     @Override
     public void close() {
         socks.closeAll();
+        moreSocks.forEach(SocksServer::closeAll);
         forwards.close();
         dynamic.close();
         supervisor.close();

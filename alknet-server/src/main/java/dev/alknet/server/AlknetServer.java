@@ -130,7 +130,8 @@ public final class AlknetServer implements AutoCloseable {
         ConnectionsPerAddress perAddress = new ConnectionsPerAddress(access.maxConnsPerIp());
         DetachedSessions detached = new DetachedSessions(perAddress, access.parked().maxDetachedPerKey(),
                 access.parked().maxDetached());
-        ResumeRegistry resumes = new ResumeRegistry(detached);
+        ResumeRegistry resumes = new ResumeRegistry(detached,
+                options.serverId() == null ? null : java.util.HexFormat.of().parseHex(options.serverId()));
         detached.endWith(resumes);
         if (!options.resumeGrace().isZero()) {
             var global = new ArrayList<>(sshd.getGlobalRequestHandlers());

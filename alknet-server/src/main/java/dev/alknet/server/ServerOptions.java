@@ -23,17 +23,23 @@ import java.util.function.Function;
  *                            (docs/adr/0011); zero turns resumable carriers off
  * @param sshIdent            the software part of the server's SSH identification ({@code SSH-2.0-<sshIdent>}),
  *                            {@link SshIdent#DEFAULT} unless {@code --ssh-ident}
+ * @param serverId            behind a load balancer: 8 lower-case hex digits that begin every resume token id this
+ *                            server hands out, so the balancer can send a resume to it (docs/scaling.md); null: random
  */
 public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path authorizedKeys,
         Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
         boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth,
-        AccessOptions access, Duration resumeGrace, String sshIdent) {
+        AccessOptions access, Duration resumeGrace, String sshIdent,
+        String serverId) {
 
     public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(60);
 
     public ServerOptions {
         sshIdent = SshIdent.check(sshIdent);
         Objects.requireNonNull(resumeGrace, "resumeGrace");
+        if (serverId != null && !serverId.matches("[0-9a-f]{8}")) {
+            throw new IllegalArgumentException("server id: '" + serverId + "' (expected 8 hex digits)");
+        }
         if (resumeGrace.isNegative()) {
             throw new IllegalArgumentException("resume grace: " + resumeGrace + " (expected: >= 0)");
         }
@@ -58,7 +64,7 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts,
             boolean allowRemoteBind, Duration clientAliveInterval, int clientAliveMax, StealthOptions stealth) {
         this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind, clientAliveInterval,
-                clientAliveMax, stealth, AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE, SshIdent.DEFAULT);
+                clientAliveMax, stealth, AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE, SshIdent.DEFAULT, null);
     }
 
     /** Loopback-only remote forwards and the default client-alive check. */
@@ -66,36 +72,41 @@ public record ServerOptions(List<ServerAddress> listen, KeyPair hostKey, Path au
             Function<ServerAddress, dev.alknet.transport.Transport> transports, int maxAuthAttempts) {
         this(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, false,
                 ClientAliveChecker.DEFAULT_INTERVAL, ClientAliveChecker.DEFAULT_MAX_UNANSWERED, StealthOptions.OFF,
-                AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE, SshIdent.DEFAULT);
+                AccessOptions.UNRESTRICTED, DEFAULT_RESUME_GRACE, SshIdent.DEFAULT, null);
     }
 
     public ServerOptions withAllowRemoteBind(boolean allow) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allow,
-                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, sshIdent);
+                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, sshIdent, serverId);
     }
 
     public ServerOptions withClientAlive(Duration interval, int max) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                interval, max, stealth, access, resumeGrace, sshIdent);
+                interval, max, stealth, access, resumeGrace, sshIdent, serverId);
     }
 
     public ServerOptions withStealth(StealthOptions s) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, s, access, resumeGrace, sshIdent);
+                clientAliveInterval, clientAliveMax, s, access, resumeGrace, sshIdent, serverId);
     }
 
     public ServerOptions withAccess(AccessOptions a) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, stealth, a, resumeGrace, sshIdent);
+                clientAliveInterval, clientAliveMax, stealth, a, resumeGrace, sshIdent, serverId);
     }
 
     public ServerOptions withResumeGrace(Duration grace) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, stealth, access, grace, sshIdent);
+                clientAliveInterval, clientAliveMax, stealth, access, grace, sshIdent, serverId);
     }
 
     public ServerOptions withSshIdent(String ident) {
         return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
-                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, ident);
+                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, ident, serverId);
+    }
+
+    public ServerOptions withServerId(String id) {
+        return new ServerOptions(listen, hostKey, authorizedKeys, transports, maxAuthAttempts, allowRemoteBind,
+                clientAliveInterval, clientAliveMax, stealth, access, resumeGrace, sshIdent, id);
     }
 }

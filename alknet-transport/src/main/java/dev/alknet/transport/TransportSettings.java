@@ -1,6 +1,7 @@
 package dev.alknet.transport;
 
 import dev.alknet.transport.proxy.ViaProxy;
+import dev.alknet.transport.proxyprotocol.ProxyProtocol;
 import dev.alknet.transport.stealth.StealthKey;
 import dev.alknet.transport.tls.TlsClientOptions;
 import dev.alknet.transport.tls.TlsServerMaterial;
@@ -33,10 +34,12 @@ import java.util.Objects;
  * @param streams         client: where tcp and tls streams come from instead of a socket (a jump host), or null
  * @param stealthSshAlpn  server, compatible stealth on tls: also negotiate ALPN {@code alknet-ssh}
  *                        ({@code --stealth-ssh-alpn}); off by default, so that a prober offering it gets nginx's answer
+ * @param proxyProtocol   server: tcp and tls listeners take PROXY headers from these balancers (null: off)
  */
 public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClientOptions tlsClient,
         TlsServerMaterial tlsServer, Duration quicIdleTimeout, Duration quicKeepAlive, Duration stealthTimeout,
-        StealthKey stealthKey, WsOptions ws, StreamSource streams, boolean stealthSshAlpn) {
+        StealthKey stealthKey, WsOptions ws, StreamSource streams, boolean stealthSshAlpn,
+        ProxyProtocol proxyProtocol) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_QUIC_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -81,7 +84,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         return new Builder().connectTimeout(connectTimeout).via(via).tlsClient(tlsClient).tlsServer(tlsServer)
                 .quicIdleTimeout(quicIdleTimeout).quicKeepAlive(quicKeepAlive).stealthTimeout(stealthTimeout)
                 .stealthKey(stealthKey).ws(ws).streams(streams)
-                .stealthSshAlpn(stealthSshAlpn);
+                .stealthSshAlpn(stealthSshAlpn).proxyProtocol(proxyProtocol);
     }
 
     public static final class Builder {
@@ -96,8 +99,15 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
         private WsOptions ws = WsOptions.DEFAULT;
         private StreamSource streams;
         private boolean stealthSshAlpn;
+        private ProxyProtocol proxyProtocol;
 
         private Builder() {
+        }
+
+        /** PROXY protocol on tcp and tls listeners (see the record's doc); null turns it off. */
+        public Builder proxyProtocol(ProxyProtocol v) {
+            proxyProtocol = v;
+            return this;
         }
 
         public Builder connectTimeout(Duration v) {
@@ -162,7 +172,7 @@ public record TransportSettings(Duration connectTimeout, ViaProxy via, TlsClient
 
         public TransportSettings build() {
             return new TransportSettings(connectTimeout, via, tlsClient, tlsServer, quicIdleTimeout, quicKeepAlive,
-                    stealthTimeout, stealthKey, ws, streams, stealthSshAlpn);
+                    stealthTimeout, stealthKey, ws, streams, stealthSshAlpn, proxyProtocol);
         }
     }
 }

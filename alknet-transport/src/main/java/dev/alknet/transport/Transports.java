@@ -32,7 +32,8 @@ public final class Transports {
                     + "carries TCP): use tcp:// or tls:// for the hop after a jump");
         }
         return switch (normalize(scheme)) {
-            case "tcp" -> new TcpTransport(settings.connectTimeout(), settings.via(), settings.streams());
+            case "tcp" -> new TcpTransport(settings.connectTimeout(), settings.via(), settings.streams(),
+                    settings.proxyProtocol());
             case "tls" -> new TlsTransport(settings);
             case "quic" -> new QuicTransport(settings);
             case "ws" -> new WsTransport(settings, false);

@@ -21,11 +21,11 @@ public final class Main {
                 System.out.print(Options.USAGE);
                 return 0;
             }
-            Preflight.privileges(!o.routeAll && !o.cleanup);
+            Preflight.privileges(!o.hostMode() && !o.cleanup);
             if (o.cleanup) {
                 return new RouteAllMode(o).cleanup();
             }
-            return o.routeAll ? new RouteAllMode(o).run() : new NamespaceMode(o).run();
+            return o.hostMode() ? new RouteAllMode(o).run() : new NamespaceMode(o).run();
         } catch (TunException e) {
             System.err.println("alknet-tun: " + e.getMessage());
             return e.exitCode;

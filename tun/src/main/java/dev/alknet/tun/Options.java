@@ -31,7 +31,12 @@ final class Options {
               --dev NAME            device name (default alktun0)
               --state FILE          crash-recovery state (default /run/alknet-tun/route-all.state)
               --table N             routing table (default 5210); rule priorities N..N+99 are claimed
-              --cleanup             undo what a killed --route-all left behind, then exit
+              --cleanup             undo what a killed --route-all or --gateway left behind, then exit
+            gateway mode (a LAN's way out; docs/gateway.md):
+              --gateway IFACE       traffic other hosts route in on IFACE goes through the TUN (repeatable);
+                                    the gateway's own traffic and routes stay as they are; IP forwarding is
+                                    turned on in this namespace while it runs; --exclude CIDR keeps a
+                                    destination range (e.g. other LANs) out of the TUN
             common:
               --socks HOST:PORT     the SOCKS5 port (default 127.0.0.1:1080)
               --mtu N               TUN MTU (default 9000)
@@ -53,11 +58,18 @@ final class Options {
     final List<String> servers = new ArrayList<>();
     final List<String> excludes = new ArrayList<>();
     final List<String> excludeUids = new ArrayList<>();
+    /** {@code --gateway IFACE}: what other hosts route in on these interfaces goes through the TUN. */
+    final List<String> gateways = new ArrayList<>();
     String dev = "alktun0";
     Path state = Path.of("/run/alknet-tun/route-all.state");
     int table = 5210;
     final List<String> command = new ArrayList<>();
     boolean help;
+
+    /** --route-all or --gateway: rules and a table in the current namespace (RouteAllMode). */
+    boolean hostMode() {
+        return routeAll || !gateways.isEmpty();
+    }
 
     static Options parse(String[] args) {
         Options o = new Options();
@@ -101,11 +113,21 @@ final class Options {
         if (o.cleanup) {
             return o;
         }
+        if (!o.gateways.isEmpty()) {
+            if (o.routeAll || !o.command.isEmpty()) {
+                throw usage("--gateway takes neither --route-all nor a COMMAND");
+            }
+            if (!o.servers.isEmpty() || !o.excludeUids.isEmpty()) {
+                // the gateway's own traffic never enters the TUN: there is nothing to exempt
+                throw usage("--server and --exclude-uid are for --route-all; with --gateway only --exclude applies");
+            }
+            return o;
+        }
         if (o.routeAll && !o.command.isEmpty()) {
             throw usage("--route-all takes no COMMAND");
         }
         if (!o.routeAll && o.command.isEmpty()) {
-            throw usage("give a COMMAND after --, or --route-all");
+            throw usage("give a COMMAND after --, --route-all or --gateway IFACE");
         }
         if (!o.routeAll && (!o.servers.isEmpty() || !o.excludes.isEmpty() || !o.excludeUids.isEmpty())) {
             throw usage("--server, --exclude and --exclude-uid need --route-all");
@@ -114,7 +136,8 @@ final class Options {
     }
 
     private static boolean isValueOption(String a) {
-        return List.of("--socks", "--mtu", "--user", "--server", "--exclude", "--exclude-uid", "--dev", "--state",
+        return List.of("--socks", "--mtu", "--user", "--server", "--exclude", "--exclude-uid", "--gateway", "--dev",
+                "--state",
                 "--table", "--connect-timeout").contains(a);
     }
 
@@ -130,6 +153,12 @@ final class Options {
                     throw usage("--exclude-uid " + value + ": expected UID or UID-UID");
                 }
                 excludeUids.add(value.contains("-") ? value : value + "-" + value);
+            }
+            case "--gateway" -> {
+                if (!value.matches("[A-Za-z0-9_.-]{1,15}")) {
+                    throw usage("--gateway " + value + ": an interface name (1 to 15 letters, digits, '_', '.', '-')");
+                }
+                gateways.add(value);
             }
             case "--dev" -> {
                 if (!value.matches("[A-Za-z0-9_.-]{1,15}")) {

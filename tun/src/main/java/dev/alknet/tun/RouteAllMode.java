@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * helper dies, the TUN and its route vanish with it but the rules and the unreachable route stay: nothing leaks
  * until the next start (or {@code --cleanup}) removes them, using the state file. IPv6 is captured the same way, or
  * with {@code --no-ipv6} only the unreachable route is installed (blocked, never leaked).
+ *
+ * <p>{@code --gateway IFACE} uses the same table and range, but every rule also says {@code iif IFACE}: only what
+ * other hosts route in on that interface is captured (and, when the tunnel is down, unreachable); the gateway's
+ * own traffic has {@code iif lo} and never matches. IP forwarding is switched on in this namespace while it runs
+ * (the TUN's replies are forwarded back to the LAN hosts) and set back on a clean stop.
  */
 final class RouteAllMode {
 
@@ -56,6 +61,7 @@ final class RouteAllMode {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Options o;
+    private final Forwarding forwarding = new Forwarding();
 
     RouteAllMode(Options o) {
         this.o = o;
@@ -144,7 +150,7 @@ final class RouteAllMode {
         for (String cidr : bypasses()) {
             (cidr.contains(":") ? bypass6 : bypass4).add(cidr);
         }
-        if (o.servers.isEmpty() && o.excludeUids.isEmpty()) {
+        if (o.gateways.isEmpty() && o.servers.isEmpty() && o.excludeUids.isEmpty()) {
             LOG.warn("neither --server nor --exclude-uid: if alknet's own connection to its server is not excluded,"
                     + " it will be routed into the tunnel");
         }
@@ -190,6 +196,9 @@ final class RouteAllMode {
             if (v6Stack) {
                 rules("-6", bypass6);
             }
+            if (!o.gateways.isEmpty()) {
+                forwarding.on(l6 != null);
+            }
             engine = new Engine(tun, o.socks, l4, l6, new FakeIpPool(), o.connectTimeoutSeconds * 1000);
             engine.onReaderEnd(e -> {
                 System.err.println("alknet-tun: the TUN device is gone (" + e.getMessage() + "); exiting with the"
@@ -206,6 +215,7 @@ final class RouteAllMode {
                 e.stop(); // first, so deleting the device below is not taken for a lost TUN
                 if (clean) {
                     teardown(state, true);
+                    forwarding.restore();
                 }
                 if (o.verbose > 0) {
                     System.err.println("alknet-tun: " + e.stats.line());
@@ -214,11 +224,13 @@ final class RouteAllMode {
                         : "alknet-tun: not asked to stop; the kill switch stays (alknet-tun --cleanup removes it)");
                 forever.countDown();
             }, "alknet-tun-shutdown"));
-            System.err.println("alknet-tun: routing all traffic through " + dev + " to SOCKS "
+            System.err.println("alknet-tun: routing " + (o.gateways.isEmpty() ? "all traffic"
+                    : "traffic arriving on " + String.join(", ", o.gateways)) + " through " + dev + " to SOCKS "
                     + Preflight.hostPort(o.socks) + " (IPv6 " + (l6 != null ? "captured" : "blocked")
                     + "); stop with SIGTERM or Ctrl-C");
         } catch (Exception | Error e) {
             teardown(state, true);
+            forwarding.restore();
             tun.close();
             throw e;
         }
@@ -323,6 +335,12 @@ final class RouteAllMode {
     }
 
     private void rules(String family, List<String> bypass) throws IOException {
+        if (!o.gateways.isEmpty()) {
+            for (String dev : o.gateways) {
+                gatewayRules(family, dev, bypass);
+            }
+            return;
+        }
         int b = o.table;
         String t = String.valueOf(o.table);
         for (String range : o.excludeUids) {
@@ -334,6 +352,52 @@ final class RouteAllMode {
             Ip.run(family, "rule", "add", "pref", String.valueOf(b + 2), "to", cidr, "lookup", "main");
         }
         Ip.run(family, "rule", "add", "pref", String.valueOf(b + 3), "lookup", t);
+    }
+
+    /** As {@link #rules}, for what arrives on {@code dev} only: the gateway's own traffic never matches. */
+    private void gatewayRules(String family, String dev, List<String> bypass) throws IOException {
+        int b = o.table;
+        String t = String.valueOf(o.table);
+        Ip.run(family, "rule", "add", "pref", String.valueOf(b + 1), "iif", dev, "ipproto", "udp", "dport", "53",
+                "lookup", t);
+        Ip.run(family, "rule", "add", "pref", String.valueOf(b + 1), "iif", dev, "ipproto", "tcp", "dport", "53",
+                "lookup", t);
+        for (String cidr : bypass) {
+            Ip.run(family, "rule", "add", "pref", String.valueOf(b + 2), "iif", dev, "to", cidr, "lookup", "main");
+        }
+        Ip.run(family, "rule", "add", "pref", String.valueOf(b + 3), "iif", dev, "lookup", t);
+    }
+
+    /** IP forwarding of this namespace: on while a gateway runs, then as it was. */
+    private static final class Forwarding {
+        private static final Path V4 = Path.of("/proc/sys/net/ipv4/ip_forward");
+        private static final Path V6 = Path.of("/proc/sys/net/ipv6/conf/all/forwarding");
+        private String old4;
+        private String old6;
+
+        synchronized void on(boolean v6) throws IOException {
+            old4 = Files.readString(V4).trim();
+            Files.writeString(V4, "1\n");
+            if (v6 && Files.exists(V6)) {
+                old6 = Files.readString(V6).trim();
+                Files.writeString(V6, "1\n");
+            }
+        }
+
+        synchronized void restore() {
+            try {
+                if (old4 != null) {
+                    Files.writeString(V4, old4 + "\n");
+                }
+                if (old6 != null) {
+                    Files.writeString(V6, old6 + "\n");
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot restore IP forwarding: {}", e.toString());
+            }
+            old4 = null;
+            old6 = null;
+        }
     }
 
     private static void looseReversePath(String dev) {

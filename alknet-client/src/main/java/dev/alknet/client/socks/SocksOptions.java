@@ -1,7 +1,10 @@
 package dev.alknet.client.socks;
 
 import dev.alknet.client.socks.auth.SocksCredentials;
+import dev.alknet.transport.Cidr;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,7 +19,7 @@ import java.util.Objects;
  * @param udpIdleTimeout   a UDP association without a datagram in either direction for this long is ended
  */
 public record SocksOptions(Duration handshakeTimeout, Duration openTimeout, SocksCredentials credentials,
-        Duration udpIdleTimeout) {
+        Duration udpIdleTimeout, List<Cidr> allowedSources) {
 
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(30);
@@ -26,27 +29,38 @@ public record SocksOptions(Duration handshakeTimeout, Duration openTimeout, Sock
         requirePositive(handshakeTimeout, "handshakeTimeout");
         requirePositive(openTimeout, "openTimeout");
         requirePositive(udpIdleTimeout, "udpIdleTimeout");
+        allowedSources = List.copyOf(allowedSources);
     }
 
     public static SocksOptions defaults() {
-        return new SocksOptions(DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_OPEN_TIMEOUT, null, DEFAULT_UDP_IDLE_TIMEOUT);
+        return new SocksOptions(DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_OPEN_TIMEOUT, null, DEFAULT_UDP_IDLE_TIMEOUT, List.of());
     }
 
     public SocksOptions withHandshakeTimeout(Duration timeout) {
-        return new SocksOptions(timeout, openTimeout, credentials, udpIdleTimeout);
+        return new SocksOptions(timeout, openTimeout, credentials, udpIdleTimeout, allowedSources);
     }
 
     public SocksOptions withOpenTimeout(Duration timeout) {
-        return new SocksOptions(handshakeTimeout, timeout, credentials, udpIdleTimeout);
+        return new SocksOptions(handshakeTimeout, timeout, credentials, udpIdleTimeout, allowedSources);
     }
 
     /** Requires these credentials from every client; null to require none. */
     public SocksOptions withCredentials(SocksCredentials creds) {
-        return new SocksOptions(handshakeTimeout, openTimeout, creds, udpIdleTimeout);
+        return new SocksOptions(handshakeTimeout, openTimeout, creds, udpIdleTimeout, allowedSources);
     }
 
     public SocksOptions withUdpIdleTimeout(Duration timeout) {
-        return new SocksOptions(handshakeTimeout, openTimeout, credentials, timeout);
+        return new SocksOptions(handshakeTimeout, openTimeout, credentials, timeout, allowedSources);
+    }
+
+    /** Only peers in these blocks may use the proxy (others are closed without a reply); empty: anyone. */
+    public SocksOptions withAllowedSources(List<Cidr> sources) {
+        return new SocksOptions(handshakeTimeout, openTimeout, credentials, udpIdleTimeout, sources);
+    }
+
+    /** Whether a peer at {@code address} may use the proxy. */
+    public boolean allows(InetAddress address) {
+        return allowedSources.isEmpty() || allowedSources.stream().anyMatch(c -> c.contains(address));
     }
 
     public boolean requiresAuth() {

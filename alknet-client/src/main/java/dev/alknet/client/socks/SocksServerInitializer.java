@@ -1,6 +1,10 @@
 package dev.alknet.client.socks;
 
 import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 
@@ -18,6 +22,8 @@ final class SocksServerInitializer extends ChannelInitializer<Channel> {
     static final String REQUEST_DECODER = "socks5-request-decoder";
     static final String HANDLER = "socks5-handler";
 
+    private static final Logger LOG = LoggerFactory.getLogger(SocksServerInitializer.class);
+
     private final SocksContext context;
     private final ChannelGroup connections;
 
@@ -28,6 +34,13 @@ final class SocksServerInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        InetAddress peer = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        if (!context.options().allows(peer)) {
+            // --socks-allow: a source outside the list learns nothing, not even that this is a proxy
+            LOG.debug("proxy connection from {} refused (--socks-allow)", ch.remoteAddress());
+            ch.close();
+            return;
+        }
         connections.add(ch);
         ch.pipeline()
                 .addLast(TIMEOUT, new HandshakeTimeoutHandler(context.options().handshakeTimeout()))

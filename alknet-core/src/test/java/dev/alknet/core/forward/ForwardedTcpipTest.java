@@ -61,6 +61,7 @@ class ForwardedTcpipTest {
     private KeyPair user;
     private ServerSocket target;
     private final AtomicInteger accepted = new AtomicInteger();
+    private final List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger ports = new AtomicInteger(FIRST_PORT);
     private final CompletableFuture<SshSession> serverSide = new CompletableFuture<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -70,7 +71,10 @@ class ForwardedTcpipTest {
         target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(() -> {
             while (!target.isClosed()) {
-                try (Socket s = target.accept()) {
+                try {
+                    // Held open until the test ends: a target that hung up at once would close the channel
+                    // before the test could see it open.
+                    held.add(target.accept());
                     accepted.incrementAndGet();
                 } catch (Exception e) {
                     return;
@@ -122,6 +126,9 @@ class ForwardedTcpipTest {
         listener.close();
         sshd.stop(true);
         target.close();
+        for (Socket s : held) {
+            s.close();
+        }
     }
 
     private SshSession connect() throws Exception {

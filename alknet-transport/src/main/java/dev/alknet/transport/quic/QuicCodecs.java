@@ -14,14 +14,20 @@ import io.netty.handler.codec.quic.QuicCodecBuilder;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The QUIC transport parameters both sides use. Flow-control windows are generous so that one stream can
- * fill a fast path (window / RTT caps throughput: 16 MiB at 100 ms is ~160 MiB/s); DATAGRAM frames are
- * enabled only to carry {@link QuicKeepAlive}'s PINGs.
+ * The QUIC transport parameters both sides use. DATAGRAM frames are enabled only to carry {@link QuicKeepAlive}'s
+ * PINGs.
+ *
+ * <p>Flow-control windows are sized to what the receiving UDP socket can hold ({@link #UDP_BUFFER}; the kernel
+ * counts twice that in buffer overhead), not larger: a sender may put a whole window in flight, and whatever the
+ * socket cannot hold while the receiver's event loop is busy is dropped, which the congestion controller reads as
+ * congestion and halves its window. With 32/16 MiB windows a bulk stream lost packets on every burst and ran at
+ * 0.26x/0.41x of tcp (down/up) on loopback; with 6-7 MB, 0.55x/0.62x in the same run (docs/performance.md). The
+ * cost: window / RTT caps one stream (6 MiB at 100 ms is ~60 MiB/s).
  */
 final class QuicCodecs {
 
-    static final long CONNECTION_WINDOW = 32L << 20;
-    static final long STREAM_WINDOW = 16L << 20;
+    static final long CONNECTION_WINDOW = Long.getLong("alknet.quic.connWindow", 7L << 20);
+    static final long STREAM_WINDOW = Long.getLong("alknet.quic.streamWindow", 6L << 20);
     /** Streams a client may open on one connection (alknet uses one). */
     static final long MAX_CLIENT_STREAMS = 16;
 

@@ -59,7 +59,9 @@ public final class ResumableStream {
     private long ackSent;
     private long lastAckProgress = System.nanoTime();
     private volatile long lastHeard = System.nanoTime();
-    private final SilenceNudge nudge = new SilenceNudge(lastHeard);
+    /** When DATA last arrived (the time of the read that brought it), for the {@link SilenceNudge}. */
+    private long lastData = SilenceNudge.NEVER;
+    private final SilenceNudge nudge = new SilenceNudge();
     private final RttEstimator rtt;
     /** Dial attempts since the carrier was lost (client), for the resume's log line and metrics. */
     private int attempts;
@@ -226,7 +228,7 @@ public final class ResumableStream {
 
     /** Counts received payload; true when an acknowledgement is due. */
     synchronized boolean onData(int n) {
-        nudge.data(System.nanoTime());
+        lastData = lastHeard; // set by heard() for the read this record came in
         received += n;
         return received - ackSent >= settings.ackEvery();
     }
@@ -253,14 +255,11 @@ public final class ResumableStream {
     /** The current carrier delivered bytes (any record): the path is alive. On the carrier's loop. */
     void heard(long now) {
         lastHeard = now;
-        synchronized (this) {
-            nudge.heard(now);
-        }
     }
 
     /** The count to send again as a nudge (see {@link SilenceNudge}), or -1 if none is due. */
     synchronized long nudgeAck(long now) {
-        return nudge.due(now) ? ackSent : -1;
+        return nudge.due(now, lastHeard, lastData) ? ackSent : -1;
     }
 
     /** The current dead-carrier bound (for the log line that drops a carrier). */

@@ -26,18 +26,25 @@ public final class ResumeRegistry {
 
     private final Map<String, ResumableStream> streams = new ConcurrentHashMap<>();
     private final Watcher watcher;
+    private final byte[] idPrefix;
 
     public ResumeRegistry() {
         this(Watcher.NONE);
     }
 
     public ResumeRegistry(Watcher watcher) {
+        this(watcher, null);
+    }
+
+    /** {@code idPrefix}: what every token id starts with (the server id a load balancer routes on), or null. */
+    public ResumeRegistry(Watcher watcher, byte[] idPrefix) {
         this.watcher = watcher;
+        this.idPrefix = idPrefix == null ? null : idPrefix.clone();
     }
 
     /** Makes the stream's token, arms the stream and lists it until it ends. */
     public ResumeToken register(ResumableStream stream) {
-        return register(stream, ResumeToken.random());
+        return register(stream, ResumeToken.random(idPrefix));
     }
 
     /** As {@link #register(ResumableStream)}, with a token made elsewhere (tests: a known key). */

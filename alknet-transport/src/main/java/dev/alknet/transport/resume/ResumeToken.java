@@ -34,10 +34,21 @@ public final class ResumeToken {
     }
 
     public static ResumeToken random() {
+        return random(null);
+    }
+
+    /**
+     * A new token whose id starts with {@code idPrefix} (a server id: a load balancer reads it from the resume
+     * hello, docs/scaling.md), random after it; null: all random. The id is not the secret (the key is).
+     */
+    public static ResumeToken random(byte[] idPrefix) {
         byte[] id = new byte[ID_BYTES];
         byte[] key = new byte[KEY_BYTES];
         RANDOM.nextBytes(id);
         RANDOM.nextBytes(key);
+        if (idPrefix != null) {
+            System.arraycopy(idPrefix, 0, id, 0, Math.min(idPrefix.length, ID_BYTES / 2));
+        }
         return new ResumeToken(id, key);
     }
 

@@ -1,6 +1,7 @@
 package dev.alknet.transport.resume;
 
 import dev.alknet.transport.FirstBytesHold;
+import dev.alknet.transport.StreamAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -142,7 +143,7 @@ public final class ServerSniffer extends FirstBytesHold {
         if (stream == null || stream.token() == null || !stream.token().accept(hello.counter(), hello.proof())) {
             ResumeStats.refused();
             boolean known = stream != null && stream.token() != null;
-            LOG.info("refused a resume from {}: {}", ctx.channel().remoteAddress(),
+            LOG.info("refused a resume from {}: {}", StreamAddresses.remote(ctx.channel()),
                     hello == null ? "malformed hello" : known ? "bad or reused token" : "unknown session");
             // a known session's client may be behind a path that delivered an old hello late: it tries again
             ctx.writeAndFlush(Unpooled.wrappedBuffer(known ? ResumeHello.stale() : ResumeHello.no()))
@@ -165,7 +166,7 @@ public final class ServerSniffer extends FirstBytesHold {
         ctx.pipeline().addAfter(ctx.name(), ResumeFraming.NAME, framing);
         ChannelHandlerContext fctx = ctx.pipeline().context(framing);
         if (!stream.attach(framing, fctx, peerReceived)) {
-            LOG.info("resume from {} failed: counts do not match", ctx.channel().remoteAddress());
+            LOG.info("resume from {} failed: counts do not match", StreamAddresses.remote(ctx.channel()));
             stream.fail(ResumeStats.Cause.COUNT_MISMATCH, "peer's count does not match");
             ctx.close();
             return;

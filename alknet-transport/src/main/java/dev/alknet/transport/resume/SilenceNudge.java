@@ -8,37 +8,33 @@ package dev.alknet.transport.resume;
  * changes nothing at the peer (any version of it), so it is safe to send on suspicion.
  *
  * <p>Nudges come {@link #FIRST_NANOS}, 2x and 4x that after the last byte heard, and only while data arrived in
- * the last {@link #RECENT_NANOS}: an idle session sends nothing. Not thread-safe: used under the stream's monitor.
+ * the last {@link #RECENT_NANOS}: an idle session sends nothing. The stream keeps the times (the read path only
+ * writes them); this keeps the count. Not thread-safe: used under the stream's monitor, from the carrier's ticker.
  */
 final class SilenceNudge {
 
     static final long FIRST_NANOS = Long.getLong("alknet.resume.nudgeAfterMs", 1000) * 1_000_000;
     static final long RECENT_NANOS = 10_000_000_000L;
     static final int MAX_NUDGES = 3;
+    /** No data yet. */
+    static final long NEVER = Long.MIN_VALUE;
 
-    private long lastHeard;
-    private long lastData = Long.MIN_VALUE;
+    /** The silence the count is for: the last-heard time it began at. */
+    private long silenceFrom = NEVER;
     private int nudges;
 
-    SilenceNudge(long now) {
-        lastHeard = now;
-    }
-
-    /** Anything arrived from the peer. */
-    void heard(long now) {
-        lastHeard = now;
-        nudges = 0;
-    }
-
-    /** Payload arrived from the peer (it was sending). */
-    void data(long now) {
-        heard(now);
-        lastData = now;
-    }
-
-    /** Whether a nudge is due now; if so, it counts as sent. */
-    boolean due(long now) {
-        if (nudges >= MAX_NUDGES || lastData == Long.MIN_VALUE || now - lastData > RECENT_NANOS) {
+    /**
+     * Whether a nudge is due now; if so, it counts as sent.
+     *
+     * @param lastHeard when anything last arrived from the peer
+     * @param lastData  when payload last arrived (the peer was sending), or {@link #NEVER}
+     */
+    boolean due(long now, long lastHeard, long lastData) {
+        if (lastHeard != silenceFrom) { // heard since: a new silence, if any
+            silenceFrom = lastHeard;
+            nudges = 0;
+        }
+        if (nudges >= MAX_NUDGES || lastData == NEVER || now - lastData > RECENT_NANOS) {
             return false;
         }
         if (now - lastHeard < FIRST_NANOS << nudges) {

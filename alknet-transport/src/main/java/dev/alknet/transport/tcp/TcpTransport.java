@@ -10,6 +10,8 @@ import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportListener;
 import dev.alknet.transport.proxy.ViaProxy;
+import dev.alknet.transport.proxyprotocol.ProxyProtocol;
+import dev.alknet.transport.proxyprotocol.ProxyProtocolPipeline;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -19,11 +21,13 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** Plain TCP: the SSH stream is the socket itself, optionally dialled through a SOCKS5/HTTP proxy. */
 public final class TcpTransport implements Transport {
 
     private final TcpDialer dialer;
+    private final ProxyProtocol proxyProtocol;
 
     public TcpTransport(Duration connectTimeout) {
         this(connectTimeout, null);
@@ -31,12 +35,22 @@ public final class TcpTransport implements Transport {
 
     /** {@code via} may be null (direct connections). */
     public TcpTransport(Duration connectTimeout, ViaProxy via) {
-        this(connectTimeout, via, null);
+        this(connectTimeout, via, null, null);
     }
 
-    /** {@code streams}: streams through a jump host instead of sockets, or null. */
-    public TcpTransport(Duration connectTimeout, ViaProxy via, dev.alknet.transport.StreamSource streams) {
+    /** {@code proxyProtocol}: listeners read PROXY headers from these sources (null: none). */
+    public TcpTransport(Duration connectTimeout, ViaProxy via, ProxyProtocol proxyProtocol) {
+        this(connectTimeout, via, null, proxyProtocol);
+    }
+
+    /**
+     * {@code streams}: streams through a jump host instead of sockets, or null; {@code proxyProtocol}: listeners read
+     * PROXY headers from these sources (null: none).
+     */
+    public TcpTransport(Duration connectTimeout, ViaProxy via, dev.alknet.transport.StreamSource streams,
+            ProxyProtocol proxyProtocol) {
         this.dialer = new TcpDialer(connectTimeout, via, streams);
+        this.proxyProtocol = proxyProtocol;
     }
 
     @Override
@@ -73,15 +87,17 @@ public final class TcpTransport implements Transport {
     @Override
     public TransportListener listen(Endpoint endpoint, Admission admission, StreamAcceptor acceptor)
             throws TransportException {
-        return bind(endpoint, admission, ch -> ch.pipeline().addLast(new StreamReady(acceptor)));
+        return bind(endpoint, admission, proxyProtocol, ch -> ch.pipeline().addLast(new StreamReady(acceptor)));
     }
 
     /**
      * Binds {@code endpoint}; each accepted socket is first passed through {@code admission} (a refused one is closed
-     * before its pipeline is set up), then {@code init} sets up its pipeline (TLS adds its handler).
+     * before its pipeline is set up), then {@code init} sets up its pipeline (TLS adds its handler). With
+     * {@code proxyProtocol} (may be null), a trusted peer's PROXY header comes first of all, and admission and
+     * {@code init} see the client it names.
      */
-    public static TransportListener bind(Endpoint endpoint, Admission admission, Consumer<Channel> init)
-            throws TransportException {
+    public static TransportListener bind(Endpoint endpoint, Admission admission, ProxyProtocol proxyProtocol,
+            Consumer<Channel> init) throws TransportException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(EventLoops.group())
                 .channel(EventLoops.serverSocketChannel())
@@ -95,11 +111,18 @@ public final class TcpTransport implements Transport {
                     @Override
                     protected void initChannel(Channel ch) {
                         InetSocketAddress peer = ch.remoteAddress() instanceof InetSocketAddress a ? a : null;
-                        if (!Admission.admit(admission, ch, peer)) {
+                        Predicate<InetSocketAddress> proceed = client -> {
+                            if (!Admission.admit(admission, ch, client)) {
+                                return false;
+                            }
+                            init.accept(ch);
+                            return true;
+                        };
+                        boolean admitted = proxyProtocol == null ? proceed.test(peer)
+                                : ProxyProtocolPipeline.start(ch, peer, proxyProtocol, proceed);
+                        if (!admitted) {
                             ch.close();
-                            return;
                         }
-                        init.accept(ch);
                     }
                 });
         try {

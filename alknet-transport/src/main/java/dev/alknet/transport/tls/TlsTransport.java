@@ -74,7 +74,7 @@ public final class TlsTransport implements Transport {
         LiveCertificate live = identity.live();
         long handshake = settings.connectTimeout().toMillis();
         if (stealth != null) {
-            return TcpTransport.bind(endpoint, admission, ch -> {
+            return TcpTransport.bind(endpoint, admission, settings.proxyProtocol(), ch -> {
                 // PlaintextSniff keeps the time: silence first (stealth), then the handshake from its first byte
                 ch.pipeline().addLast(new PlaintextSniff(acceptor, stealth, Duration.ofMillis(handshake)));
                 AlpnOfferGate gate = TlsContexts.alpnGate(contexts.current(), strict, sshAlpn, live);
@@ -87,7 +87,7 @@ public final class TlsTransport implements Transport {
                         .addLast(ReadGate.NAME, new ReadGate());
             });
         }
-        return TcpTransport.bind(endpoint, admission, ch -> {
+        return TcpTransport.bind(endpoint, admission, settings.proxyProtocol(), ch -> {
             // a peer that never finishes its ClientHello (slowloris) is closed after this, as a slow dial would be
             ch.pipeline()
                     .addLast(ClientHelloRouter.NAME, new ClientHelloRouter(contexts, live, handshake))

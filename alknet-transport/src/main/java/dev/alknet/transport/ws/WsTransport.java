@@ -89,7 +89,7 @@ public final class WsTransport implements Transport {
         long limit = settings.connectTimeout().toNanos();
         // what nginx in front of a web socket negotiates: http/1.1 or no ALPN, TLS 1.3 or 1.2
         SslContext ctx = secure ? TlsContexts.server(identity.get(), true, true) : null;
-        return TcpTransport.bind(endpoint, admission, ch -> {
+        return TcpTransport.bind(endpoint, admission, settings.proxyProtocol(), ch -> {
             if (ctx != null) {
                 SslHandler tls = ctx.newHandler(ch.alloc());
                 tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());

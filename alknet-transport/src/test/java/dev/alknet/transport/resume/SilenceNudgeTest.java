@@ -10,43 +10,56 @@ class SilenceNudgeTest {
     private static final long S = 1_000_000_000L;
     private static final long F = SilenceNudge.FIRST_NANOS;
 
+    private final SilenceNudge n = new SilenceNudge();
+    private long lastHeard;
+    private long lastData = SilenceNudge.NEVER;
+
+    private void heard(long t) {
+        lastHeard = t;
+    }
+
+    private void data(long t) {
+        lastHeard = t;
+        lastData = t;
+    }
+
+    private boolean due(long t) {
+        return n.due(t, lastHeard, lastData);
+    }
+
     @Test
     void anIdleSessionIsNeverNudged() {
-        SilenceNudge n = new SilenceNudge(0);
         for (long t = 0; t < 60 * S; t += S / 20) {
-            assertFalse(n.due(t), "at " + t);
+            assertFalse(due(t), "at " + t);
         }
     }
 
     @Test
     void silenceAfterDataGetsThreeNudgesBackingOff() {
-        SilenceNudge n = new SilenceNudge(0);
-        n.data(S);
-        assertFalse(n.due(S + F - 1));
-        assertTrue(n.due(S + F));
-        assertFalse(n.due(S + F + 1), "once per step");
-        assertFalse(n.due(S + 2 * F - 1));
-        assertTrue(n.due(S + 2 * F));
-        assertTrue(n.due(S + 4 * F));
-        assertFalse(n.due(S + 9 * F), "three at most");
+        data(S);
+        assertFalse(due(S + F - 1));
+        assertTrue(due(S + F));
+        assertFalse(due(S + F + 1), "once per step");
+        assertFalse(due(S + 2 * F - 1));
+        assertTrue(due(S + 2 * F));
+        assertTrue(due(S + 4 * F));
+        assertFalse(due(S + 9 * F), "three at most");
     }
 
     @Test
     void anythingHeardStartsOver() {
-        SilenceNudge n = new SilenceNudge(0);
-        n.data(0);
-        assertTrue(n.due(F));
-        assertTrue(n.due(2 * F));
-        n.heard(3 * F); // an ACK: the path works
-        assertFalse(n.due(3 * F + F - 1));
-        assertTrue(n.due(4 * F));
+        data(0);
+        assertTrue(due(F));
+        assertTrue(due(2 * F));
+        heard(3 * F); // an ACK: the path works
+        assertFalse(due(3 * F + F - 1));
+        assertTrue(due(4 * F));
     }
 
     @Test
     void dataLongAgoIsNoReason() {
-        SilenceNudge n = new SilenceNudge(0);
-        n.data(0);
-        n.heard(SilenceNudge.RECENT_NANOS); // acks only since
-        assertFalse(n.due(SilenceNudge.RECENT_NANOS + F + 1));
+        data(0);
+        heard(SilenceNudge.RECENT_NANOS); // acks only since
+        assertFalse(due(SilenceNudge.RECENT_NANOS + F + 1));
     }
 }
