@@ -13,9 +13,12 @@ import java.util.List;
 public final class ReachabilityCheck implements Check {
 
     private final ClientOptions options;
+    private final List<Dial> dials;
 
-    public ReachabilityCheck(ClientOptions options) {
+    /** @param dials where the outcome is recorded for the checks that read it (udp, hostkey, pin) */
+    public ReachabilityCheck(ClientOptions options, List<Dial> dials) {
         this.options = options;
+        this.dials = dials;
     }
 
     @Override
@@ -30,9 +33,10 @@ public final class ReachabilityCheck implements Check {
             SshSession session = connector.connect();
             long ms = (System.nanoTime() - start) / 1_000_000;
             session.close(true);
-            return List.of(Verdict.ok(name(), options.server() + " reachable (" + ms + " ms, host key "
-                    + (options.hostKeyPin() != null ? "matches pin" : "accepted") + ")"));
+            dials.add(new Dial(options, true, null, ms));
+            return List.of(Verdict.ok(name(), options.server() + " reachable, logged in (" + ms + " ms)"));
         } catch (ConnectFailure e) {
+            dials.add(new Dial(options, false, String.valueOf(e.getMessage()), (System.nanoTime() - start) / 1_000_000));
             return List.of(explain(name(), options.server().host() + ":" + options.server().port(), e.getMessage()));
         }
     }
