@@ -93,12 +93,15 @@ public final class SocksExposureCheck implements Check {
         }
     }
 
-    /** Up to a few of this host's addresses beyond loopback and link-local, of one family. */
+    /**
+     * Up to a few of this host's addresses beyond loopback and link-local, of one family; point-to-point links (a
+     * TUN such as alknet-tun's) are left out, their addresses are not where a neighbour comes from.
+     */
     static List<InetAddress> outside(boolean v4) {
         List<InetAddress> out = new ArrayList<>();
         try {
             for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!i.isUp() || i.isLoopback()) {
+                if (!i.isUp() || i.isLoopback() || i.isPointToPoint()) {
                     continue;
                 }
                 for (InetAddress a : Collections.list(i.getInetAddresses())) {
