@@ -50,7 +50,7 @@ import picocli.CommandLine.Parameters;
                 + " Exit 0 when no check fails (warnings included), 1 otherwise.",
         footer = {"", "Examples:",
                 "  alknet doctor tls://vps.example.com quic://vps.example.com",
-                "  alknet doctor --config ~/.alknet/client.yaml --json"})
+                "  alknet doctor tls://vps.example.com --socks 0.0.0.0:1080 --json"})
 final class DoctorCommand implements Callable<Integer> {
 
     @Mixin
@@ -85,7 +85,7 @@ final class DoctorCommand implements Callable<Integer> {
                     + " leak checks run when it exists.")
     String tunDev;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "Bound on each dial (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 

@@ -67,7 +67,7 @@ class DoctorEndToEndTest {
     }
 
     private static Cli.Result doctor(String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of("doctor", "--home", home.toString(), "--connect-timeout", "4s"));
+        List<String> a = new ArrayList<>(List.of("doctor", "--home", home.toString(), "--connect-timeout", "8s"));
         a.addAll(List.of(args));
         return Cli.runCommand(Cli.command(net.onClient(), "dev.alknet.cli.Main", a.toArray(String[]::new)), Map.of(),
                 Duration.ofSeconds(90));
