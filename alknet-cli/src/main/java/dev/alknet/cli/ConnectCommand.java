@@ -177,7 +177,6 @@ final class ConnectCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ws-host is for ws:// and wss:// servers");
         }
         HostKeyPolicy hostKeys = strictHostKey ? HostKeyPolicy.STRICT : HostKeyPolicy.TRUST_ON_FIRST_USE;
-        String pinGiven = transport.pinList();
         Forwards forwards = new Forwards(localForwards, remoteForwards, new ExitPolicy(dynamicAllowLocal));
         SocksOptions socksOptions = proxy.socksOptions();
         ShutdownSignal signal = new ShutdownSignal();
@@ -193,25 +192,39 @@ final class ConnectCommand implements Callable<Integer> {
                 hops.add(new ClientOptions(a, Transports.create(a.scheme(), settings.build()), identity,
                         h.knownHosts(), hostKeys, null, connectTimeout, connectWait, heartbeat, 3));
             }
-            List<ClientOptions> options = new ArrayList<>();
-            for (ShareLink link : links) {
-                ServerAddress a = link.server();
-                transport.tlsPin = pinGiven != null ? pinGiven : link.pin();
-                TransportSettings.Builder settings = transport.clientSettings(connectTimeout, a).toBuilder()
-                        .stealthKey(link.key());
-                if (hops.any()) {
-                    settings.via(null).streams(hops.streams());
-                }
-                options.add(new ClientOptions(a, Transports.create(a.scheme(), settings.build()), identity,
-                        h.knownHosts(), hostKeys, hostKey != null ? hostKey : link.hostKey(), connectTimeout,
-                        connectWait, heartbeat, 3));
-            }
+            List<ClientOptions> options = serverOptions(links, transport, hops, identity, h, hostKeys, hostKey,
+                    connectTimeout, connectWait, heartbeat);
             return run(h, links, options, autoPick, hops, forwards, socksOptions, socksAt, signal);
         }
     }
 
-    private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, boolean autoPick, JumpHosts hops,
-            Forwards forwards, SocksOptions socksOptions, List<HostPort> socksAt, ShutdownSignal signal) throws Exception {
+    /**
+     * One {@link ClientOptions} per server: its transport settings (pin from --tls-pin or the share link, stealth key,
+     * the jump hosts' streams) and host key check; {@code doctor} dials the same way.
+     */
+    static List<ClientOptions> serverOptions(List<ShareLink> links, TransportOptions transport, JumpHosts hops,
+            java.security.KeyPair identity, AlknetHome h, HostKeyPolicy hostKeys, String hostKey,
+            Duration connectTimeout, Duration connectWait, Duration heartbeat) {
+        String pinGiven = transport.pinList();
+        List<ClientOptions> options = new ArrayList<>();
+        for (ShareLink link : links) {
+            ServerAddress a = link.server();
+            transport.tlsPin = pinGiven != null ? pinGiven : link.pin();
+            TransportSettings.Builder settings = transport.clientSettings(connectTimeout, a).toBuilder()
+                    .stealthKey(link.key());
+            if (hops.any()) {
+                settings.via(null).streams(hops.streams());
+            }
+            options.add(new ClientOptions(a, Transports.create(a.scheme(), settings.build()), identity,
+                    h.knownHosts(), hostKeys, hostKey != null ? hostKey : link.hostKey(), connectTimeout,
+                    connectWait, heartbeat, 3));
+        }
+        return options;
+    }
+
+    private int run(AlknetHome h, List<ShareLink> links, List<ClientOptions> options, boolean autoPick,
+            JumpHosts hops, Forwards forwards, SocksOptions socksOptions, List<HostPort> socksAt, ShutdownSignal signal)
+            throws Exception {
         List<ServerAddress> addresses = links.stream().map(ShareLink::server).toList();
         String address = (autoPick ? AutoPick.serverName(addresses.get(0)) + " (transport picked: "
                 + String.join(", ", addresses.stream().map(ServerAddress::scheme).toList()) + ")"

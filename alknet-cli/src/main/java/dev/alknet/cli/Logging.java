@@ -62,6 +62,13 @@ final class Logging {
         }
     }
 
+    /** Root logger to WARN: for commands whose own output says it all ({@code doctor}). */
+    static void warnOnly() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        }
+    }
+
     private static String value(String[] args, String name) {
         String found = null;
         for (int i = 0; i < args.length; i++) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code alknet} command. */
 @Command(name = "alknet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH tunnel client and server with a local SOCKS5h proxy.",
-        subcommands = {KeygenCommand.class, ServeCommand.class, ConnectCommand.class, StatusCommand.class,
+        subcommands = {KeygenCommand.class, ServeCommand.class, ConnectCommand.class, StatusCommand.class, DoctorCommand.class,
                 DemoCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",

@@ -121,6 +121,26 @@ final class FaultNet implements AutoCloseable {
                 "add rule inet fault transit ip saddr " + SERVER + " meta l4proto udp drop");
     }
 
+    /** UDP to the server's {@code port} is dropped on the way (TCP passes): a network that blocks UDP. */
+    void dropUdp(int port) throws IOException {
+        nft("add rule inet fault transit ip daddr " + SERVER + " udp dport " + port + " drop");
+    }
+
+    /**
+     * The router's link towards the server gets MTU {@code mtu} (1500 puts it back): the path MTU is lowered, and the
+     * router answers a larger DF packet with ICMP "fragmentation needed". Putting it back also forgets what the
+     * client learned.
+     */
+    void serverLinkMtu(int mtu) throws IOException {
+        sh("ip", "-n", router, "link", "set", "r1", "mtu", String.valueOf(mtu));
+        sh("ip", "-n", client, "route", "flush", "cache");
+    }
+
+    /** The client host's namespace name (for /etc/netns/NAME, which {@code ip netns exec} mounts). */
+    String clientName() {
+        return client;
+    }
+
     /** The path works again. */
     void heal() throws IOException {
         nft("flush chain inet fault transit");
