@@ -92,32 +92,45 @@ class KillSwitchEndToEndTest {
         }
     }
 
+    /** The client host's alknet client and alknet-tun (route-all), its server and origin, all started. */
+    private record Hosts(Cli.Running connect, Cli.Running tun) {
+    }
+
+    private static Hosts start(FaultNet net, List<Cli.Running> running, String tag, String... serveOptions)
+            throws Exception {
+        // origin.test is known to the server host only; the client host asks a DNS server that only the TUN answers
+        net.serverEtc("hosts", "127.0.0.1 localhost origin.test\n");
+        net.clientEtc("resolv.conf", "nameserver 10.77.9.53\n");
+        Path home = dir.resolve(tag);
+        Files.createDirectories(home);
+        KeyFiles.LoadedKey id = KeyFiles.loadOrCreate(home.resolve("id_ed25519"), "killswitch");
+        Files.writeString(home.resolve("authorized_keys"),
+                KeyFiles.publicKeyLine(id.pair().getPublic(), "killswitch") + "\n");
+        start(running, net.onServer(), "python3", script("/fault-origin.py"), "127.0.0.1",
+                String.valueOf(ORIGIN_PORT), blob.toString());
+        List<String> serve = new ArrayList<>(List.of("serve", "--home", home.toString(), "--listen",
+                "tcp://" + FaultNet.SERVER + ":" + SERVER_PORT, "--allow", "loopback:" + ORIGIN_PORT));
+        serve.addAll(List.of(serveOptions));
+        started(running, Cli.command(net.onServer(), "dev.alknet.cli.Main", serve.toArray(String[]::new)))
+                .awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(60));
+        Cli.Running connect = started(running, Cli.command(net.onClient(), "dev.alknet.cli.Main", "connect",
+                "tcp://" + FaultNet.SERVER + ":" + SERVER_PORT, "--home", home.toString(),
+                "--socks", "127.0.0.1:" + SOCKS_PORT));
+        connect.awaitLine(l -> l.contains("resumable carrier: open streams survive"), Duration.ofSeconds(60));
+        Cli.Running tun = started(running, Cli.command(net.onClient(), "dev.alknet.tun.Main",
+                "--socks", "127.0.0.1:" + SOCKS_PORT, "--route-all", "--server", FaultNet.SERVER, "--no-ipv6",
+                "--state", home.resolve("route-all.state").toString(), "-v"));
+        tun.awaitLine(l -> l.contains("alknet-tun: routing"), Duration.ofSeconds(30));
+        return new Hosts(connect, tun);
+    }
+
     @Test
     void routeAllHoldsThroughATenSecondCut() throws Exception {
         List<Cli.Running> running = new ArrayList<>();
         try (FaultNet net = FaultNet.create("ks")) {
-            // origin.test is known to the server host only; the client host asks a DNS server that only the TUN answers
-            net.serverEtc("hosts", "127.0.0.1 localhost origin.test\n");
-            net.clientEtc("resolv.conf", "nameserver 10.77.9.53\n");
-            Path home = dir.resolve("home");
-            Files.createDirectories(home);
-            KeyFiles.LoadedKey id = KeyFiles.loadOrCreate(home.resolve("id_ed25519"), "killswitch");
-            Files.writeString(home.resolve("authorized_keys"),
-                    KeyFiles.publicKeyLine(id.pair().getPublic(), "killswitch") + "\n");
-            Cli.Running origin = start(running, net.onServer(), "python3", script("/fault-origin.py"), "127.0.0.1",
-                    String.valueOf(ORIGIN_PORT), blob.toString());
-            Cli.Running serve = started(running, Cli.command(net.onServer(), "dev.alknet.cli.Main", "serve",
-                    "--home", home.toString(), "--listen", "tcp://" + FaultNet.SERVER + ":" + SERVER_PORT,
-                    "--allow", "loopback:" + ORIGIN_PORT));
-            serve.awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(60));
-            Cli.Running connect = started(running, Cli.command(net.onClient(), "dev.alknet.cli.Main", "connect",
-                    "tcp://" + FaultNet.SERVER + ":" + SERVER_PORT, "--home", home.toString(),
-                    "--socks", "127.0.0.1:" + SOCKS_PORT));
-            connect.awaitLine(l -> l.contains("resumable carrier: open streams survive"), Duration.ofSeconds(60));
-            Cli.Running tun = started(running, Cli.command(net.onClient(), "dev.alknet.tun.Main",
-                    "--socks", "127.0.0.1:" + SOCKS_PORT, "--route-all", "--server", FaultNet.SERVER, "--no-ipv6",
-                    "--state", dir.resolve("route-all.state").toString(), "-v"));
-            tun.awaitLine(l -> l.contains("alknet-tun: routing"), Duration.ofSeconds(30));
+            Hosts hosts = start(net, running, "holds");
+            Cli.Running connect = hosts.connect();
+            Cli.Running tun = hosts.tun();
             Cli.Running capture = start(running, net.onClient(), "python3", "-c", CAPTURE, FaultNet.SERVER,
                     String.valueOf(SERVER_PORT));
             awaitStdout(capture, "ready");
@@ -150,11 +163,38 @@ class KillSwitchEndToEndTest {
 
             capture.terminate(Duration.ofSeconds(5));
             String seen = capture.stdoutText();
-            System.out.println("kill switch: capture " + seen.lines().findFirst().orElse("") + "; client "
+            System.out.println("kill switch: capture " + seen.lines().filter(l -> l.startsWith("seen")).findFirst().orElse("") + "; client "
                     + connect.stderrText().lines().filter(l -> l.contains("resumed after") || l.contains("carrier lost"))
                             .toList());
             assertTrue(seen.contains(" leaks 0"), "packets outside the carrier on c0:\n" + seen);
             assertTrue(!seen.contains(" carrier 0 "), "the capture saw no carrier at all:\n" + seen);
+        } finally {
+            for (Cli.Running r : running) {
+                r.close();
+            }
+        }
+    }
+
+    /**
+     * When the session is given up (the server's grace ends during the cut, so the resume after it is answered
+     * "unknown session"), the open download gets a reset, not a FIN that would look like the end of the data.
+     */
+    @Test
+    void aSessionGivenUpResetsItsFlows() throws Exception {
+        List<Cli.Running> running = new ArrayList<>();
+        try (FaultNet net = FaultNet.create("kg")) {
+            Hosts hosts = start(net, running, "given-up", "--resume-grace", "2s");
+            Path first = dir.resolve("given-up-first");
+            Cli.Running download = start(running, net.onClient(), "curl", "-sS", "--max-time", "100",
+                    "--limit-rate", "1M", "-o", first.toString(), url());
+            awaitSize(first, 1L << 20, download);
+            net.blackhole(SERVER_PORT);
+            hosts.connect().awaitLine(l -> l.contains("carrier lost"), Duration.ofSeconds(20));
+            Thread.sleep(6000); // the server's 2 s grace runs out (its own silence check drops the carrier first)
+            net.heal();
+            assertTrue(download.process.waitFor(60, TimeUnit.SECONDS), "download still running");
+            assertEquals(56, download.process.exitValue(), "a reset (curl 56), not a clean close (18): "
+                    + download.stderrText() + "\nclient:\n" + tail(hosts.connect()));
         } finally {
             for (Cli.Running r : running) {
                 r.close();
