@@ -67,12 +67,7 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
         return lastError;
     }
 
-    /**
-     * The current session if up, else waits up to connect-wait for one. While the session is resuming a new stream
-     * waits for the resume as long as the resume may still come (the rest of the resume grace, at least connect-wait):
-     * it is neither refused early nor sent anywhere else, and it fails only when the session is given up. The stream's
-     * own open timeout still bounds the whole wait.
-     */
+    /** The current session if up, else waits up to connect-wait for one. */
     @Override
     public CompletableFuture<SshSession> session() {
         CompletableFuture<SshSession> c = current;
@@ -82,11 +77,11 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
             if (resuming == null || !resuming.detached()) {
                 return CompletableFuture.completedFuture(now);
             }
-            Duration wait = resumeWait(resuming.graceLeft());
+            // the carrier is being replaced: a new stream waits for it as it would for a new session
             return resuming.whenAttached().thenApply(v -> now)
-                    .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
+                    .orTimeout(connectWait.toMillis(), TimeUnit.MILLISECONDS)
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(new TunnelDownException(
-                            e instanceof TimeoutException ? "tunnel resuming for " + wait.toSeconds() + " s"
+                            e instanceof TimeoutException ? "tunnel resuming for " + connectWait.toSeconds() + " s"
                                     : "tunnel lost while resuming")));
         }
         if (closed || fatal.isDone()) {
@@ -98,11 +93,6 @@ public final class TunnelSupervisor implements SessionProvider, AutoCloseable {
                         ? new TunnelDownException("tunnel down for " + connectWait.toSeconds() + " s"
                                 + (lastError == null ? "" : ": " + lastError))
                         : e));
-    }
-
-    /** How long a new stream waits for a resume: the grace still left, but never less than connect-wait. */
-    Duration resumeWait(Duration graceLeft) {
-        return graceLeft.compareTo(connectWait) > 0 ? graceLeft : connectWait;
     }
 
     private void attempt() {

@@ -129,15 +129,6 @@ public final class ResumableStream {
         return token != null && !ended && current == null;
     }
 
-    /** While detached: how much of the resume grace is left before the stream is given up; else the whole grace. */
-    public synchronized Duration graceLeft() {
-        if (!detached()) {
-            return settings.grace();
-        }
-        long left = settings.grace().toNanos() - (System.nanoTime() - detachedAt);
-        return Duration.ofNanos(Math.max(0, left));
-    }
-
     public boolean ended() {
         return ended;
     }
