@@ -382,7 +382,8 @@ final class Engine {
                 ch = Socks.connect(socks, f.host, !f.named, f.dstPort, (int) Math.max(1, left));
                 break;
             } catch (Socks.Refused r) {
-                if (r.reply != 1 || left <= RETRY_PAUSE_MILLIS * 2 || stopped || f.state != State.CONNECTING) {
+                long rest = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()); // the answer took time
+                if (r.reply != 1 || rest <= RETRY_PAUSE_MILLIS * 2 || stopped || f.state != State.CONNECTING) {
                     fail(f, r.toString());
                     return;
                 }
