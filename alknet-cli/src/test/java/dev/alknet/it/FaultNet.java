@@ -94,6 +94,15 @@ final class FaultNet implements AutoCloseable {
         return List.of("ip", "netns", "exec", client);
     }
 
+    /** A file that {@code ip netns exec} on the client host bind-mounts over /etc/FILE (before programs start). */
+    void clientEtc(String file, String content) throws IOException {
+        hosts.get(0).etc(file, content);
+    }
+
+    void serverEtc(String file, String content) throws IOException {
+        hosts.get(2).etc(file, content);
+    }
+
     List<String> onServer() {
         return List.of("ip", "netns", "exec", server);
     }

@@ -40,6 +40,9 @@ final class Engine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
+    /** Between CONNECTs asked again after a general failure (the tunnel down or resuming). */
+    private static final long RETRY_PAUSE_MILLIS = 1000;
+
     private final TunDevice tun;
     private final InetSocketAddress socks;
     private final boolean ipv6;
@@ -364,14 +367,37 @@ final class Engine {
         return b;
     }
 
-    /** On a connector thread: the SOCKS CONNECT for a held SYN. */
+    /**
+     * On a connector thread: the SOCKS CONNECT for a held SYN. A "general failure" (REP 1) is what the alknet client
+     * answers while its tunnel is down or resuming, after its --connect-wait: the CONNECT is asked again, the SYN still
+     * held, until --connect-timeout has passed since the SYN. The application's flow waits for the tunnel instead of
+     * getting a reset early (the kill switch holds); any other failure is a reset at once.
+     */
     private void connect(Flow f) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
         SocketChannel ch;
-        try {
-            ch = Socks.connect(socks, f.host, !f.named, f.dstPort, connectTimeoutMillis);
-        } catch (IOException e) {
-            fail(f, e.toString());
-            return;
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                ch = Socks.connect(socks, f.host, !f.named, f.dstPort, (int) Math.max(1, left));
+                break;
+            } catch (Socks.Refused r) {
+                long rest = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()); // the answer took time
+                if (r.reply != 1 || rest <= RETRY_PAUSE_MILLIS * 2 || stopped || f.state != State.CONNECTING) {
+                    fail(f, r.toString());
+                    return;
+                }
+                LOG.debug("{}: {}; asking again (the tunnel may be resuming)", f, r.getMessage());
+                try {
+                    Thread.sleep(RETRY_PAUSE_MILLIS);
+                } catch (InterruptedException e) {
+                    fail(f, "stopped");
+                    return;
+                }
+            } catch (IOException e) {
+                fail(f, e.toString());
+                return;
+            }
         }
         f.socks = ch;
         byte[] syn = f.leaveConnecting(State.READY);

@@ -42,7 +42,8 @@ final class Options {
               --mtu N               TUN MTU (default 9000)
               --no-ipv6             block IPv6 instead of capturing it
               --no-offload          one packet per MTU (no checksum/TSO offload on the TUN)
-              --connect-timeout S   seconds to wait for a SOCKS reply (default 30)
+              --connect-timeout S   seconds a new flow waits for its SOCKS CONNECT, asked again while the
+                                    tunnel is down or resuming (default 30)
               -v, -vv               report counters on exit / debug log
             """;
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,13 @@ public final class ChannelRelay implements SocketToChannel.Events, ChannelToSock
     }
 
     private void onSshClosed() {
+        if (!ssh.getSession().isOpen()) {
+            // The session was given up (or shut down), not ended by the peer: the socket gets a reset, never a FIN
+            // that an application could take for the end of the data (the kill switch's "resets, not a clean end").
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            abort(null);
+            return;
+        }
         toSsh.close(true); // a write waiting for window would wait forever
         downstream.closed();
         stopUpstream();
