@@ -1,7 +1,8 @@
 # The program logic of the checkout launchers ./alknet and ./alknet-tun, sourced by both: the build when the jar is
 # older than its sources, the choice of the JVM, the start-up archives of alknet. The launchers set what differs
 # (root, jar, lib, modules) and pick the JVM flags, which are in argument files under bin/jvm/ (java @file).
-# (The installed launcher is alknet-dist/src/dist/lib/launch: a bundled JDK, flags in lib/jvm/COMMAND.args.)
+# (The installed launcher is alknet-dist/src/dist/lib/launch: a bundled JDK, flags in lib/jvm/COMMAND.args, which
+# alknet-dist/build-dist.sh joins from the same bin/jvm files; caches made at build time, nothing in the background.)
 
 # Whether $jar or $lib is missing, or older than a file under src/main or a pom.xml of the directories in $modules
 # (the root pom counts too).
@@ -88,7 +89,7 @@ trims() {  # does this JVM version have -XX:TrimNativeHeapInterval?
 # dev.alknet.cli.training.LauncherCaches in the background (nice, detached), which does the rest (ADR 0017):
 # - serve and connect: the training (once per build: both commands on loopback under a bounded load, ~1 minute of
 #   CPU, dev.alknet.cli.training.AotTraining) writes both caches, profiles of the tunnel's hot paths included;
-# - other commands: this run records what it loads; a later miss builds the cache from that recording.
+# - other commands: the first run records what it loads; the next (a miss too) has the cache built from that.
 # Before 25, AppCDS: the first run writes the archive at exit, later runs map it (~1 s less). JVM warnings go to stderr.
 # Needs root, jar, lib, cp, java, major and jvm (the flags so far, which the cache is built with).
 launcher_cds() {
@@ -111,7 +112,8 @@ launcher_cds() {
         dev.alknet.cli.training.LauncherCaches "$root/alknet" "$dir" "$name" "jdk$major" "$jar" "$lib" "${jvm[@]}" \
         "${quiet[@]}" </dev/null >>"$dir/training-jdk$major.log" 2>&1 &
     fi
-    if [[ $name != serve && $name != connect ]] && ! compgen -G "$record.*.building" >/dev/null; then
+    # one recording per build: none while an earlier one waits for (or is in) its cache build
+    if [[ $name != serve && $name != connect ]] && ! compgen -G "$record.*" >/dev/null; then
       # -DisplayVMOutput: the recording JVM would print a line about it on stdout, which scripts may parse
       jvm+=(-XX:AOTMode=record -XX:AOTConfiguration="$record.$$.tmp" -XX:+UnlockDiagnosticVMOptions
             -XX:-DisplayVMOutput "${quiet[@]}")
