@@ -27,6 +27,18 @@ done
 rm -rf "$stage" "$target/deb" "$target"/*.tar.gz "$target"/*.deb
 mkdir -p "$stage"
 cp -a "$here/src/dist/." "$stage/"
+# lib/jvm/COMMAND.args: the checkout's flag files (bin/jvm/*.args, which say why each flag is there) joined per
+# command, so that ./alknet and an installed alknet run with the same flags. The runtime is the JDK jlinked below.
+jvm_args() {  # COMMAND FLAG-FILE...
+  local out=$stage/lib/jvm/$1.args f; shift
+  { echo "# JVM flags of ${out##*/} (made by alknet-dist/build-dist.sh from bin/jvm: $*)"
+    for f; do cat "$repo/bin/jvm/$f.args"; done; } >"$out"
+}
+mkdir -p "$stage/lib/jvm"
+jvm_args alknet native-access quiet quiet-aot alknet
+jvm_args serve native-access quiet quiet-aot alknet long-running trim-native-heap
+jvm_args connect native-access quiet quiet-aot alknet long-running trim-native-heap connect
+jvm_args alknet-tun native-access quiet quiet-aot
 mkdir -p "$stage/lib/jars" "$stage/lib/aot" "$stage/share/systemd" "$stage/share/sysusers.d" \
   "$stage/share/bash-completion/completions" "$stage/share/man/man1" "$stage/share/man/man8"
 cp "$target"/jars/alknet/*.jar "$stage/lib/jars/"

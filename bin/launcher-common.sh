@@ -1,7 +1,8 @@
 # The program logic of the checkout launchers ./alknet and ./alknet-tun, sourced by both: the build when the jar is
 # older than its sources, the choice of the JVM, the start-up archives of alknet. The launchers set what differs
 # (root, jar, lib, modules) and pick the JVM flags, which are in argument files under bin/jvm/ (java @file).
-# (The installed launcher is alknet-dist/src/dist/lib/launch: a bundled JDK, flags in lib/jvm/COMMAND.args.)
+# (The installed launcher is alknet-dist/src/dist/lib/launch: a bundled JDK, flags in lib/jvm/COMMAND.args, which
+# alknet-dist/build-dist.sh joins from the same bin/jvm files; caches made at build time, nothing in the background.)
 
 # Whether $jar or $lib is missing, or older than a file under src/main or a pom.xml of the directories in $modules
 # (the root pom counts too).
@@ -84,46 +85,35 @@ trims() {  # does this JVM version have -XX:TrimNativeHeapInterval?
 
 # launcher_cds COMMAND: adds to jvm the flags of alknet's start-up archive for COMMAND (its first argument), one per
 # command and JVM major version, dropped when older than the build. On 25+ an AOT cache (classes loaded and linked,
-# method profiles), ~0.5 s less to a ready tunnel:
-# - serve and connect: the first run starts a training in the background (nice, detached, once per build:
-#   dev.alknet.cli.training.AotTraining runs both commands on loopback under a bounded load, ~1 minute of CPU) that
-#   writes both caches, profiles of the tunnel's hot paths included, so later runs reach full speed sooner (ADR 0017);
-# - other commands: the first run records what it loads, the next builds the cache in the background from that.
+# method profiles), ~0.5 s less to a ready tunnel. The launcher only uses a fresh cache; on a miss it starts
+# dev.alknet.cli.training.LauncherCaches in the background (nice, detached), which does the rest (ADR 0017):
+# - serve and connect: the training (once per build: both commands on loopback under a bounded load, ~1 minute of
+#   CPU, dev.alknet.cli.training.AotTraining) writes both caches, profiles of the tunnel's hot paths included;
+# - other commands: the first run records what it loads; the next (a miss too) has the cache built from that.
 # Before 25, AppCDS: the first run writes the archive at exit, later runs map it (~1 s less). JVM warnings go to stderr.
-# Needs root, jar, lib, cp, java, major and jvm (the flags so far, which the background cache build uses too).
+# Needs root, jar, lib, cp, java, major and jvm (the flags so far, which the cache is built with).
 launcher_cds() {
   local dir="$root/alknet-cli/target/cds" name=main flags="$root/bin/jvm"
   [[ ${1:-} =~ ^[a-z]+$ ]] && name=$1
-  local quiet=("@$flags/quiet.args") cache record archive failed f pid
+  local quiet=("@$flags/quiet.args") cache record archive f pid
   fresh() { [[ -f $1 && ! ( $1 -ot $jar ) && -z "$(find "$lib" -newer "$1" -print -quit)" ]]; }
   mkdir -p "$dir" 2>/dev/null || true
   if ((major >= 25)); then
     cache="$dir/$name-jdk$major.aot"; record="$dir/$name-jdk$major.aotconf"
     quiet+=("@$flags/quiet-aot.args")
     fresh "$cache" || rm -f "$cache"
-    for f in "$record".*.tmp; do   # a finished recording run: build its cache in the background, once
-      [[ -e $f ]] || continue
-      pid=${f%.tmp}; pid=${pid##*.}
-      kill -0 "$pid" 2>/dev/null && continue
-      if [[ ! -f $cache ]] && mv "$f" "$record.$$.building" 2>/dev/null; then
-        (setsid "$java" "${jvm[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$record.$$.building" \
-           -XX:AOTCache="$cache.$$.tmp" "${quiet[@]}" -cp "$cp" </dev/null >/dev/null 2>&1 \
-           && mv -f "$cache.$$.tmp" "$cache"; rm -f "$record.$$.building" "$cache.$$.tmp") </dev/null >/dev/null 2>&1 &
-      else
-        rm -f "$f"
-      fi
-    done
     if [[ -f $cache ]]; then
       jvm+=(-XX:AOTCache="$cache" "${quiet[@]}")
-    elif [[ $name == serve || $name == connect ]]; then
-      failed="$dir/training-jdk$major.failed"; fresh "$failed" || rm -f "$failed"
-      if [[ -w $dir && ! -f $failed ]] && command -v flock >/dev/null && command -v setsid >/dev/null; then
-        # flock -n: one training at a time; it holds the lock until both caches are in place
-        ALKNET_CDS=off ALKNET_JAVA="$java" setsid nice -n 10 flock -n "$dir/training-jdk$major.lock" \
-          "$java" -Xmx128m -XX:TieredStopAtLevel=1 -cp "$cp" dev.alknet.cli.training.AotTraining "$root/alknet" "$dir" \
-          "jdk$major" </dev/null >>"$dir/training-jdk$major.log" 2>&1 &
-      fi
-    elif [[ -w $dir ]] && ! compgen -G "$record.*.building" >/dev/null; then
+      return 0
+    fi
+    [[ -w $dir ]] || return 0
+    if command -v setsid >/dev/null; then
+      ALKNET_JAVA="$java" setsid nice -n 10 "$java" -Xmx128m -XX:TieredStopAtLevel=1 -cp "$cp" \
+        dev.alknet.cli.training.LauncherCaches "$root/alknet" "$dir" "$name" "jdk$major" "$jar" "$lib" "${jvm[@]}" \
+        "${quiet[@]}" </dev/null >>"$dir/training-jdk$major.log" 2>&1 &
+    fi
+    # one recording per build: none while an earlier one waits for (or is in) its cache build
+    if [[ $name != serve && $name != connect ]] && ! compgen -G "$record.*" >/dev/null; then
       # -DisplayVMOutput: the recording JVM would print a line about it on stdout, which scripts may parse
       jvm+=(-XX:AOTMode=record -XX:AOTConfiguration="$record.$$.tmp" -XX:+UnlockDiagnosticVMOptions
             -XX:-DisplayVMOutput "${quiet[@]}")

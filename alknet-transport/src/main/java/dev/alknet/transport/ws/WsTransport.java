@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code ws://} and {@code wss://} (docs/adr/0020): the byte stream in binary WebSocket frames after an HTTP/1.1
+ * {@code ws://} and {@code wss://} (docs/adr/0022): the byte stream in binary WebSocket frames after an HTTP/1.1
  * Upgrade, so that it passes reverse proxies and CDNs that pass WebSockets. wss is TLS (ALPN {@code http/1.1}, as a
  * browser's WebSocket; the certificate checked as for tls) under the same Upgrade. Dialled directly or through
  * {@code --via}; the Host header and SNI may name another host than the one dialled (a CDN's front).
