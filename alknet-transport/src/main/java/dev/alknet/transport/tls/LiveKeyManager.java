@@ -25,7 +25,7 @@ final class LiveKeyManager extends X509ExtendedKeyManager {
 
     private String alias(String keyType) {
         TlsKeyMaterial km = live.current();
-        String alg = km.key().getAlgorithm();
+        String alg = keyAlgorithm(km.key());
         if (keyType != null && !keyType.equals(alg) && !keyType.startsWith(alg + "_")) {
             return null;
         }
@@ -34,6 +34,16 @@ final class LiveKeyManager extends X509ExtendedKeyManager {
             byAlias.keySet().removeIf(a -> !a.equals(alias) && byAlias.size() > 2);
         }
         return alias;
+    }
+
+    /**
+     * The key's type as the TLS stack names it ("EC", "RSA", ...). A key read from PEM with BouncyCastle's provider
+     * registered (MINA, acme4j) is BouncyCastle's and says "ECDSA": compared as is, it matched no "EC" ask, and every
+     * QUIC handshake of a server that had read its certificate back from its files failed (CERT_CB_ERROR).
+     */
+    static String keyAlgorithm(PrivateKey key) {
+        String alg = key.getAlgorithm();
+        return "ECDSA".equals(alg) ? "EC" : alg;
     }
 
     @Override

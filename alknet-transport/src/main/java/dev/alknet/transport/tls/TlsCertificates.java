@@ -152,7 +152,7 @@ public final class TlsCertificates {
     /** Whether {@code km}'s private key belongs to its leaf certificate (a signature made with one checks with the other). */
     public static boolean keyMatches(TlsKeyMaterial km) {
         String alg = switch (km.key().getAlgorithm()) {
-            case "EC" -> "SHA256withECDSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA"; // ECDSA: a key BouncyCastle read
             case "RSA" -> "SHA256withRSA";
             case "RSASSA-PSS" -> "RSASSA-PSS";
             default -> km.key().getAlgorithm(); // Ed25519, Ed448

@@ -16,6 +16,7 @@ import dev.alknet.transport.TransportException;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
 import dev.alknet.transport.proxy.ViaProxy;
+import dev.alknet.transport.tls.LiveCertificate;
 import dev.alknet.transport.tls.TlsCertificates;
 import dev.alknet.transport.tls.TlsClientOptions;
 import dev.alknet.transport.tls.TlsKeyMaterial;
@@ -115,6 +116,30 @@ class QuicTransportTest extends TransportContractTest {
         Streams.sendAndFin(client, "pinned".getBytes(StandardCharsets.US_ASCII));
         await(sink.done, 10);
         assertEquals("pinned", new String(sink.received(), StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Issue 19 (server restarted, quic): a restarted server reads its certificate back from the PEM files it wrote,
+     * and `alknet serve` always hands quic a {@link LiveCertificate}. The key read back is BouncyCastle's, whose
+     * algorithm is "ECDSA", not "EC"; the live key manager refused it for BoringSSL's "EC" ask, so every handshake
+     * failed (CERT_CB_ERROR, alert 80) and each resume dial to the new server ran out of time.
+     */
+    @Test
+    void aLiveCertificateReadBackFromItsFilesIsServed(@TempDir Path dir) throws Exception {
+        if (java.security.Security.getProvider("BC") == null) { // as in `alknet serve` (appended, as acme4j wants it)
+            java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        }
+        TlsCertificates.loadOrCreate(dir, "alknet.test"); // the first start writes the files
+        TlsKeyMaterial reread = TlsCertificates.loadOrCreate(dir, "alknet.test"); // a restart reads them
+        QuicTransport t = new QuicTransport(TransportSettings.builder().connectTimeout(Duration.ofSeconds(5))
+                .tlsServer(TlsServerMaterial.live(new LiveCertificate(reread))).build());
+        listener = t.listen(new Endpoint("quic", "127.0.0.1", 0), ch -> Streams.start(ch, new Streams.Echo()));
+        client = await(t.connect(new Endpoint("quic", "127.0.0.1", listener.localAddress().getPort())), 10);
+        Streams.Sink sink = new Streams.Sink(true);
+        Streams.start(client, sink);
+        Streams.sendAndFin(client, "restarted".getBytes(StandardCharsets.US_ASCII));
+        await(sink.done, 10);
+        assertEquals("restarted", new String(sink.received(), StandardCharsets.US_ASCII));
     }
 
     @Test
