@@ -4,6 +4,7 @@ import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.ReadGate;
 import dev.alknet.transport.Resolver;
+import dev.alknet.transport.ShutInputReads;
 import dev.alknet.transport.StreamSource;
 import dev.alknet.transport.TransportException;
 import dev.alknet.transport.proxy.ProxyFailures;
@@ -123,6 +124,7 @@ public final class TcpDialer {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                ch.pipeline().addFirst(ShutInputReads.NAME, ShutInputReads.INSTANCE);
                 if (proxy != null) {
                     ch.pipeline().addLast("alknet-proxy", proxy);
                 }

@@ -4,6 +4,7 @@ import dev.alknet.transport.Admission;
 import dev.alknet.transport.ConnectErrors;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.EventLoops;
+import dev.alknet.transport.ShutInputReads;
 import dev.alknet.transport.StreamAcceptor;
 import dev.alknet.transport.StreamReady;
 import dev.alknet.transport.Transport;
@@ -110,6 +111,7 @@ public final class TcpTransport implements Transport {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ch.pipeline().addFirst(ShutInputReads.NAME, ShutInputReads.INSTANCE);
                         InetSocketAddress peer = ch.remoteAddress() instanceof InetSocketAddress a ? a : null;
                         Predicate<InetSocketAddress> proceed = client -> {
                             if (!Admission.admit(admission, ch, client)) {

@@ -115,6 +115,52 @@ class WsTransportTest extends TransportContractTest {
         assertEquals(Streams.sha256(data), await(sink.done, 20));
     }
 
+    /**
+     * A server whose data and FIN come right behind its 101 (read, with the FIN, by the handshake before the user
+     * reads): the user's first read must not close the stream, whose sending half is still open. Netty's epoll
+     * transport closed the socket on that read (fd out of epoll, EPOLLIN refused with ENOENT).
+     */
+    @Test
+    void dataAndFinBehindThe101LeaveTheClientsSendingHalfOpen() throws Exception {
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            WsTransport ws = new WsTransport(TransportSettings.builder().connectTimeout(Duration.ofSeconds(5))
+                    .ws(new WsOptions("/s", null)).build(), false);
+            CompletableFuture<Channel> dial = ws.connect(new Endpoint("ws", "127.0.0.1", ss.getLocalPort()));
+            try (Socket s = ss.accept()) {
+                s.setSoTimeout(10_000);
+                String request = readHead(s.getInputStream());
+                String key = request.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT)
+                        .startsWith("sec-websocket-key:")).findFirst().orElseThrow().substring(18).trim();
+                String accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                        .getInstance("SHA-1").digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                .getBytes(StandardCharsets.US_ASCII)));
+                byte[] head = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] frame = {(byte) 0x82, 5, 'h', 'e', 'l', 'l', 'o'};
+                byte[] all = new byte[head.length + frame.length];
+                System.arraycopy(head, 0, all, 0, head.length);
+                System.arraycopy(frame, 0, all, head.length, frame.length);
+                s.getOutputStream().write(all); // one segment, then the FIN: both in before the client reads
+                s.shutdownOutput();
+                Channel c = await(dial, 10);
+                client = c;
+                Streams.Sink sink = new Streams.Sink(true);
+                Streams.start(c, sink);
+                await(sink.done, 10);
+                assertEquals("hello", new String(sink.received(), StandardCharsets.US_ASCII));
+                byte[] reply = "still sending".getBytes(StandardCharsets.US_ASCII);
+                assertTrue(Streams.sendAndFin(c, reply).await(10, java.util.concurrent.TimeUnit.SECONDS));
+                byte[] got = s.getInputStream().readAllBytes(); // one masked binary frame, then the FIN
+                assertEquals(2 + 4 + reply.length, got.length, "the client's frame reached the server");
+                byte[] payload = new byte[reply.length];
+                for (int i = 0; i < reply.length; i++) {
+                    payload[i] = (byte) (got[6 + i] ^ got[2 + (i & 3)]);
+                }
+                assertEquals("still sending", new String(payload, StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
     @Test
     void theHostHeaderIsTheOneAskedFor() throws Exception {
         try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
