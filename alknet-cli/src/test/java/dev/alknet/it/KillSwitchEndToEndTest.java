@@ -93,11 +93,11 @@ class KillSwitchEndToEndTest {
     }
 
     /** The client host's alknet client and alknet-tun (route-all), its server and origin, all started. */
-    private record Hosts(Cli.Running connect, Cli.Running tun) {
+    private record Hosts(Cli.Running serve, List<String> serveCommand, Cli.Running connect, Cli.Running tun) {
     }
 
-    private static Hosts start(FaultNet net, List<Cli.Running> running, String tag, String... serveOptions)
-            throws Exception {
+    private static Hosts start(FaultNet net, List<Cli.Running> running, String tag, Path served,
+            String... serveOptions) throws Exception {
         // origin.test is known to the server host only; the client host asks a DNS server that only the TUN answers
         net.serverEtc("hosts", "127.0.0.1 localhost origin.test\n");
         net.clientEtc("resolv.conf", "nameserver 10.77.9.53\n");
@@ -107,12 +107,13 @@ class KillSwitchEndToEndTest {
         Files.writeString(home.resolve("authorized_keys"),
                 KeyFiles.publicKeyLine(id.pair().getPublic(), "killswitch") + "\n");
         start(running, net.onServer(), "python3", script("/fault-origin.py"), "127.0.0.1",
-                String.valueOf(ORIGIN_PORT), blob.toString());
+                String.valueOf(ORIGIN_PORT), served.toString());
         List<String> serve = new ArrayList<>(List.of("serve", "--home", home.toString(), "--listen",
                 "tcp://" + FaultNet.SERVER + ":" + SERVER_PORT, "--allow", "loopback:" + ORIGIN_PORT));
         serve.addAll(List.of(serveOptions));
-        started(running, Cli.command(net.onServer(), "dev.alknet.cli.Main", serve.toArray(String[]::new)))
-                .awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(60));
+        List<String> serveCommand = Cli.command(net.onServer(), "dev.alknet.cli.Main", serve.toArray(String[]::new));
+        Cli.Running server = started(running, serveCommand);
+        server.awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(60));
         Cli.Running connect = started(running, Cli.command(net.onClient(), "dev.alknet.cli.Main", "connect",
                 "tcp://" + FaultNet.SERVER + ":" + SERVER_PORT, "--home", home.toString(),
                 "--socks", "127.0.0.1:" + SOCKS_PORT));
@@ -121,14 +122,14 @@ class KillSwitchEndToEndTest {
                 "--socks", "127.0.0.1:" + SOCKS_PORT, "--route-all", "--server", FaultNet.SERVER, "--no-ipv6",
                 "--state", home.resolve("route-all.state").toString(), "-v"));
         tun.awaitLine(l -> l.contains("alknet-tun: routing"), Duration.ofSeconds(30));
-        return new Hosts(connect, tun);
+        return new Hosts(server, serveCommand, connect, tun);
     }
 
     @Test
     void routeAllHoldsThroughATenSecondCut() throws Exception {
         List<Cli.Running> running = new ArrayList<>();
         try (FaultNet net = FaultNet.create("ks")) {
-            Hosts hosts = start(net, running, "holds");
+            Hosts hosts = start(net, running, "holds", blob);
             Cli.Running connect = hosts.connect();
             Cli.Running tun = hosts.tun();
             Cli.Running capture = start(running, net.onClient(), "python3", "-c", CAPTURE, FaultNet.SERVER,
@@ -176,22 +177,28 @@ class KillSwitchEndToEndTest {
     }
 
     /**
-     * When the session is given up (the server's grace ends during the cut, so the resume after it is answered
-     * "unknown session"), the open download gets a reset, not a FIN that would look like the end of the data.
+     * When the session is given up (the server restarted, so the resume is answered "unknown session"), the open
+     * download gets a reset, not a FIN that would look like the end of the data.
      */
     @Test
     void aSessionGivenUpResetsItsFlows() throws Exception {
         List<Cli.Running> running = new ArrayList<>();
         try (FaultNet net = FaultNet.create("kg")) {
-            Hosts hosts = start(net, running, "given-up", "--resume-grace", "2s");
+            // Larger than every window and buffer on the way: when the server dies, part of it is still on its side.
+            Path large = dir.resolve("large");
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(large.toFile(), "rw")) {
+                f.setLength(96L << 20);
+            }
+            Hosts hosts = start(net, running, "given-up", large, "--resume-grace", "2s");
             Path first = dir.resolve("given-up-first");
             Cli.Running download = start(running, net.onClient(), "curl", "-sS", "--max-time", "100",
                     "--limit-rate", "1M", "-o", first.toString(), url());
             awaitSize(first, 1L << 20, download);
-            net.blackhole(SERVER_PORT);
-            hosts.connect().awaitLine(l -> l.contains("carrier lost"), Duration.ofSeconds(20));
-            Thread.sleep(6000); // the server's 2 s grace runs out (its own silence check drops the carrier first)
-            net.heal();
+            // The server dies with the session and comes back without it: the next resume is answered "unknown
+            // session" and the client gives the session up (no timing of a silence check involved).
+            hosts.serve().process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            hosts.connect().awaitLine(l -> l.contains("carrier lost"), Duration.ofSeconds(30));
+            started(running, hosts.serveCommand()).awaitLine(l -> l.contains("listening on"), Duration.ofSeconds(60));
             assertTrue(download.process.waitFor(60, TimeUnit.SECONDS), "download still running");
             assertEquals(56, download.process.exitValue(), "a reset (curl 56), not a clean close (18): "
                     + download.stderrText() + "\nclient:\n" + tail(hosts.connect()));
