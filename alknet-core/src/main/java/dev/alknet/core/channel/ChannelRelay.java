@@ -3,6 +3,7 @@ package dev.alknet.core.channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import java.util.ArrayDeque;
@@ -123,7 +124,13 @@ public final class ChannelRelay implements SocketToChannel.Events, ChannelToSock
         if (!ssh.getSession().isOpen()) {
             // The session was given up (or shut down), not ended by the peer: the socket gets a reset, never a FIN
             // that an application could take for the end of the data (the kill switch's "resets, not a clean end").
-            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+            if (!closed && ctx.channel().isOpen()) {
+                try {
+                    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                } catch (ChannelException e) {
+                    // the socket closed under us meanwhile (the peer's reset, a shutdown): nothing left to reset
+                }
+            }
             abort(null);
             return;
         }
