@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.alknet.core.keys.KeyFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,10 +76,7 @@ class KillSwitchEndToEndTest {
         assumeTrue(Files.exists(Path.of("/dev/net/tun")), "needs /dev/net/tun");
         dir = Files.createTempDirectory("alknet-killswitch-");
         blob = dir.resolve("blob");
-        try (OutputStream out = Files.newOutputStream(blob)) {
-            WebServer.Blob.write(SIZE, SEED, out);
-        }
-        blobSha = WebServer.Blob.sha256(SIZE, SEED);
+        blobSha = WebServer.Blob.writeFile(blob, SIZE, SEED);
     }
 
     @AfterAll

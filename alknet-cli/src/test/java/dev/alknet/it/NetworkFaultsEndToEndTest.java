@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.core.keys.KeyFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,10 +79,7 @@ class NetworkFaultsEndToEndTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "no curl");
         dir = Files.createTempDirectory("alknet-faults-");
         blob = dir.resolve("blob");
-        try (OutputStream out = Files.newOutputStream(blob)) {
-            WebServer.Blob.write(SIZE, SEED, out);
-        }
-        blobSha = WebServer.Blob.sha256(SIZE, SEED);
+        blobSha = WebServer.Blob.writeFile(blob, SIZE, SEED);
     }
 
     @AfterAll

@@ -77,6 +77,14 @@ final class WebServer implements AutoCloseable {
             }
         }
 
+        /** Writes the blob to {@code file}; returns its SHA-256. */
+        static String writeFile(java.nio.file.Path file, long size, long seed) throws IOException {
+            try (OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+                write(size, seed, out);
+            }
+            return sha256(size, seed);
+        }
+
         static String sha256(long size, long seed) {
             MessageDigest md = digest();
             SplittableRandom r = new SplittableRandom(seed);
