@@ -75,7 +75,9 @@ class TransportAutoPickEndToEndTest {
         KeyFiles.LoadedKey id = KeyFiles.loadOrCreate(home.resolve("id_ed25519"), "autopick");
         Files.writeString(home.resolve("authorized_keys"), KeyFiles.publicKeyLine(id.pair().getPublic(), "autopick") + "\n");
         Path blob = home.resolve("blob");
-        byte[] data = new byte[4 << 20];
+        // Larger than every window on the way (quic 6/7 MiB, SSH channel): when UDP is dropped, part of it is still
+        // on the server's side, so the download can only finish through a resume (4 MiB had crossed whole at times).
+        byte[] data = new byte[32 << 20];
         new java.util.Random(26).nextBytes(data);
         Files.write(blob, data);
         Path out = home.resolve("out");
@@ -99,7 +101,7 @@ class TransportAutoPickEndToEndTest {
                         Map.of())) {
                     client.awaitLine(l -> l.contains("transport quic ("), Duration.ofSeconds(30));
                     List<String> curl = new java.util.ArrayList<>(net.onClient());
-                    curl.addAll(List.of("curl", "-sS", "--limit-rate", "1M", "--max-time", "100", "--socks5-hostname",
+                    curl.addAll(List.of("curl", "-sS", "--limit-rate", "4M", "--max-time", "100", "--socks5-hostname",
                             "127.0.0.1:1080", "http://127.0.0.1:" + ORIGIN_PORT + "/blob", "-o", out.toString()));
                     try (Cli.Running download = Cli.Running.start(curl, Map.of())) {
                         for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
