@@ -54,7 +54,8 @@ public final class EventLoops {
 
     /**
      * A group of one loop beside the shared one, same transport, made on first use: for a socket that a shared loop
-     * must wait for (binding a {@code -R} listener from a session's loop when the shared group has only that loop).
+     * must wait for (binding a {@code -R} listener from a session's loop). Nothing on it may wait for another loop,
+     * so a shared loop that waits for it cannot deadlock.
      */
     public static MultiThreadIoEventLoopGroup spare() {
         MultiThreadIoEventLoopGroup g = spare;

@@ -13,8 +13,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -58,9 +56,11 @@ public final class RemoteListeners implements RemoteListen {
         }
         EventLoop home = EventLoops.current();
         ChannelFuture bound = new ServerBootstrap()
-                // Bound from the session's thread, which waits: the listener itself runs on another loop; its
-                // connections run on the session's own loop, as dialed destinations do (ADR 0016).
-                .group(otherLoop(home), home != null ? home : EventLoops.group())
+                // Bound from the session's thread, which waits: the listener runs on the spare loop, which never
+                // waits for another loop (a session loop would: two sessions binding at once on each other's loop
+                // deadlocked both, and with them every session on those loops). Its connections run on the
+                // session's own loop, as dialed destinations do (ADR 0016).
+                .group(EventLoops.spare(), home != null ? home : EventLoops.group())
                 .channel(EventLoops.serverSocketChannel())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -141,18 +141,5 @@ public final class RemoteListeners implements RemoteListen {
             listeners.values().forEach(Channel::close);
             listeners.clear();
         });
-    }
-
-    /** A loop of the shared group other than {@code home}, so that waiting for the bind on {@code home} is safe. */
-    private static EventLoopGroup otherLoop(EventLoop home) {
-        if (home == null) {
-            return EventLoops.group();
-        }
-        for (EventExecutor e : EventLoops.group()) {
-            if (e != home) {
-                return (EventLoop) e;
-            }
-        }
-        return EventLoops.spare(); // a single-loop server: the listener gets a loop of its own
     }
 }
