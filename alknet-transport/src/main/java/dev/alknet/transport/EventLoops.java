@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 
 /**
  * The one event loop group of the process, shared by transports, the SOCKS listener and dialers, so a
@@ -32,6 +33,8 @@ public final class EventLoops {
     private static volatile MultiThreadIoEventLoopGroup group;
     private static volatile MultiThreadIoEventLoopGroup spare;
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
+    /** A loop that runs no task for this long is reported ({@link LoopWatchdog}); 0 turns the watchdog off. */
+    private static final long STALL_MILLIS = Long.getLong("alknet.loopStallMillis", 10_000);
 
     private EventLoops() {
     }
@@ -45,6 +48,7 @@ public final class EventLoops {
                     IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
                     int n = Integer.getInteger("alknet.eventLoopThreads", threads);
                     g = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("alknet-io", true), io);
+                    watch(g);
                     group = g;
                 }
             }
@@ -65,6 +69,7 @@ public final class EventLoops {
                 if (g == null) {
                     IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
                     g = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("alknet-io-spare", true), io);
+                    watch(g);
                     spare = g;
                 }
             }
@@ -81,6 +86,12 @@ public final class EventLoops {
             throw new IllegalArgumentException("event loop threads: " + n + " (expected: >= 1)");
         }
         threads = n;
+    }
+
+    private static void watch(MultiThreadIoEventLoopGroup g) {
+        if (STALL_MILLIS > 0) {
+            LoopWatchdog.watch(g, Duration.ofSeconds(1), Duration.ofMillis(STALL_MILLIS), LoopWatchdog.LOG);
+        }
     }
 
     /** The group's loop that runs the calling thread, or null when called from any other thread. */
