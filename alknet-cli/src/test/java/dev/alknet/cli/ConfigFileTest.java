@@ -96,6 +96,26 @@ class ConfigFileTest {
     }
 
     @Test
+    void doctorReadsConnectsFileSkippingWhatOnlyConnectDoes() throws IOException {
+        String connectFile = """
+                server: [tls://a.example, quic://b.example]
+                socks: 127.0.0.1:1081
+                local-forward: ["8080:web:80"]
+                io-threads: 1
+                """;
+        assertEquals(List.of("tls://a.example", "quic://b.example"),
+                ((ConnectCommand) parse(connectFile, "connect")).servers);
+        DoctorCommand doctor = (DoctorCommand) parse(connectFile, "doctor");
+        assertEquals(List.of("tls://a.example", "quic://b.example"), doctor.servers);
+        assertEquals(List.of("127.0.0.1:1081"), doctor.socks);
+        Path file = dir.resolve("typo.yaml");
+        Files.writeString(file, connectFile + "sokcs: 127.0.0.1:1082\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigArgs.expand(cli(), new String[] {"doctor", "--config", file.toString()}));
+        assertTrue(e.getMessage().contains("unknown key 'sokcs'"), e.getMessage());
+    }
+
+    @Test
     void mistakesAreOneLineNamingFileAndKey() throws IOException {
         Path file = dir.resolve("bad.yaml");
         for (String[] bad : new String[][] {

@@ -28,6 +28,12 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 public final class ConfigArgs {
 
     public static final String OPTION = "--config";
+    /**
+     * Commands that read another command's file: {@code doctor} checks the way {@code connect} dials, so it takes
+     * connect's file as is; a key only connect knows (e.g. {@code local-forward}) is skipped, one neither knows is
+     * still refused.
+     */
+    private static final Map<String, String> READS_FILE_OF = Map.of("doctor", "connect");
     /** Built on first use: loading Jackson and SnakeYAML costs start-up time that runs without --config skip. */
     private static final class Yaml {
         static final YAMLMapper MAPPER = new YAMLMapper();
@@ -55,7 +61,9 @@ public final class ConfigArgs {
             return new Expanded(args, null, Set.of());
         }
         Set<String> keys = new HashSet<>();
-        List<String> added = argsFor(cmd.getCommandSpec(), file, read(file), user, keys);
+        CommandLine owner = root.getSubcommands().get(READS_FILE_OF.getOrDefault(args[sub], args[sub]));
+        List<String> added = argsFor(cmd.getCommandSpec(), owner == null ? null : owner.getCommandSpec(), file,
+                read(file), user, keys);
         List<String> out = new ArrayList<>(List.of(args).subList(0, sub + 1));
         int positionalAt = added.indexOf("--");
         out.addAll(positionalAt < 0 ? added : added.subList(0, positionalAt));
@@ -98,8 +106,13 @@ public final class ConfigArgs {
         }
     }
 
-    /** The arguments one config file stands for; positional values come after a {@code "--"} marker. */
-    static List<String> argsFor(CommandSpec spec, Path file, JsonNode config, List<String> userArgs, Set<String> keys) {
+    /**
+     * The arguments one config file stands for; positional values come after a {@code "--"} marker. {@code owner}
+     * is the command whose file it is (may be {@code spec} itself): keys it knows and {@code spec} does not are
+     * skipped.
+     */
+    static List<String> argsFor(CommandSpec spec, CommandSpec owner, Path file, JsonNode config, List<String> userArgs,
+            Set<String> keys) {
         List<String> options = new ArrayList<>();
         List<String> positionals = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> fields = config.fields();
@@ -116,6 +129,9 @@ public final class ConfigArgs {
                 continue;
             }
             PositionalParamSpec positional = positional(spec, key);
+            if (positional == null && owner != null && owner != spec && knows(owner, key)) {
+                continue;
+            }
             if (positional == null) {
                 throw new ConfigException(file + ": unknown key '" + key + "' ('" + spec.qualifiedName()
                         + " --help' lists the options)");
@@ -174,6 +190,10 @@ public final class ConfigArgs {
             return v.asText();
         }
         throw new ConfigException(file + ": key '" + key + "': expected a value, got " + (v.isNull() ? "nothing" : v));
+    }
+
+    private static boolean knows(CommandSpec spec, String key) {
+        return (!key.startsWith("-") && spec.findOption("--" + key) != null) || positional(spec, key) != null;
     }
 
     private static PositionalParamSpec positional(CommandSpec spec, String key) {
