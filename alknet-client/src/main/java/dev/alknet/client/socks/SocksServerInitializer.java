@@ -1,5 +1,6 @@
 package dev.alknet.client.socks;
 
+import dev.alknet.core.log.DenialLog;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +24,9 @@ final class SocksServerInitializer extends ChannelInitializer<Channel> {
     static final String HANDLER = "socks5-handler";
 
     private static final Logger LOG = LoggerFactory.getLogger(SocksServerInitializer.class);
+    /** Refusals are worth a line (why a LAN device gets nowhere), but a scanner must not flood the log. */
+    private static final DenialLog REFUSALS = new DenialLog(LOG::info, System::nanoTime,
+            "refused proxy connections");
 
     private final SocksContext context;
     private final ChannelGroup connections;
@@ -37,7 +41,7 @@ final class SocksServerInitializer extends ChannelInitializer<Channel> {
         InetAddress peer = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         if (!context.options().allows(peer)) {
             // --socks-allow: a source outside the list learns nothing, not even that this is a proxy
-            LOG.debug("proxy connection from {} refused (--socks-allow)", ch.remoteAddress());
+            REFUSALS.denied("proxy connection from {} refused: not in --socks-allow", ch.remoteAddress());
             ch.close();
             return;
         }

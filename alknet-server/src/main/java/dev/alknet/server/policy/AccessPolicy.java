@@ -1,11 +1,12 @@
 package dev.alknet.server.policy;
 
+import dev.alknet.core.log.DenialLog;
+import dev.alknet.core.ssh.SshSession;
 import dev.alknet.server.dial.DestinationPolicy;
 import dev.alknet.server.dial.HostLiteral;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
-import dev.alknet.core.ssh.SshSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class AccessPolicy implements DestinationPolicy {
     AccessPolicy(RuleSet global, List<KeyRules> perKey, List<String> protectedClasses, boolean defaultAllow,
             boolean namesResolvedRemotely) {
         this(global, perKey, protectedClasses, defaultAllow, namesResolvedRemotely,
-                new DenialLog(LOG::info, System::nanoTime));
+                new DenialLog(LOG::info, System::nanoTime, "policy denials"));
     }
 
     private AccessPolicy(RuleSet global, List<KeyRules> perKey, List<String> protectedClasses, boolean defaultAllow,

@@ -1,4 +1,4 @@
-package dev.alknet.server.policy;
+package dev.alknet.core.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,8 +14,8 @@ class DenialLogTest {
     void aFloodGetsABurstPerWindowAndOneLineForTheRest() {
         List<String> lines = new ArrayList<>();
         AtomicLong now = new AtomicLong(1_000);
-        DenialLog log = new DenialLog((f, a) -> lines.add(f.contains("more policy denials") ? "held " + a[0] : f),
-                now::get);
+        DenialLog log = new DenialLog((f, a) -> lines.add(f.contains(" more {} were not") ? "held " + a[0] + " " + a[1] : f),
+                now::get, "policy denials");
         for (int i = 0; i < 10_000; i++) {
             log.denied("denied {}", i);
         }
@@ -23,7 +23,7 @@ class DenialLogTest {
         now.addAndGet(TimeUnit.SECONDS.toNanos(DenialLog.WINDOW_SECONDS));
         log.denied("denied {}", -1);
         assertEquals(DenialLog.BURST + 2, lines.size());
-        assertEquals("held " + (10_000 - DenialLog.BURST), lines.get(DenialLog.BURST));
+        assertEquals("held " + (10_000 - DenialLog.BURST) + " policy denials", lines.get(DenialLog.BURST));
         assertEquals("denied {}", lines.get(DenialLog.BURST + 1));
     }
 }

@@ -1,39 +1,42 @@
-package dev.alknet.server.policy;
+package dev.alknet.core.log;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The INFO lines of policy denials, at most {@link #BURST} per {@link #WINDOW_SECONDS} seconds for the whole
- * server: a client flooding denied UDP datagrams or channel opens cannot flood the journal. The lines held back
- * are counted and reported in one line when the next window's first denial comes. Thread-safe.
+ * The INFO lines of denials, at most {@link #BURST} per {@link #WINDOW_SECONDS} seconds for the whole process: a
+ * peer flooding denied datagrams, channel opens or connections cannot flood the journal. The lines held back are
+ * counted and reported in one line when the next window's first denial comes. Thread-safe.
  */
-final class DenialLog {
+public final class DenialLog {
 
     /** Where the lines go: an SLF4J logger's {@code info}. */
     @FunctionalInterface
-    interface Sink {
+    public interface Sink {
         void info(String format, Object... args);
     }
 
-    static final int BURST = 20;
-    static final long WINDOW_SECONDS = 60;
+    public static final int BURST = 20;
+    public static final long WINDOW_SECONDS = 60;
 
     private final Sink log;
+    private final String what;
     private final LongSupplier nanoClock;
     private final long window = TimeUnit.SECONDS.toNanos(WINDOW_SECONDS);
     private long windowStart;
     private int logged;
     private long heldBack;
 
-    DenialLog(Sink log, LongSupplier nanoClock) {
+    /** {@code what} names the denials in the line about those held back, e.g. "policy denials". */
+    public DenialLog(Sink log, LongSupplier nanoClock, String what) {
         this.log = log;
+        this.what = what;
         this.nanoClock = nanoClock;
         this.windowStart = nanoClock.getAsLong();
     }
 
     /** Logs {@code format} at INFO unless this window's lines are used up. */
-    void denied(String format, Object... args) {
+    public void denied(String format, Object... args) {
         boolean write;
         long report = 0;
         synchronized (this) {
@@ -52,8 +55,7 @@ final class DenialLog {
             }
         }
         if (report > 0) {
-            log.info("{} more policy denials were not logged (at most {} lines per {} s)", report, BURST,
-                    WINDOW_SECONDS);
+            log.info("{} more {} were not logged (at most {} lines per {} s)", report, what, BURST, WINDOW_SECONDS);
         }
         if (write) {
             log.info(format, args);
