@@ -199,13 +199,15 @@ final class Probe {
     /** After EOF: does the peer still take bytes (lingering) or answer them with RST (closed)? */
     private static boolean afterEof(Socket s) {
         try {
+            // The first write draws a closed peer's RST, which fails a later one (on loopback at once); the
+            // 300 ms of writing are the point: a lingering peer (nginx: seconds) takes them all.
             OutputStream out = s.getOutputStream();
-            out.write(new byte[16]);
-            out.flush();
-            Thread.sleep(200);
-            out.write(new byte[16]);
-            out.flush();
-            Thread.sleep(100);
+            long end = System.nanoTime() + 300_000_000L;
+            do {
+                out.write(new byte[16]);
+                out.flush();
+                Thread.sleep(20);
+            } while (System.nanoTime() < end);
             out.write(new byte[16]);
             out.flush();
             return true;
