@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alknet.testkit.Await;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -143,7 +146,7 @@ public abstract class TransportContractTest {
         Channel c = connect();
         assertFalse(c.config().isAutoRead(), "client stream autoRead");
         assertTrue(c.isActive(), "client stream active");
-        io.netty.channel.ChannelFuture helloSent = c.writeAndFlush(Unpooled.wrappedBuffer(hello));
+        ChannelFuture helloSent = c.writeAndFlush(Unpooled.wrappedBuffer(hello));
         Channel s = await(accepted, 10);
         assertFalse(await(serverAutoRead, 1), "server stream active with autoRead off");
 
@@ -155,8 +158,8 @@ public abstract class TransportContractTest {
         Streams.Sink serverSink = new Streams.Sink(true);
         c.eventLoop().submit(() -> c.pipeline().addLast(clientSink)).get();
         s.eventLoop().submit(() -> s.pipeline().addLast(serverSink)).get();
-        dev.alknet.testkit.Await.never(() -> clientSink.bytes > 0 || serverSink.bytes > 0,
-                java.time.Duration.ofMillis(300), () -> "a handler saw data before it enabled reading");
+        Await.never(() -> clientSink.bytes > 0 || serverSink.bytes > 0, Duration.ofMillis(300),
+                () -> "a handler saw data before it enabled reading");
         assertEquals(0, clientSink.bytes, "client handler saw data before it enabled reading");
         assertEquals(0, serverSink.bytes, "server handler saw data before it enabled reading");
 

@@ -105,7 +105,8 @@ final class TestSsh implements AutoCloseable {
 
     /** Whether a session of the server still holds its channel {@code id}. */
     boolean serverHolds(long id) {
-        return server.getActiveSessions().stream().anyMatch(s -> channels(s).stream().anyMatch(c -> c.getChannelId() == id));
+        return server.getActiveSessions().stream()
+                .anyMatch(s -> channels(s).stream().anyMatch(c -> c.getChannelId() == id));
     }
 
     static Collection<Channel> channels(Session session) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.testkit.Await;
 import dev.alknet.transport.Endpoint;
+import dev.alknet.transport.StreamAddresses;
 import dev.alknet.transport.Streams;
 import dev.alknet.transport.Transport;
 import dev.alknet.transport.TransportException;
@@ -22,9 +23,12 @@ import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +46,7 @@ class ViaProxyDialTest {
     private TestProxy proxy;
     private Channel client;
     private final AtomicInteger accepts = new AtomicInteger();
-    private final java.util.Set<java.net.SocketAddress> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<SocketAddress> peers = ConcurrentHashMap.newKeySet();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -65,7 +69,7 @@ class ViaProxyDialTest {
     private Endpoint startTarget(String scheme, String host) throws Exception {
         Transport t = Transports.create(scheme, settings().tlsServer(TlsServerMaterial.selfSigned(certs, null)).build());
         target = t.listen(new Endpoint(scheme, "127.0.0.1", 0), ch -> {
-            peers.add(dev.alknet.transport.StreamAddresses.remote(ch));
+            peers.add(StreamAddresses.remote(ch));
             accepts.incrementAndGet();
             ch.writeAndFlush(Unpooled.copiedBuffer("SSH-2.0-target\r\n", StandardCharsets.US_ASCII));
             Streams.start(ch, new Streams.Echo());
