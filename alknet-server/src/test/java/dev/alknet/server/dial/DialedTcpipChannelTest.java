@@ -150,8 +150,8 @@ class DialedTcpipChannelTest {
                 throw new RuntimeException(e);
             }
         });
-        long plateau = Plateau.await(accepted::get, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(10),
-                "client writes never stalled; accepted");
+        long plateau = Plateau.await(accepted::get, Duration.ofSeconds(2), Duration.ofMillis(500),
+                Duration.ofSeconds(10), "client writes never stalled; accepted");
         // Bounded by the server's 2 MiB channel window plus kernel socket buffers, far below 64 MiB.
         assertTrue(plateau < 16L * MIB, "client pushed " + plateau + " bytes into a destination that reads nothing");
 

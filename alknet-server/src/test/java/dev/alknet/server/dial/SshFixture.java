@@ -92,7 +92,8 @@ final class SshFixture implements AutoCloseable {
     /** Whether a channel the server holds has had the client's EOF. */
     boolean serverHadEof() {
         return server.getActiveSessions().stream()
-                .flatMap(s -> ((AbstractConnectionService) s.getService(ConnectionService.class)).getChannels().stream())
+                .map(s -> (AbstractConnectionService) s.getService(ConnectionService.class))
+                .flatMap(service -> service.getChannels().stream())
                 .anyMatch(c -> ((org.apache.sshd.common.channel.AbstractChannel) c).isEofSignalled());
     }
 
