@@ -1,5 +1,6 @@
 package dev.alknet.it;
 
+import dev.alknet.testkit.TrustAllTls;
 import dev.alknet.transport.tls.TlsCertificates;
 import dev.alknet.transport.tls.TlsKeyMaterial;
 import java.io.ByteArrayOutputStream;
@@ -17,8 +18,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A man-in-the-middle in front of a strict tls server (docs/adr/0014): it terminates the client's TLS with a
@@ -81,9 +80,9 @@ final class ProofRelay implements AutoCloseable {
 
     /** A TLS 1.3 session of the relay's own with the real server, offering a browser's ALPN. */
     private SSLSocket upstream() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, new TrustManager[] {new TrustingAnything()}, null);
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), serverPort);
+        // the relay checks nobody: it is the attacker
+        SSLSocket s = (SSLSocket) TrustAllTls.context("TLSv1.3").getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), serverPort);
         track(s);
         s.setSoTimeout(60_000);
         SSLParameters p = s.getSSLParameters();
@@ -134,21 +133,5 @@ final class ProofRelay implements AutoCloseable {
             open.forEach(E2e::closeQuietly);
         }
         worker.join(10_000);
-    }
-
-    /** The relay checks nobody: it is the attacker. */
-    private static final class TrustingAnything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

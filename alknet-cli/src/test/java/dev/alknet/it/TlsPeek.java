@@ -1,5 +1,6 @@
 package dev.alknet.it;
 
+import dev.alknet.testkit.TrustAllTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,8 +16,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** What a fresh TLS handshake with a listener shows (its leaf certificate), plus small helpers of the cert tests. */
 final class TlsPeek {
@@ -26,21 +25,7 @@ final class TlsPeek {
 
     /** The leaf certificate a new handshake to 127.0.0.1:{@code port} gets (SNI {@code sni} if not null). */
     static X509Certificate leaf(int port, String sni) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        SSLContext ctx = TrustAllTls.context();
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             SSLParameters p = s.getSSLParameters();

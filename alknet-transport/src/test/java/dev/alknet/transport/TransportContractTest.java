@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alknet.testkit.Await;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -134,25 +137,29 @@ public abstract class TransportContractTest {
         byte[] hello = "SSH-2.0-client\r\n".getBytes(StandardCharsets.US_ASCII);
         CompletableFuture<Channel> accepted = new CompletableFuture<>();
         CompletableFuture<Boolean> serverAutoRead = new CompletableFuture<>();
+        CompletableFuture<Void> bannerSent = new CompletableFuture<>();
         listen(ch -> {
             serverAutoRead.complete(ch.config().isAutoRead() || !ch.isActive());
-            ch.writeAndFlush(Unpooled.wrappedBuffer(banner));
+            ch.writeAndFlush(Unpooled.wrappedBuffer(banner)).addListener(f -> bannerSent.complete(null));
             accepted.complete(ch);
         });
         Channel c = connect();
         assertFalse(c.config().isAutoRead(), "client stream autoRead");
         assertTrue(c.isActive(), "client stream active");
-        c.writeAndFlush(Unpooled.wrappedBuffer(hello));
+        ChannelFuture helloSent = c.writeAndFlush(Unpooled.wrappedBuffer(hello));
         Channel s = await(accepted, 10);
         assertFalse(await(serverAutoRead, 1), "server stream active with autoRead off");
 
-        // Both peers' data is on the wire (and may have been read ahead by a handshake): give it time.
-        Thread.sleep(300);
+        // Both peers' data has left the sender (and may have been read ahead by a handshake) before the
+        // handlers go in: delivered unasked, it would reach them (or, earlier, be lost: the checks below fail).
+        await(bannerSent, 10);
+        assertTrue(helloSent.awaitUninterruptibly(10, TimeUnit.SECONDS), "client data sent");
         Streams.Sink clientSink = new Streams.Sink(true);
         Streams.Sink serverSink = new Streams.Sink(true);
         c.eventLoop().submit(() -> c.pipeline().addLast(clientSink)).get();
         s.eventLoop().submit(() -> s.pipeline().addLast(serverSink)).get();
-        Thread.sleep(200);
+        Await.never(() -> clientSink.bytes > 0 || serverSink.bytes > 0, Duration.ofMillis(300),
+                () -> "a handler saw data before it enabled reading");
         assertEquals(0, clientSink.bytes, "client handler saw data before it enabled reading");
         assertEquals(0, serverSink.bytes, "server handler saw data before it enabled reading");
 

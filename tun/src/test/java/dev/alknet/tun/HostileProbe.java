@@ -109,7 +109,7 @@ public final class HostileProbe {
                     refused++;
                 }
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // pacing is the point: the attacker keeps trying for a second, as the flow settles
         }
         String victim;
         try (Socket s = new Socket()) {

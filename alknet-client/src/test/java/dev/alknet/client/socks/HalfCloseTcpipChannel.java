@@ -64,7 +64,7 @@ final class HalfCloseTcpipChannel extends AbstractServerChannel {
     private void run(String host, int port, OpenFuture opened) {
         try {
             if (SLOW_OPEN_HOST.equals(host)) {
-                Thread.sleep(SLOW_OPEN_MILLIS);
+                Thread.sleep(SLOW_OPEN_MILLIS); // pacing is the point: a slow target, for the tests of a pending open
                 host = "127.0.0.1";
             }
             socket = new Socket(host, port);

@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.io.IoReadFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +80,7 @@ class MinaDirectTcpipBehaviourTest {
             assertEquals("x", readString(ch));
             IoReadFuture pending = ch.getAsyncOut().read(new ByteArrayBuffer(1024, false));
             Await.until(ch::isEofSignalled, Duration.ofSeconds(5), () -> "EOF received");
-            Thread.sleep(300);
+            answered(session); // the EOF was handled to the end: had it completed the read, it would have by now
             assertFalse(pending.isDone(), "MINA does not pass the EOF to ChannelAsyncInputStream");
 
             ch.getAsyncIn().close(false); // our EOF: the server side has both and closes the channel
@@ -93,13 +96,26 @@ class MinaDirectTcpipBehaviourTest {
             ChannelDirectTcpip ch = open(session, target.port());
             assertEquals(1, stock.serverChannels());
             ch.close(true).await(Duration.ofSeconds(5));
-            Thread.sleep(300);
-            assertEquals(1, stock.serverChannels(), "no SSH_MSG_CHANNEL_CLOSE was sent");
 
+            // A graceful close after it: once the server has dropped that channel, it has handled whatever
+            // the immediate close sent before.
             ChannelDirectTcpip graceful = open(session, target.port());
             graceful.close(false).await(Duration.ofSeconds(5));
-            Await.until(() -> stock.serverChannels() == 1, Duration.ofSeconds(5), () -> "graceful close reached");
+            Await.until(() -> !stock.serverHolds(graceful.getRecipient()), Duration.ofSeconds(5),
+                    () -> "graceful close reached");
+            assertEquals(1, stock.serverChannels(), "no SSH_MSG_CHANNEL_CLOSE was sent");
         } // closing the session cleans up the orphan
+    }
+
+    /**
+     * A global request the server answers (a failure, as it knows no such request): every message it sent
+     * before the answer has been handled here, in order, by then.
+     */
+    private static void answered(ClientSession session) throws IOException {
+        Buffer ping = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST);
+        ping.putString("ping@alknet.test");
+        ping.putBoolean(true);
+        session.request("ping@alknet.test", ping, Duration.ofSeconds(10));
     }
 
     private static ChannelDirectTcpip open(ClientSession session, int port) throws Exception {

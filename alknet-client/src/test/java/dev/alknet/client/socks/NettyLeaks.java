@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,13 +56,25 @@ final class NettyLeaks {
     /** Collects garbage and lets the detector look at it; returns the leaks found so far. */
     static int leaks() throws InterruptedException {
         for (int round = 0; round < 5; round++) {
-            System.gc();
-            Thread.sleep(50);
+            collected();
             for (int i = 0; i < 100; i++) { // every tracked allocation drains the detector's queue
                 ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(16);
                 b.release();
             }
         }
         return LEAKS.get();
+    }
+
+    /** Runs the GC until a reference made now is cleared and enqueued: the GC has handed its references over. */
+    private static void collected() throws InterruptedException {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+        for (int i = 0; i < 50; i++) { // bounded: 5 s
+            System.gc();
+            if (queue.remove(100) != null) {
+                break;
+            }
+        }
+        Reference.reachabilityFence(sentinel);
     }
 }

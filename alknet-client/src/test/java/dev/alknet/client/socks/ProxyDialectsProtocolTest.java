@@ -174,7 +174,7 @@ class ProxyDialectsProtocolTest {
             for (byte b : ("CONNECT localhost:" + echo.port() + " HTTP/1.1\n\n").getBytes(StandardCharsets.US_ASCII)) {
                 out.write(b);
                 out.flush();
-                Thread.sleep(2);
+                Thread.sleep(2); // pacing is the point: each byte its own segment, so the head comes in pieces
             }
             String expected = "HTTP/1.1 200 Connection established\r\n\r\n";
             assertEquals(expected, new String(read(s.getInputStream(), expected.length()), StandardCharsets.US_ASCII));

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.alknet.core.channel.RelayDirectTcpip;
+import dev.alknet.testkit.Plateau;
 import dev.alknet.testkit.Socks5Probe;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -203,9 +204,11 @@ class SocksRelayTest {
             c.connect(socks.localAddress());
             try (c) {
                 assertEquals(0, Socks5Probe.handshake(c, connectIp(InetAddress.getLoopbackAddress(), target.port())));
-                Thread.sleep(1500); // read nothing
-                long atPause = sent.get();
-                Thread.sleep(500);
+                // read nothing: the target fills every buffer on the way, then stalls
+                long atPause = Plateau.await(sent::get, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(20),
+                        "the target never stalled; sent");
+                dev.alknet.testkit.Await.never(() -> sent.get() - atPause >= MIB, Duration.ofMillis(500),
+                        () -> "target still sending: " + atPause + " -> " + sent.get());
                 long later = sent.get();
                 assertTrue(later - atPause < MIB, "target still sending: " + atPause + " -> " + later);
                 // The client stopped granting window: what it holds is bounded by the 2 MiB window.
@@ -273,13 +276,14 @@ class SocksRelayTest {
 
     @Test
     void targetClosingWhileTheClientStillSendsDeliversItsLastBytes() throws Exception {
+        CompletableFuture<Void> byeRead = new CompletableFuture<>();
         try (TargetServer target = new TargetServer(s -> {
             s.getInputStream().readNBytes(10);
             s.getOutputStream().write("bye".getBytes());
             // FIN first: closing with unread input would reset the connection and could lose "bye" on the
             // server's side, which is not what this test is about.
             s.shutdownOutput();
-            Thread.sleep(300);
+            byeRead.get(10, TimeUnit.SECONDS); // then the close, while the client still sends
         })) {
             try (Socket c = connected(socks.localAddress(), target.port())) {
                 Future<?> flood = threads.submit(() -> {
@@ -291,6 +295,7 @@ class SocksRelayTest {
                     return null;
                 });
                 byte[] got = new DataInputStream(c.getInputStream()).readNBytes(3);
+                byeRead.complete(null);
                 assertEquals("bye", new String(got));
                 flood.get(10, TimeUnit.SECONDS);
             }

@@ -103,6 +103,12 @@ final class TestSsh implements AutoCloseable {
         return n;
     }
 
+    /** Whether a session of the server still holds its channel {@code id}. */
+    boolean serverHolds(long id) {
+        return server.getActiveSessions().stream()
+                .anyMatch(s -> channels(s).stream().anyMatch(c -> c.getChannelId() == id));
+    }
+
     static Collection<Channel> channels(Session session) {
         return ((AbstractConnectionService) session.getService(ConnectionService.class)).getChannels();
     }

@@ -13,6 +13,7 @@ import dev.alknet.core.keys.KeyFiles;
 import dev.alknet.core.ssh.SshSession;
 import dev.alknet.core.ssh.TransportSshClient;
 import dev.alknet.core.ssh.TransportSshServer;
+import dev.alknet.testkit.Await;
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.TransportListener;
 import dev.alknet.transport.tcp.TcpTransport;
@@ -178,10 +179,7 @@ class ForwardedTcpipTest {
         assertEquals(new HostPort("localhost", FIRST_PORT + 1), bound, "the server's port, the host as asked");
         RelayDirectTcpip channel = serverOpens(bound.port()).get(10, TimeUnit.SECONDS);
         assertTrue(channel.isOpen());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (accepted.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.await(() -> accepted.get() > 0, Duration.ofSeconds(10), "the target's accept");
         assertEquals(1, accepted.get(), "the client connected to the forward's target");
         ChannelRelay.closeNow(channel);
     }

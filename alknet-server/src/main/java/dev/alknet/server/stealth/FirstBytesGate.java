@@ -20,7 +20,7 @@ final class FirstBytesGate extends HoldingGate {
 
     /** See {@link HoldingGate#HoldingGate}. */
     FirstBytesGate(Consumer<Channel> ssh, Supplier<ChannelHandler> web, long deadline) {
-        super(ssh, web, deadline, 64);
+        super(ssh, web, "alknet-stealth-web", deadline, 64);
     }
 
     /** Whether {@code b} starts with {@code SSH-2.0-}: 1 yes, 0 cannot tell yet, -1 no. */
@@ -38,7 +38,7 @@ final class FirstBytesGate extends HoldingGate {
     protected void decide(ChannelHandlerContext ctx, boolean ended) {
         int verdict = sshPrefix(held);
         if (verdict > 0) {
-            toSsh(ctx);
+            toRoute(ctx); // SSH
         } else if (verdict < 0 || ended) {
             toWeb(ctx);
         }

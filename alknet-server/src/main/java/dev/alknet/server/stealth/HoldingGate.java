@@ -11,30 +11,35 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * What every stealth decision shares: the stream comes with autoRead off; the gate reads one buffer at a time and
- * holds the bytes until {@link #decide} hands the stream to SSH ({@link #toSsh}) or to the web front
- * ({@link #toWeb}) with everything held. A peer still undecided at the deadline is closed without a byte, as
- * nginx does at its header timeout. While SSH attaches, bytes read meanwhile join what is held; then everything
- * held goes to the SSH handler behind the gate, and the gate leaves. Holding and the deadline:
- * {@link FirstBytesHold}.
+ * What every stealth decision shares (the SSH gates and {@link WsRoute}): the stream comes with autoRead off; the
+ * gate reads one buffer at a time and holds the bytes until {@link #decide} hands the stream to its route
+ * ({@link #toRoute}: SSH, or the WebSocket Upgrade) or to the web front ({@link #toWeb}) with everything held. A
+ * peer still undecided at the deadline is closed without a byte, as nginx does at its header timeout. While the
+ * route attaches, bytes read meanwhile join what is held; then everything held goes to the route's handler behind
+ * the gate, and the gate leaves. Holding and the deadline: {@link FirstBytesHold}.
  */
 abstract class HoldingGate extends FirstBytesHold {
 
-    private final Consumer<Channel> ssh;
+    private final Consumer<Channel> route;
     private final Supplier<ChannelHandler> web;
+    private final String webName;
     private final long deadline;
     private boolean decided;
     private boolean attaching;
 
     /**
-     * @param ssh      attaches SSH to the stream (adds its handler last and starts reading); may close it
+     * @param route    attaches the other route to the stream, SSH or the Upgrade (adds its handler last and starts
+     *                 reading); may close it
      * @param web      makes the web front's handler, which gets the held bytes
+     * @param webName  the name of that handler in the pipeline
      * @param deadline System.nanoTime() by which the peer must have said enough to decide
      */
-    HoldingGate(Consumer<Channel> ssh, Supplier<ChannelHandler> web, long deadline, int initialCapacity) {
+    HoldingGate(Consumer<Channel> route, Supplier<ChannelHandler> web, String webName, long deadline,
+            int initialCapacity) {
         super(initialCapacity);
-        this.ssh = ssh;
+        this.route = route;
         this.web = web;
+        this.webName = webName;
         this.deadline = deadline;
     }
 
@@ -98,12 +103,12 @@ abstract class HoldingGate extends FirstBytesHold {
         ctx.fireChannelInactive();
     }
 
-    /** Hands the stream to SSH with what is held past the reader index. */
-    protected final void toSsh(ChannelHandlerContext ctx) {
+    /** Hands the stream to the route (SSH, or the Upgrade) with what is held past the reader index. */
+    protected final void toRoute(ChannelHandlerContext ctx) {
         decided = true;
         stopTimer();
-        attaching = true; // SSH may start reading at once: what arrives meanwhile joins the rest
-        ssh.accept(ctx.channel());
+        attaching = true; // the route may start reading at once: what arrives meanwhile joins the rest
+        route.accept(ctx.channel());
         attaching = false;
         if (!ctx.channel().isOpen() || ctx.isRemoved()) {
             return;
@@ -115,7 +120,7 @@ abstract class HoldingGate extends FirstBytesHold {
     protected final void toWeb(ChannelHandlerContext ctx) {
         decided = true;
         stopTimer();
-        ctx.pipeline().addAfter(ctx.name(), "alknet-stealth-web", web.get());
+        ctx.pipeline().addAfter(ctx.name(), webName, web.get());
         handOnAndLeave(ctx);
     }
 }

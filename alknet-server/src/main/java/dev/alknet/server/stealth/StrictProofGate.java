@@ -41,7 +41,7 @@ final class StrictProofGate extends HoldingGate {
     /** @param unboundAllowed whether a proof not bound to the stream's TLS session may pass (docs/adr/0014) */
     StrictProofGate(StrictVerifier verifier, String scheme, boolean unboundAllowed, Consumer<Channel> ssh,
             Supplier<ChannelHandler> web, long deadline) {
-        super(ssh, web, deadline, 256);
+        super(ssh, web, "alknet-stealth-web", deadline, 256);
         this.verifier = verifier;
         this.scheme = scheme;
         this.unboundAllowed = unboundAllowed;
@@ -73,7 +73,7 @@ final class StrictProofGate extends HoldingGate {
             }
             if (end >= 0) {
                 held.readerIndex(end + 1);
-                toSsh(ctx);
+                toRoute(ctx); // SSH
                 return;
             }
         }

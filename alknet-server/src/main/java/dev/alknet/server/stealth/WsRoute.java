@@ -1,13 +1,9 @@
 package dev.alknet.server.stealth;
 
-import dev.alknet.transport.FirstBytesHold;
 import dev.alknet.transport.StreamAcceptor;
 import dev.alknet.transport.ws.WsServerUpgrade;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -17,20 +13,16 @@ import java.util.regex.Pattern;
  * {@code --ws-path}: stands where the web front would get a stream that is not SSH, and reads its first request
  * head. A WebSocket Upgrade (GET, header {@code Upgrade: websocket}) for the path goes to the Upgrade
  * ({@link WsServerUpgrade}), after which the stream's first bytes are judged again, inside the frames; every other
- * request, a plain GET of the same path included, goes to the web front with the bytes as they came.
+ * request, a plain GET of the same path included, or the end of the stream, goes to the web front with the bytes
+ * as they came. Reading, holding and the deadline: {@link HoldingGate}.
  */
-final class WsRoute extends FirstBytesHold {
+final class WsRoute extends HoldingGate {
 
     /** nginx's large_client_header_buffers: a longer head is the web front's to refuse. */
     private static final int MAX_HEAD = 8192;
     private static final Pattern UPGRADE = Pattern.compile("\r\nupgrade:[ \t]*websocket[ \t]*\r\n");
 
     private final byte[] prefix;
-    private final Supplier<ChannelHandler> web;
-    private final String path;
-    private final StreamAcceptor upgraded;
-    private final long deadline;
-    private boolean decided;
 
     /**
      * @param web      the web front's handler, for everything else
@@ -38,56 +30,16 @@ final class WsRoute extends FirstBytesHold {
      * @param deadline System.nanoTime() by which the request head must be in
      */
     WsRoute(String path, Supplier<ChannelHandler> web, StreamAcceptor upgraded, long deadline) {
-        super(256);
-        this.path = path;
+        super(ch -> WsServerUpgrade.install(ch, path, upgraded, deadline), web, "alknet-stealth-site", deadline, 256);
         this.prefix = ("GET " + path).getBytes(StandardCharsets.US_ASCII);
-        this.web = web;
-        this.upgraded = upgraded;
-        this.deadline = deadline;
     }
 
     @Override
-    protected long timeoutNanos() {
-        return deadline - System.nanoTime();
-    }
-
-    @Override
-    protected boolean decided() {
-        return decided;
-    }
-
-    @Override
-    protected void timedOut(ChannelHandlerContext ctx) {
-        decided = true;
-        ctx.close();
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (decided || !(msg instanceof ByteBuf b)) {
-            ReferenceCountUtil.release(msg);
+    protected void decide(ChannelHandlerContext ctx, boolean ended) {
+        if (ended) {
+            toWeb(ctx); // the web front answers the end as nginx does
             return;
         }
-        hold(b);
-        decide(ctx);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!decided) {
-            ctx.read();
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent && !decided) {
-            toWeb(ctx); // the web front answers the end as nginx does
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    private void decide(ChannelHandlerContext ctx) {
         int n = Math.min(held.readableBytes(), prefix.length + 1);
         for (int i = 0; i < n; i++) {
             byte c = held.getByte(held.readerIndex() + i);
@@ -109,7 +61,7 @@ final class WsRoute extends FirstBytesHold {
         }
         String head = held.toString(held.readerIndex(), headEnd, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
         if (UPGRADE.matcher(head).find()) {
-            toWs(ctx);
+            toRoute(ctx); // the Upgrade
         } else {
             toWeb(ctx);
         }
@@ -125,19 +77,5 @@ final class WsRoute extends FirstBytesHold {
             }
         }
         return -1;
-    }
-
-    private void toWeb(ChannelHandlerContext ctx) {
-        decided = true;
-        stopTimer();
-        ctx.pipeline().addAfter(ctx.name(), "alknet-stealth-site", web.get());
-        handOnAndLeave(ctx);
-    }
-
-    private void toWs(ChannelHandlerContext ctx) {
-        decided = true;
-        stopTimer();
-        WsServerUpgrade.install(ctx.channel(), path, upgraded, deadline);
-        handOnAndLeave(ctx);
     }
 }

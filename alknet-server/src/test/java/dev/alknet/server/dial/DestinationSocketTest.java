@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.core.channel.DestinationSocket;
+import dev.alknet.testkit.Await;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.net.Socket;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -31,8 +33,14 @@ class DestinationSocketTest {
                 socket.write(data, off, 32 * 1024, f -> { });
             }
             var shutdown = socket.shutdownOutputAfterWrites(() -> false);
-            Thread.sleep(200);
-            // The peer reads nothing yet, so most of the 16 MiB must still be queued in Netty.
+            // The peer reads nothing yet, so most of the 16 MiB must still be queued in Netty; looked at on the
+            // stream's loop, after the shutdown's own steps there: a shutdown that did not wait would be done.
+            long queued = ch.eventLoop().submit(() -> {
+                ChannelOutboundBuffer b = ch.unsafe().outboundBuffer();
+                return b == null ? 0 : b.totalPendingWriteBytes();
+            }).get(10, TimeUnit.SECONDS);
+            assertTrue(queued > 0, "nothing queued: the peer took it all");
+            Await.never(shutdown::isDone, Duration.ofMillis(200), () -> "shutdown waited for queued writes");
             assertTrue(!shutdown.isDone(), "shutdown waited for queued writes");
             startReading.complete(null);
             assertTrue(shutdown.await(10, TimeUnit.SECONDS) && shutdown.isSuccess(), "output shut down");

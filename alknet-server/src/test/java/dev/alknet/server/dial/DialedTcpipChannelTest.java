@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.alknet.testkit.Await;
+import dev.alknet.testkit.Plateau;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -71,13 +73,14 @@ class DialedTcpipChannelTest {
         byte[] upload = random(32 * MIB, 1);
         byte[] answer = random(32 * MIB, 2);
         CompletableFuture<byte[]> received = new CompletableFuture<>();
+        CompletableFuture<Void> eofAtServer = new CompletableFuture<>();
         TestTarget target = target(socket -> {
-            // Pausing before the tail lets the client finish and send EOF while megabytes still sit in the
+            // Pausing before the tail until the client's EOF is at the server, while megabytes still sit in the
             // server's outbound queue: an early shutdownOutput() would discard them.
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             InputStream in = socket.getInputStream();
             md.update(in.readNBytes(20 * MIB));
-            Thread.sleep(500);
+            eofAtServer.get(20, TimeUnit.SECONDS);
             received.complete(sha256(md, in, 64 * MIB)); // returns at FIN only
             OutputStream out = socket.getOutputStream();
             out.write(answer);
@@ -89,6 +92,8 @@ class DialedTcpipChannelTest {
         CompletableFuture<byte[]> download = readAsync(ch);
         ch.send(upload, 256 * 1024, null);
         ch.halfClose();
+        Await.await(ssh::serverHadEof, Duration.ofSeconds(20), "the client's EOF at the server");
+        eofAtServer.complete(null);
 
         assertArrayEquals(sha256(upload), received.get(20, TimeUnit.SECONDS), "upload digest");
         assertArrayEquals(sha256(answer), download.get(20, TimeUnit.SECONDS), "answer digest");
@@ -145,36 +150,14 @@ class DialedTcpipChannelTest {
                 throw new RuntimeException(e);
             }
         });
-        long plateau = awaitPlateau(accepted, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(10));
+        long plateau = Plateau.await(accepted::get, Duration.ofSeconds(2), Duration.ofMillis(500),
+                Duration.ofSeconds(10), "client writes never stalled; accepted");
         // Bounded by the server's 2 MiB channel window plus kernel socket buffers, far below 64 MiB.
         assertTrue(plateau < 16L * MIB, "client pushed " + plateau + " bytes into a destination that reads nothing");
 
         startReading.complete(null);
         writer.get(20, TimeUnit.SECONDS);
         assertArrayEquals(sha256(upload), received.get(20, TimeUnit.SECONDS));
-    }
-
-    /** Waits at least {@code min} and until {@code counter} has not moved for {@code quiet}; fails after {@code max}. */
-    private static long awaitPlateau(AtomicLong counter, Duration min, Duration quiet, Duration max)
-            throws InterruptedException {
-        long start = System.nanoTime();
-        long value = counter.get();
-        long changedAt = start;
-        while (true) {
-            Thread.sleep(50);
-            long now = System.nanoTime();
-            long v = counter.get();
-            if (v != value) {
-                value = v;
-                changedAt = now;
-            }
-            if (now - start >= min.toNanos() && now - changedAt >= quiet.toNanos()) {
-                return value;
-            }
-            if (now - start > max.toNanos()) {
-                return fail("client writes never stalled; accepted " + value);
-            }
-        }
     }
 
     @Test
@@ -270,10 +253,8 @@ class DialedTcpipChannelTest {
                     replies.get(i).get(10, TimeUnit.SECONDS));
             assertClosed(channels.get(i));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (ssh.serverChannels() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.await(() -> ssh.serverChannels() == 0, Duration.ofSeconds(5), () -> "server channels left open: "
+                + ssh.serverChannels());
         assertEquals(0, ssh.serverChannels(), "server channels left open");
     }
 

@@ -89,6 +89,14 @@ final class SshFixture implements AutoCloseable {
         return ch;
     }
 
+    /** Whether a channel the server holds has had the client's EOF. */
+    boolean serverHadEof() {
+        return server.getActiveSessions().stream()
+                .map(s -> (AbstractConnectionService) s.getService(ConnectionService.class))
+                .flatMap(service -> service.getChannels().stream())
+                .anyMatch(c -> ((org.apache.sshd.common.channel.AbstractChannel) c).isEofSignalled());
+    }
+
     /** Channels the server still holds across all sessions. */
     int serverChannels() {
         return server.getActiveSessions().stream()

@@ -1,5 +1,6 @@
 package dev.alknet.server.stealth;
 
+import dev.alknet.testkit.TrustAllTls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,17 +9,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A scanner's probe: connect (optionally TLS with a given ALPN offer), send some bytes, collect what comes
@@ -131,9 +127,7 @@ final class Probe {
         long t0 = System.nanoTime();
         SSLSocket s;
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {TRUST_ALL}, new SecureRandom());
-            s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, "localhost", port, true);
+            s = (SSLSocket) TrustAllTls.context().getSocketFactory().createSocket(raw, "localhost", port, true);
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException(e);
         }
@@ -205,13 +199,15 @@ final class Probe {
     /** After EOF: does the peer still take bytes (lingering) or answer them with RST (closed)? */
     private static boolean afterEof(Socket s) {
         try {
+            // The first write draws a closed peer's RST, which fails a later one (on loopback at once); the
+            // 300 ms of writing are the point: a lingering peer (nginx: seconds) takes them all.
             OutputStream out = s.getOutputStream();
-            out.write(new byte[16]);
-            out.flush();
-            Thread.sleep(200);
-            out.write(new byte[16]);
-            out.flush();
-            Thread.sleep(100);
+            long end = System.nanoTime() + 300_000_000L;
+            do {
+                out.write(new byte[16]);
+                out.flush();
+                Thread.sleep(20);
+            } while (System.nanoTime() < end);
             out.write(new byte[16]);
             out.flush();
             return true;
@@ -222,21 +218,6 @@ final class Probe {
             return false;
         }
     }
-
-    private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    };
 
     /** Runs {@code check} for each item on its own thread (the probes are independent); rethrows the first failure. */
     static <T> void parallel(List<T> items, Check<T> check) throws Exception {

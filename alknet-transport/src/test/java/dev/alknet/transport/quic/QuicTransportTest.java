@@ -193,7 +193,7 @@ class QuicTransportTest extends TransportContractTest {
         Streams.Sink sink = new Streams.Sink(true);
         Streams.start(client, sink);
         client.writeAndFlush(Unpooled.copiedBuffer("a", StandardCharsets.US_ASCII));
-        Thread.sleep(3000); // three idle timeouts without stream traffic
+        Thread.sleep(3000); // the idle time is what is tested: three idle timeouts without stream traffic
         assertTrue(client.isActive(), "connection died although keep-alive was on");
         Streams.sendAndFin(client, "b".getBytes(StandardCharsets.US_ASCII));
         await(sink.done, 5);
