@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SlowDnsProbe {
 
-    static final int WATCH_MILLIS = 5_000;
+    static final int WATCH_MILLIS = 3_000;
     static final int ANSWER_MILLIS = 10_000;
 
     private SlowDnsProbe() {
