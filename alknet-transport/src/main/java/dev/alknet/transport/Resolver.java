@@ -26,12 +26,15 @@ public final class Resolver {
         InetAddress byName(String host) throws UnknownHostException;
     }
 
-    private static final Executor POOL = pool(16, 1024);
+    /** The tunnel's own dials: the server, an upstream proxy, a resume. */
+    static final ThreadPoolExecutor OWN = pool("alknet-dns", 16, 1024);
+    /** Names a peer makes us look up (-R targets, a dynamic -R's CONNECTs): however many, they never delay OWN's. */
+    static final ThreadPoolExecutor PEERS = pool("alknet-dns-peer", 16, 1024);
 
     /** {@code threads} lookups at once, {@code queued} more waiting; any further one is rejected. */
-    static ThreadPoolExecutor pool(int threads, int queued) {
+    static ThreadPoolExecutor pool(String name, int threads, int queued) {
         ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(queued), new DefaultThreadFactory("alknet-dns", true));
+                new LinkedBlockingQueue<>(queued), new DefaultThreadFactory(name, true));
         p.allowCoreThreadTimeOut(true);
         return p;
     }
@@ -46,7 +49,15 @@ public final class Resolver {
 
     /** Resolves {@code host}; fails with {@link UnknownHostException} (the future's cause) if it cannot. */
     public static CompletableFuture<InetSocketAddress> resolve(String host, int port) {
-        return resolve(host, port, POOL, InetAddress::getByName);
+        return resolve(host, port, OWN, InetAddress::getByName);
+    }
+
+    /**
+     * As {@link #resolve}, for a name a peer asked for: on threads of their own, so a flood of slow names from a peer
+     * cannot hold up the tunnel's own dials.
+     */
+    public static CompletableFuture<InetSocketAddress> resolveForPeer(String host, int port) {
+        return resolve(host, port, PEERS, InetAddress::getByName);
     }
 
     static CompletableFuture<InetSocketAddress> resolve(String host, int port, Executor pool, Lookup lookup) {

@@ -45,7 +45,7 @@ class ResolverTest {
             }
             return InetAddress.getLoopbackAddress();
         };
-        ThreadPoolExecutor pool = Resolver.pool(2, 2);
+        ThreadPoolExecutor pool = Resolver.pool("alknet-dns-test", 2, 2);
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("alknet-io-resolver-test", true), NioIoHandler.newFactory());
         try {
@@ -75,6 +75,39 @@ class ResolverTest {
             dnsAnswers.countDown();
             pool.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A peer's flood of slow names fills its pool and queue: further peer names fail, the tunnel's own still resolve. */
+    @Test
+    void namesAPeerAsksForNeverHoldUpTheTunnelsOwn() throws Exception {
+        CountDownLatch dnsAnswers = new CountDownLatch(1);
+        List<Runnable> held = new ArrayList<>();
+        try {
+            ThreadPoolExecutor peers = Resolver.PEERS;
+            int bound = peers.getMaximumPoolSize() + peers.getQueue().remainingCapacity() + 100;
+            for (int i = 0; i < bound; i++) {
+                Runnable slowLookup = () -> {
+                    try {
+                        dnsAnswers.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                };
+                try {
+                    peers.execute(slowLookup);
+                } catch (java.util.concurrent.RejectedExecutionException full) {
+                    break;
+                }
+                held.add(slowLookup);
+            }
+            ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> Resolver.resolveForPeer("localhost", 80).get(10, TimeUnit.SECONDS));
+            assertTrue(refused.getCause().getMessage().contains("too many name lookups"), refused.toString());
+            assertTrue(Resolver.resolve("localhost", 80).get(10, TimeUnit.SECONDS).getAddress().isLoopbackAddress());
+        } finally {
+            dnsAnswers.countDown();
+            held.forEach(Resolver.PEERS::remove);
         }
     }
 

@@ -96,7 +96,7 @@ public final class ForwardedTcpipChannels implements Dial {
         // this machine or a literal; a name is looked up off the loop: a slow DNS must not stall the whole session.
         EventLoop home = EventLoops.current();
         Bootstrap dialing = home != null ? bootstrap.clone(home) : bootstrap;
-        Resolver.resolve(target.host(), target.port()).whenComplete((address, error) -> {
+        Resolver.resolveForPeer(target.host(), target.port()).whenComplete((address, error) -> {
             if (error != null) {
                 result.completeExceptionally(Resolver.unwrap(error));
                 return;
