@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.alknet.testkit.Netns;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,8 @@ class SlowDnsEndToEndTest {
     @Test
     void lookupsOfASilentDnsLeaveTheClientLoopRunning() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to create network namespaces");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
+                || Files.isExecutable(Path.of("/usr/bin/ip")), "iproute2 'ip' not installed");
         try (Netns a = Netns.create("alkdns", "a"); Netns b = Netns.create("alkdns", "b")) {
             a.ip("link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", b.name);
             a.ip("addr", "add", "10.204.0.1/30", "dev", "va");
