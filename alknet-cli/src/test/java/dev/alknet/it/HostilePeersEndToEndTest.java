@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Peers that mean harm, against a real server and client: a key brute force, a channel open before
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Timeout;
  * requests and a stalled handshake are in BadInputEndToEndTest; fd/thread leaks in LeakEndToEndTest.)
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@ExtendWith(LoopWatchdog.class)
 class HostilePeersEndToEndTest {
 
     private static E2e.Keys keys;

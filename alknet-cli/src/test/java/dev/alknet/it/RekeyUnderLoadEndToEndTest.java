@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Regression test for a hang: the client relay once wrote channel data from the SOCKS event loop without marking
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * port: dozens of re-keys in the middle of full-duplex traffic, every byte checked.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(LoopWatchdog.class)
 class RekeyUnderLoadEndToEndTest {
 
     /** MINA reads unset properties from system properties with this prefix (SyspropsMapWrapper). */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every RFC 1928 reply code the issue lists, produced for real through the real alknet server and client. The kernel
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * server and client processes inside network namespaces the test creates; the machine's own namespace is untouched.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(LoopWatchdog.class)
 class SocksFailureCodesEndToEndTest {
 
     private static final String DENIED = "denied.example";

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * control connection, idleness. Everything on loopback.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ExtendWith(LoopWatchdog.class)
 class UdpAssociateEndToEndTest {
 
     private static E2e.Keys keys;

@@ -6,6 +6,7 @@ import dev.alknet.core.config.HostPort;
 import dev.alknet.core.open.OpenFailure;
 import dev.alknet.core.ssh.SshSession;
 import dev.alknet.transport.EventLoops;
+import dev.alknet.transport.Resolver;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,23 +93,32 @@ public final class ForwardedTcpipChannels implements Dial {
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
         // On the session's loop where there is one, as the server's dialer does (ADR 0016). A -R target is a name of
-        // this machine or a literal: resolved here, as MINA's forwarder did.
+        // this machine or a literal; a name is looked up off the loop: a slow DNS must not stall the whole session.
         EventLoop home = EventLoops.current();
         Bootstrap dialing = home != null ? bootstrap.clone(home) : bootstrap;
-        ChannelFuture connect = dialing.connect(new InetSocketAddress(target.host(), target.port()));
-        connect.addListener(f -> {
-            if (f.isSuccess()) {
-                if (!result.complete(connect.channel())) {
-                    connect.channel().close(); // cancelled meanwhile
+        Resolver.resolveForPeer(target.host(), target.port()).whenComplete((address, error) -> {
+            if (error != null) {
+                result.completeExceptionally(Resolver.unwrap(error));
+                return;
+            }
+            if (result.isDone()) {
+                return; // cancelled while the name was looked up
+            }
+            ChannelFuture connect = dialing.connect(address);
+            connect.addListener(f -> {
+                if (f.isSuccess()) {
+                    if (!result.complete(connect.channel())) {
+                        connect.channel().close(); // cancelled meanwhile
+                    }
+                } else {
+                    result.completeExceptionally(f.cause());
                 }
-            } else {
-                result.completeExceptionally(f.cause());
-            }
-        });
-        result.whenComplete((ch, err) -> {
-            if (err instanceof CancellationException) {
-                connect.channel().close();
-            }
+            });
+            result.whenComplete((ch, err) -> {
+                if (err instanceof CancellationException) {
+                    connect.channel().close();
+                }
+            });
         });
         return result;
     }

@@ -42,7 +42,7 @@ final class DirectUpstream implements Upstream {
     @Override
     public Opening open(Channel client, HostPort target) {
         CompletableFuture<Channel> dialled = new CompletableFuture<>();
-        Resolver.resolve(target.host(), target.port()).whenComplete((address, error) -> {
+        Resolver.resolveForPeer(target.host(), target.port()).whenComplete((address, error) -> {
             if (error != null) {
                 dialled.completeExceptionally(failure(target, Resolver.unwrap(error)));
                 return;
