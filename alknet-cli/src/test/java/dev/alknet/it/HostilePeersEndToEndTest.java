@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * requests and a stalled handshake are in BadInputEndToEndTest; fd/thread leaks in LeakEndToEndTest.)
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-@ExtendWith(LoopWatchdog.class)
+@ExtendWith(FailOnLoopStall.class)
 class HostilePeersEndToEndTest {
 
     private static E2e.Keys keys;

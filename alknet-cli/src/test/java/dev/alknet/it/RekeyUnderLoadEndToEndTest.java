@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * port: dozens of re-keys in the middle of full-duplex traffic, every byte checked.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-@ExtendWith(LoopWatchdog.class)
+@ExtendWith(FailOnLoopStall.class)
 class RekeyUnderLoadEndToEndTest {
 
     /** MINA reads unset properties from system properties with this prefix (SyspropsMapWrapper). */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * server and client processes inside network namespaces the test creates; the machine's own namespace is untouched.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-@ExtendWith(LoopWatchdog.class)
+@ExtendWith(FailOnLoopStall.class)
 class SocksFailureCodesEndToEndTest {
 
     private static final String DENIED = "denied.example";

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * control connection, idleness. Everything on loopback.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-@ExtendWith(LoopWatchdog.class)
+@ExtendWith(FailOnLoopStall.class)
 class UdpAssociateEndToEndTest {
 
     private static E2e.Keys keys;

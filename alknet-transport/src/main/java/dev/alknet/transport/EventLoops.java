@@ -18,6 +18,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The one event loop group of the process, shared by transports, the SOCKS listener and dialers, so a
@@ -35,6 +37,9 @@ public final class EventLoops {
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
     /** A loop that runs no task for this long is reported ({@link LoopWatchdog}); 0 turns the watchdog off. */
     private static final long STALL_MILLIS = Long.getLong("alknet.loopStallMillis", 10_000);
+    /** Who hears of a stalled loop: the log, and whoever else asked (tests fail a class on it). */
+    private static final List<LoopWatchdog.Listener> STALL_LISTENERS = new CopyOnWriteArrayList<>(
+            List.of(LoopWatchdog.LOG));
 
     private EventLoops() {
     }
@@ -90,8 +95,27 @@ public final class EventLoops {
 
     private static void watch(MultiThreadIoEventLoopGroup g) {
         if (STALL_MILLIS > 0) {
-            LoopWatchdog.watch(g, Duration.ofSeconds(1), Duration.ofMillis(STALL_MILLIS), LoopWatchdog.LOG);
+            LoopWatchdog.watch(g, Duration.ofSeconds(1), Duration.ofMillis(STALL_MILLIS), new LoopWatchdog.Listener() {
+                @Override
+                public void stalled(String thread, Duration since, List<StackTraceElement> frames) {
+                    STALL_LISTENERS.forEach(l -> l.stalled(thread, since, frames));
+                }
+
+                @Override
+                public void recovered(String thread, Duration stalledFor) {
+                    STALL_LISTENERS.forEach(l -> l.recovered(thread, stalledFor));
+                }
+            });
         }
+    }
+
+    /** Also tells {@code listener} of a loop that stalls (the log always hears of it). */
+    public static void addStallListener(LoopWatchdog.Listener listener) {
+        STALL_LISTENERS.add(listener);
+    }
+
+    public static void removeStallListener(LoopWatchdog.Listener listener) {
+        STALL_LISTENERS.remove(listener);
     }
 
     /** The group's loop that runs the calling thread, or null when called from any other thread. */
