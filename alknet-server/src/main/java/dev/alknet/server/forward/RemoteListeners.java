@@ -6,6 +6,7 @@ import dev.alknet.core.config.HostPort;
 import dev.alknet.core.forward.ForwardingRules;
 import dev.alknet.core.forward.RemoteListen;
 import dev.alknet.core.ssh.SshSession;
+import dev.alknet.server.dial.HostLiteral;
 import dev.alknet.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -14,8 +15,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,10 +53,7 @@ public final class RemoteListeners implements RemoteListen {
         if (!rules.canListen(requested, session)) {
             throw new IOException("not allowed to listen on " + requested);
         }
-        InetSocketAddress bind = new InetSocketAddress(requested.host(), requested.port());
-        if (bind.isUnresolved()) {
-            throw new IOException("cannot resolve " + requested.host());
-        }
+        InetSocketAddress bind = new InetSocketAddress(bindAddress(requested.host()), requested.port());
         EventLoop home = EventLoops.current();
         ChannelFuture bound = new ServerBootstrap()
                 // Bound from the session's thread, which waits: the listener runs on the spare loop, which never
@@ -89,6 +89,23 @@ public final class RemoteListeners implements RemoteListen {
         log.info("{}@{}: -R listening on {}:{}", session.user(), session.remoteAddress(), local.getHostString(),
                 local.getPort());
         return local.getPort();
+    }
+
+    /**
+     * The address to bind for {@code host}, never looked up: this runs on the session's loop, and a name on a slow
+     * DNS (one a client can pick, with --allow-remote-bind) would stall every session on it. An IP literal or
+     * {@code localhost}; a name is refused.
+     */
+    static InetAddress bindAddress(String host) throws IOException {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.equals("localhost.")) {
+            return InetAddress.getLoopbackAddress();
+        }
+        HostLiteral.Host literal = HostLiteral.parse(host);
+        if (!literal.isAddress()) {
+            throw new IOException("cannot listen on '" + host + "': give an IP address or localhost");
+        }
+        return literal.address();
     }
 
     /** The handler of one accepted connection: a forwarded-tcpip channel to the session's client, then the relay. */

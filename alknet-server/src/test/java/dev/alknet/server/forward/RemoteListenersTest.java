@@ -1,6 +1,7 @@
 package dev.alknet.server.forward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,7 +11,9 @@ import dev.alknet.transport.EventLoops;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +56,19 @@ class RemoteListenersTest {
             assertEquals(2, listeners.count());
         } finally {
             listeners.closeAll();
+        }
+    }
+
+    /** A bind host is never looked up on the session's loop: literals and localhost only, a name is refused. */
+    @Test
+    void bindHostsAreLiteralsOrLocalhostNeverLookedUp() throws Exception {
+        assertEquals(InetAddress.getLoopbackAddress(), RemoteListeners.bindAddress("localhost"));
+        assertEquals(InetAddress.getByName("0.0.0.0"), RemoteListeners.bindAddress("0.0.0.0"));
+        assertEquals(InetAddress.getByName("::1"), RemoteListeners.bindAddress("[::1]"));
+        assertEquals(InetAddress.getByName("127.0.0.2"), RemoteListeners.bindAddress("127.0.0.2"));
+        for (String name : new String[] {"slow.attacker.example", "*", "localhost.attacker.example", "1.2.3.256"}) {
+            IOException e = assertThrows(IOException.class, () -> RemoteListeners.bindAddress(name), name);
+            assertTrue(e.getMessage().contains("give an IP address or localhost"), e.getMessage());
         }
     }
 
