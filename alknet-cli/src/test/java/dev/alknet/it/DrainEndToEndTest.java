@@ -12,7 +12,6 @@ import dev.alknet.testkit.Eventually;
 import dev.alknet.testkit.PortProbe;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -12,7 +12,6 @@ import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.tcp.TcpTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
