@@ -11,6 +11,7 @@ import dev.alknet.client.socks.SocksOptions;
 import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.core.hostkeys.KnownHostsLine;
 import dev.alknet.core.keys.KeyFiles;
+import dev.alknet.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -212,7 +213,7 @@ class BadInputEndToEndTest {
                     for (int i = 0; i < 200 && !s.isClosed(); i++) {
                         out.write(random(when.hashCode() + i, 1024));
                         out.flush();
-                        Thread.sleep(25);
+                        Thread.sleep(25); // pacing: a stream of junk, not a wait for something
                     }
                 } catch (IOException | InterruptedException e) {
                     // the server closed the connection: what this test wants
@@ -308,7 +309,11 @@ class BadInputEndToEndTest {
 
     /** No second attempt after a permanent failure, and streams fail fast with 0x01 instead of waiting. */
     private static void assertStopped(AlknetClient c, E2e.CountingRelay relay) throws Exception {
-        Thread.sleep(2000); // the first retry would come after 250-500 ms, the second well within 2 s
+        assertEquals(1, relay.accepted.get(), "the relay counts the attempt that failed");
+        // An absence check over the retry schedule: a first retry would come after 250-500 ms, a second well
+        // within 2 s, and the relay that counted the first attempt would count it.
+        Await.never(() -> relay.accepted.get() > 1, Duration.ofSeconds(2),
+                () -> "connection attempts after a permanent failure: " + relay.accepted.get());
         assertEquals(1, relay.accepted.get(), "connection attempts");
         long start = System.nanoTime();
         assertEquals(E2e.GENERAL_FAILURE, E2e.connect(c.socksAddress().getPort(), "127.0.0.1", echo.port()));

@@ -78,8 +78,10 @@ final class CarrierRelay implements AutoCloseable {
                         }
                     }
                 }
-                while (stalled.contains(from) && !from.isClosed()) {
-                    Thread.sleep(20);
+                synchronized (stalled) { // held until cut() or the other direction closes it
+                    while (stalled.contains(from) && !from.isClosed()) {
+                        stalled.wait();
+                    }
                 }
                 out.write(buf, 0, n);
             }
@@ -90,6 +92,7 @@ final class CarrierRelay implements AutoCloseable {
         } finally {
             E2e.closeQuietly(from);
             E2e.closeQuietly(to);
+            closed();
         }
     }
 
@@ -109,6 +112,14 @@ final class CarrierRelay implements AutoCloseable {
             E2e.closeQuietly(s);
         }
         open.clear();
+        closed();
+    }
+
+    /** Wakes the stalled pipes: the sockets they hold may have closed. */
+    private void closed() {
+        synchronized (stalled) {
+            stalled.notifyAll();
+        }
     }
 
     int connectionsSoFar() {

@@ -1,5 +1,6 @@
 package dev.alknet.it;
 
+import dev.alknet.testkit.Eventually;
 import dev.alknet.transport.tls.TlsEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -154,6 +155,8 @@ final class Cli {
 
     /** A long-running process whose stderr goes to a file that tests can watch. */
     static final class Running implements AutoCloseable {
+        /** How often the awaits read the output files again. */
+        private static final Duration POLL = Duration.ofMillis(50);
         final Process process;
         final Path stderr;
         final Path stdout;
@@ -201,20 +204,53 @@ final class Cli {
 
         /** Waits until a stderr line matches; fails if the process exits first or the limit passes. */
         String awaitLine(Predicate<String> match, Duration limit) throws IOException, InterruptedException {
-            long end = System.nanoTime() + limit.toNanos();
-            while (System.nanoTime() < end) {
-                for (String line : stderrText().lines().toList()) {
-                    if (match.test(line)) {
-                        return line;
+            String line = Eventually.value(limit, POLL, () -> {
+                String seen = firstLine(match);
+                if (seen == null && !process.isAlive()) {
+                    seen = firstLine(match); // written just before the exit
+                    if (seen == null) {
+                        throw new IOException("process exited with " + process.exitValue()
+                                + " before the expected line:\n" + stderrText());
                     }
                 }
-                if (!process.isAlive()) {
-                    throw new IOException("process exited with " + process.exitValue() + " before the expected line:\n"
-                            + stderrText());
-                }
-                Thread.sleep(50);
+                return seen;
+            }, java.util.Objects::nonNull);
+            if (line == null) {
+                throw new IOException("expected line did not appear within " + limit + ":\n" + stderrText());
             }
-            throw new IOException("expected line did not appear within " + limit + ":\n" + stderrText());
+            return line;
+        }
+
+        private String firstLine(Predicate<String> match) {
+            return stderrText().lines().filter(match).findFirst().orElse(null);
+        }
+
+        /** Waits until stdout contains {@code text}; fails if the process exits first or the limit passes. */
+        void awaitStdout(String text, Duration limit) throws IOException, InterruptedException {
+            awaitText(() -> stdoutText().contains(text), "'" + text + "' on stdout", limit);
+        }
+
+        /** Waits until stdout or stderr contains {@code text}; fails as {@link #awaitStdout}. */
+        void awaitOutput(String text, Duration limit) throws IOException, InterruptedException {
+            awaitText(() -> stdoutText().contains(text) || stderrText().contains(text), "'" + text + "'", limit);
+        }
+
+        private void awaitText(java.util.function.BooleanSupplier seen, String what, Duration limit)
+                throws IOException, InterruptedException {
+            boolean ok = Eventually.within(limit, POLL, () -> {
+                if (seen.getAsBoolean()) {
+                    return true;
+                }
+                if (!process.isAlive() && !seen.getAsBoolean()) {
+                    throw new IOException("process exited with " + process.exitValue() + " before " + what
+                            + ":\n--- stdout\n" + stdoutText() + "--- stderr\n" + stderrText());
+                }
+                return false;
+            });
+            if (!ok) {
+                throw new IOException("no " + what + " within " + limit + ":\n--- stdout\n" + stdoutText()
+                        + "--- stderr\n" + stderrText());
+            }
         }
 
         /** SIGTERM, then the exit code if it ends within {@code limit}, else -1 (and it is killed). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.alknet.client.socks.SocksOptions;
+import dev.alknet.testkit.Eventually;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class ConcurrentStreamsEndToEndTest {
         E2e.Keys keys = E2e.keys();
         try (E2e.Server server = E2e.server(keys, (h, p, s) -> true);
                 E2e.Client client = E2e.client(E2e.clientOptions(keys, server.port()), SocksOptions.defaults()).up()) {
-            Thread.sleep(1500);
+            E2e.awaitTransientThreadsGone();
             int baseFds = E2e.openFds();
             int baseThreads = E2e.liveThreads();
 
@@ -47,13 +48,10 @@ class ConcurrentStreamsEndToEndTest {
                             && server.liveChannels() == 0, Duration.ofSeconds(60),
                     () -> "streams to close: socks " + client.socks.openConnections() + ", server channels "
                             + server.liveChannels());
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (E2e.openFds() > baseFds + FD_TOLERANCE || E2e.liveThreads() > baseThreads + THREAD_TOLERANCE) {
-                if (System.nanoTime() > end) {
-                    fail("fds " + E2e.openFds() + " (baseline " + baseFds + "), threads " + E2e.liveThreads()
-                            + " (baseline " + baseThreads + ")");
-                }
-                Thread.sleep(200);
+            if (!Eventually.within(Duration.ofSeconds(20), () -> E2e.openFds() <= baseFds + FD_TOLERANCE
+                    && E2e.liveThreads() <= baseThreads + THREAD_TOLERANCE)) {
+                fail("fds " + E2e.openFds() + " (baseline " + baseFds + "), threads " + E2e.liveThreads()
+                        + " (baseline " + baseThreads + ")");
             }
             assertEquals(1, server.sessions(), "only the tunnel's session on the server");
         }

@@ -8,9 +8,10 @@ import dev.alknet.client.forward.ForwardSpec;
 import dev.alknet.client.forward.Forwards;
 import dev.alknet.server.AlknetServer;
 import dev.alknet.server.dial.DestinationPolicy;
+import dev.alknet.testkit.Eventually;
+import dev.alknet.testkit.PortProbe;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -84,24 +85,14 @@ class DrainEndToEndTest {
     }
 
     private static boolean accepts(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return PortProbe.accepts(port);
     }
 
     /** New TCP connections to {@code port} are refused within 1 s. */
     private static void assertRefused(int port) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (System.nanoTime() < end) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                Thread.sleep(20);
-            } catch (ConnectException e) {
-                return;
-            }
+        if (!Eventually.within(Duration.ofSeconds(1), () -> PortProbe.refuses(port))) {
+            throw new AssertionError("port " + port + " still accepts 1 s after SIGTERM");
         }
-        throw new AssertionError("port " + port + " still accepts 1 s after SIGTERM");
     }
 
     /** Reads a trickle stream in the background; completes with the byte count, -1 on a wrong byte. */

@@ -15,6 +15,7 @@ import dev.alknet.server.dial.DestinationPolicy;
 import dev.alknet.server.dial.DirectDialer;
 import dev.alknet.server.dial.DirectTcpipChannelFactory;
 import dev.alknet.testkit.Await;
+import dev.alknet.testkit.Eventually;
 import dev.alknet.testkit.Ports;
 import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.TransportSettings;
@@ -431,6 +432,16 @@ final class E2e {
     static int liveThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && !(t instanceof java.util.concurrent.ForkJoinWorkerThread)).count();
+    }
+
+    /**
+     * Before a baseline of {@link #liveThreads()}: waits (up to 10 s) for Netty's GlobalEventExecutor thread, which
+     * ends about a second after its last task, to be gone (what a fixed pause of 1.5 s was for). Returns either way
+     * after 10 s: a thread that keeps getting work belongs to the baseline, as it did after the pause.
+     */
+    static void awaitTransientThreadsGone() throws InterruptedException {
+        Eventually.within(Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("globalEventExecutor")));
     }
 
     static ExecutorService daemonPool(int threads, String name) {

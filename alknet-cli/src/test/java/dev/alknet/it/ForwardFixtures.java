@@ -173,7 +173,7 @@ final class ForwardFixtures {
                     out.write(chunk, 0, n);
                     out.flush();
                     sent += n;
-                    Thread.sleep(stepMillis);
+                    Thread.sleep(stepMillis); // pacing: a trickle is what this server is for
                 }
             } catch (IOException | InterruptedException e) {
                 // the test cut the stream

@@ -12,6 +12,9 @@ import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.hostkeys.HostKeyPolicy;
 import dev.alknet.server.AlknetServer;
 import dev.alknet.server.ServerOptions;
+import dev.alknet.testkit.Await;
+import dev.alknet.testkit.Eventually;
+import dev.alknet.testkit.PortProbe;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
 import dev.alknet.transport.tcp.TcpTransport;
@@ -61,7 +64,8 @@ class ForwardOpenSshInteropTest {
                 "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("sshd_host_key"),
                 "AuthorizedKeysFile " + keys.home().authorizedKeys(), "PidFile " + dir.resolve("sshd.pid"),
                 "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
-                "PermitRootLogin prohibit-password", "AllowTcpForwarding yes", ""));
+                "PermitRootLogin prohibit-password", "AllowTcpForwarding yes",
+                "LogLevel DEBUG1", "")); // DEBUG1: one line per keepalive request, counted below
         Files.createDirectories(Path.of("/run/sshd"));
         Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", dir.resolve("sshd_config").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
@@ -78,7 +82,8 @@ class ForwardOpenSshInteropTest {
                 client.sessions().session().get(15, TimeUnit.SECONDS);
                 fetch(client.localForwardAddresses().get(0).getPort(), dir, 1);
                 fetchWhenListening(remote, dir, 2); // -R is registered just after the session came up
-                Thread.sleep(3_000); // three heartbeats: OpenSSH must answer ours
+                // three heartbeats: OpenSSH must answer ours (unanswered, the session would drop after three)
+                awaitKeepalives(dir.resolve("sshd.log"), "server_input_global_request", 3);
                 assertEquals(0, client.openStreams());
                 fetch(remote, dir, 3);
             }
@@ -100,11 +105,13 @@ class ForwardOpenSshInteropTest {
         Process ssh = new ProcessBuilder("ssh", "-N", "-R", remote + ":127.0.0.1:" + web.port(),
                 "-i", keys.home().identity().toString(), "-p", String.valueOf(server.listeners().get(0).localAddress().getPort()),
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-                "-o", "IdentitiesOnly=yes", "-F", "/dev/null", "-o", "ExitOnForwardFailure=yes", "alknet@127.0.0.1")
+                "-o", "IdentitiesOnly=yes", "-F", "/dev/null", "-o", "ExitOnForwardFailure=yes",
+                "-v", "alknet@127.0.0.1") // -v: one line per keepalive request, counted below
                 .redirectErrorStream(true).redirectOutput(keys.dir().resolve("ssh.log").toFile()).start();
         try {
             fetchWhenListening(remote, keys.dir(), 4);
-            Thread.sleep(3_000); // six client-alive checks; OpenSSH answers each with REQUEST_FAILURE
+            // six client-alive checks; OpenSSH answers each with REQUEST_FAILURE (unanswered: dropped after three)
+            awaitKeepalives(keys.dir().resolve("ssh.log"), "client_input_global_request", 6);
             assertTrue(ssh.isAlive(), Files.readString(keys.dir().resolve("ssh.log")));
             assertEquals(1, server.sessionCount());
             fetch(remote, keys.dir(), 5);
@@ -123,14 +130,23 @@ class ForwardOpenSshInteropTest {
     }
 
     private static void fetchWhenListening(int port, Path dir, long seed) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                break;
-            } catch (java.io.IOException e) {
-                Thread.sleep(100);
-            }
-        }
+        Eventually.within(Duration.ofSeconds(10), Duration.ofMillis(100), () -> PortProbe.accepts(port));
         fetch(port, dir, seed);
+    }
+
+    /** Waits until OpenSSH's debug log shows {@code n} keepalive requests received (by {@code function}). */
+    private static void awaitKeepalives(Path log, String function, int n) throws Exception {
+        String line = function + ": rtype " + dev.alknet.core.keepalive.PeerAliveProbe.REQUEST;
+        Await.await(() -> count(log, line) >= n, Duration.ofSeconds(30),
+                () -> n + " keepalives in " + log + ": " + count(log, line));
+    }
+
+    private static long count(Path log, String line) {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains(line)).count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     private static void run(String... cmd) throws Exception {

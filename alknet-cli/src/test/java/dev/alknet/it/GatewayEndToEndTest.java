@@ -101,7 +101,7 @@ class GatewayEndToEndTest {
         web = process(testHost, NetnsByteHost.class.getName(), String.valueOf(WEB));
         Cli.Running serve = process(server, "dev.alknet.cli.Main", "serve", "--home", keys.dir().toString(),
                 "--listen", "tcp://" + SERVER + ":2222");
-        awaitStdout(web, "listening");
+        web.awaitStdout("listening", Duration.ofSeconds(40));
         serve.awaitLine(l -> l.contains("listening on tcp://" + SERVER + ":2222"), Duration.ofSeconds(40));
         connect = process(gateway, "dev.alknet.cli.Main", "connect", "tcp://" + SERVER + ":2222", "--home",
                 keys.dir().toString(), "--socks", "127.0.0.1:1080", "--socks", GATEWAY_LAN + ":" + LAN_SOCKS,
@@ -254,16 +254,6 @@ class GatewayEndToEndTest {
         Cli.Running p = Cli.Running.start(cmd, env);
         PROCESSES.add(p);
         return p;
-    }
-
-    private static void awaitStdout(Cli.Running p, String text) throws Exception {
-        for (int i = 0; i < 800 && !p.stdoutText().contains(text); i++) {
-            if (!p.process.isAlive()) {
-                throw new AssertionError("exited " + p.process.exitValue() + ":\n" + p.stderrText());
-            }
-            Thread.sleep(50);
-        }
-        assertTrue(p.stdoutText().contains(text), () -> "no '" + text + "' within 40 s:\n" + p.stderrText());
     }
 
     /** The source address of every request the test host answered, in order. */

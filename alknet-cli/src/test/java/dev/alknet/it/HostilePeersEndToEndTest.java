@@ -192,7 +192,7 @@ class HostilePeersEndToEndTest {
                 for (int k = 0; k < 3; k++) {
                     assertEchoes();
                 }
-                Thread.sleep(1000);
+                Thread.sleep(1000); // pacing: one byte a second is the slowloris being tested
             }
         } finally {
             for (Socket s : loris) {

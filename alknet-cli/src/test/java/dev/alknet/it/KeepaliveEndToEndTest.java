@@ -43,7 +43,7 @@ class KeepaliveEndToEndTest {
                 roundTrip(s, "before");
                 // 10 s idle: 10 client heartbeats (dead after 3 s unanswered), 10 server checks (dead after 3 s),
                 // and no idle timeout anywhere may close it.
-                Thread.sleep(10_000);
+                Thread.sleep(10_000); // pacing: the idle time is the point
                 roundTrip(s, "after ten idle seconds");
             }
             assertEquals(0, ForwardFixtures.count(client, "tunnel lost"), client.stderrText());

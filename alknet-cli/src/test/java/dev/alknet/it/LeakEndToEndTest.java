@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.alknet.client.socks.SocksOptions;
+import dev.alknet.testkit.Eventually;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,7 +58,7 @@ class LeakEndToEndTest {
                 E2e.Client client = E2e.client(E2e.clientOptions(keys, server.port()), SocksOptions.defaults()).up()) {
             assertEquals(0, run(workers, client, echo, 0, WARMUP), "failed warm-up streams");
             awaitIdle(client, server);
-            Thread.sleep(1500); // let short-lived helpers (e.g. Netty's GlobalEventExecutor thread) wind down
+            E2e.awaitTransientThreadsGone();
             int baseFds = E2e.openFds();
             int baseThreads = E2e.liveThreads();
             Map<String, Integer> baseFdKinds = fdKinds();
@@ -71,14 +72,11 @@ class LeakEndToEndTest {
             System.out.println(STREAMS + " streams in " + ms + " ms");
 
             awaitIdle(client, server);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (E2e.openFds() > baseFds + FD_TOLERANCE || E2e.liveThreads() > baseThreads + THREAD_TOLERANCE) {
-                if (System.nanoTime() > end) {
-                    fail("after " + STREAMS + " streams: fds " + E2e.openFds() + " (baseline " + baseFds + ", "
-                            + diff(baseFdKinds, fdKinds()) + "), threads " + E2e.liveThreads() + " (baseline "
-                            + baseThreads + ", new: " + newThreads(baseThreadNames) + ")");
-                }
-                Thread.sleep(100);
+            if (!Eventually.within(Duration.ofSeconds(10), () -> E2e.openFds() <= baseFds + FD_TOLERANCE
+                    && E2e.liveThreads() <= baseThreads + THREAD_TOLERANCE)) {
+                fail("after " + STREAMS + " streams: fds " + E2e.openFds() + " (baseline " + baseFds + ", "
+                        + diff(baseFdKinds, fdKinds()) + "), threads " + E2e.liveThreads() + " (baseline "
+                        + baseThreads + ", new: " + newThreads(baseThreadNames) + ")");
             }
             assertEquals(1, server.sessions(), "only the tunnel's session on the server");
             System.out.println("fds " + baseFds + " -> " + E2e.openFds() + ", threads " + baseThreads + " -> "

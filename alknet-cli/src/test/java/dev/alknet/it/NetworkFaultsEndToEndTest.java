@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.core.keys.KeyFiles;
+import dev.alknet.testkit.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +117,7 @@ class NetworkFaultsEndToEndTest {
                         "127.0.0.1", String.valueOf(UDP_ECHO_PORT), "250", "100");
                 others.add(udp);
             }
-            awaitSize(out, 8L << 20, curl);
+            Files2.awaitSize(out, 8L << 20, curl, Duration.ofSeconds(60));
             if (fault == Fault.SERVER_RESTARTED) {
                 serverRestarted(pair, curl, transport);
                 return;
@@ -199,13 +200,13 @@ class NetworkFaultsEndToEndTest {
                 List<Long> each = new ArrayList<>();
                 for (int i = 0; i < 15; i++) {
                     net.refuse(SERVER_PORT);
-                    Thread.sleep(200);
+                    Thread.sleep(200); // pacing: the cut's length is the fault
                     net.heal();
                     long t0 = System.nanoTime();
                     each.add(flowingAgainMs(out, t0, 1800));
                     long left = 1800 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                     if (left > 0) {
-                        Thread.sleep(left);
+                        Thread.sleep(left); // pacing: one cut every 2 s is the fault
                     }
                 }
                 return new Recovery(each.toString(), "-");
@@ -234,7 +235,7 @@ class NetworkFaultsEndToEndTest {
         }
         long left = length.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         if (left > 0) {
-            Thread.sleep(left);
+            Thread.sleep(left); // pacing: the outage lasts its length whatever the client does
         }
         net.heal();
         return new Recovery(String.valueOf(flowingAgainMs(out, System.nanoTime())), detect);
@@ -243,14 +244,9 @@ class NetworkFaultsEndToEndTest {
     /** Whether {@code alknet status --json} says "resuming" before {@code deadline} (its state file is rewritten every
      * few seconds). */
     private static boolean statusShowsResuming(Pair pair, long deadline) throws Exception {
-        while (System.nanoTime() < deadline) {
-            Cli.Result r = Cli.run("status", "--home", pair.home.toString(), "--json");
-            if (r.stdout().contains("\"resuming\" : true")) {
-                return true;
-            }
-            Thread.sleep(250);
-        }
-        return false;
+        return Eventually.within(Duration.ofNanos(deadline - System.nanoTime()), Duration.ofMillis(250),
+                () -> Cli.run("status", "--home", pair.home.toString(), "--json").stdout()
+                        .contains("\"resuming\" : true"));
     }
 
     /**
@@ -259,7 +255,7 @@ class NetworkFaultsEndToEndTest {
      */
     private static void serverRestarted(Pair pair, Cli.Running curl, String transport) throws Exception {
         pair.serve.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        Thread.sleep(2000);
+        Thread.sleep(2000); // pacing: the server stays down a while, so the client is resuming when it is back
         pair.serve = pair.startServe();
         long back = System.nanoTime();
         pair.connect.awaitLine(l -> l.contains("tunnel up again"), Duration.ofSeconds(30));
@@ -285,41 +281,19 @@ class NetworkFaultsEndToEndTest {
 
     private static long flowingAgainMs(Path out, long since, long limitMs) throws Exception {
         long size = Files.size(out);
-        long end = since + TimeUnit.MILLISECONDS.toNanos(limitMs);
-        while (System.nanoTime() < end) {
+        Duration left = Duration.ofNanos(since + TimeUnit.MILLISECONDS.toNanos(limitMs) - System.nanoTime());
+        boolean flowing = Eventually.within(left, Duration.ofMillis(10), () -> {
             long now = Files.size(out);
-            if (now > size || now >= SIZE) {
-                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-            }
-            Thread.sleep(10);
-        }
-        return -1;
+            return now > size || now >= SIZE;
+        });
+        return flowing ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) : -1;
     }
 
     /** Wall-clock ms (nanoTime based) when a line with {@code text} appears in the process's log, or -1. */
     private static long awaitLogMs(Cli.Running p, String text, long limitMs) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMs);
-        while (System.nanoTime() < end) {
-            if (p.stderrText().contains(text)) {
-                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
-            }
-            Thread.sleep(25);
-        }
-        return -1;
-    }
-
-    private static void awaitSize(Path f, long n, Cli.Running curl) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            if (Files.exists(f) && Files.size(f) >= n) {
-                return;
-            }
-            if (!curl.process.isAlive()) {
-                throw new AssertionError("curl ended early: " + curl.stderrText());
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the download did not start: " + curl.stderrText());
+        boolean seen = Eventually.within(Duration.ofMillis(limitMs), Duration.ofMillis(25),
+                () -> p.stderrText().contains(text));
+        return seen ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime()) : -1;
     }
 
     private static int count(String log, String what) {

@@ -1,5 +1,7 @@
 package dev.alknet.it;
 
+import dev.alknet.testkit.Eventually;
+import dev.alknet.testkit.PortProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,23 +87,15 @@ final class Nginx implements AutoCloseable {
             if (listening(Duration.ofSeconds(5))) {
                 return;
             }
-            // the port of the stopped one may still be held for a moment: try again
+            // the port of the stopped one may still be held for a moment: try again once it is free
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            Thread.sleep(100);
+            Eventually.within(Duration.ofSeconds(5), () -> PortProbe.bindable(port));
         }
         throw new IOException("nginx did not start: " + Files.readString(log) + Files.readString(dir.resolve("error.log")));
     }
 
     private boolean listening(Duration limit) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < end && process.isAlive()) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        return false;
+        return Eventually.within(limit, () -> !process.isAlive() || PortProbe.accepts(port)) && process.isAlive();
     }
 
     private void stop() throws InterruptedException {

@@ -7,11 +7,11 @@ import dev.alknet.client.AlknetClient;
 import dev.alknet.client.ClientOptions;
 import dev.alknet.core.config.ServerAddress;
 import dev.alknet.core.hostkeys.HostKeyPolicy;
+import dev.alknet.testkit.PortProbe;
 import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.tcp.TcpTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,18 +141,7 @@ class OpenSshInteropTest {
     }
 
     static void waitForPort(int port, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IOException("process exited with " + p.exitValue() + " before port " + port + " opened");
-            }
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IOException("port " + port + " never opened");
+        PortProbe.awaitAccepting(port, Duration.ofSeconds(20), p);
     }
 
     private static void run(String... cmd) throws Exception {

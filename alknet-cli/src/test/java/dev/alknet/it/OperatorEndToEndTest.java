@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.testkit.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,12 +71,8 @@ class OperatorEndToEndTest {
             assertEquals(0.0, metric(s, "alknet_auth_failures_total"), s);
 
             // the state file is rewritten every 2 s: the tunnel may have come up after the last write
-            Cli.Result status = Cli.run("status", "--home", home.toString());
-            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); status.exit() != 0
-                    && System.nanoTime() < end; ) {
-                Thread.sleep(500);
-                status = Cli.run("status", "--home", home.toString());
-            }
+            Cli.Result status = Eventually.value(Duration.ofSeconds(20), Duration.ofMillis(500),
+                    () -> Cli.run("status", "--home", home.toString()), st -> st.exit() == 0);
             assertEquals(0, status.exit(), status.toString());
             assertTrue(status.stdout().contains("): up for ") && status.stdout().contains("tcp://127.0.0.1:" + serverPort)
                     && status.stdout().contains("127.0.0.1:" + socks) && status.stdout().contains(clientMetrics),

@@ -151,7 +151,8 @@ class ParkedSessionsEndToEndTest {
                     w.start();
                     writers.add(w);
                 }
-                // until the writers are all stuck or done: no progress for 2 s
+                // until the writers are all stuck or done: no progress for 2 s (a stall has no event of its own,
+                // so it is a sampling period, not a wait for something)
                 long last = -1;
                 for (int i = 0; i < 90 && pushed.get() != last; i++) {
                     last = pushed.get();

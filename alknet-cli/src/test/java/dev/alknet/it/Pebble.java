@@ -50,21 +50,7 @@ final class Pebble implements AutoCloseable {
         ca = Cli.Running.start(List.of(PEBBLE.toString(), "-config", dir.resolve("pebble.json").toString(),
                 "-dnsserver", "127.0.0.1:" + dnsPort), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
                 "PEBBLE_AUTHZREUSE", "0", "PEBBLE_VA_ALWAYS_VALID", "0"));
-        awaitOutput(ca, "ACME directory available at");
-    }
-
-    private static void awaitOutput(Cli.Running p, String text) throws IOException, InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < end) {
-            if ((p.stdoutText() + p.stderrText()).contains(text)) {
-                return;
-            }
-            if (!p.process.isAlive()) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        throw new IOException("pebble did not start:\n" + p.stdoutText() + p.stderrText());
+        ca.awaitOutput("ACME directory available at", Duration.ofSeconds(20));
     }
 
     String directory() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.testkit.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -105,15 +106,14 @@ class ReconnectEndToEndTest {
     /** Retries the -R fetch until it works (bounded); returns the time since {@code since}. */
     private static long fetchWhenBack(WebServer web, int port, Path dir, long since) throws Exception {
         Path out = dir.resolve("got-back");
-        for (int i = 0; i < 100; i++) {
-            if (ForwardFixtures.curl("http://127.0.0.1:" + port + "/blob?size=" + SIZE + "&seed=2", out) == 0
-                    && Files.size(out) == SIZE) {
-                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-                assertEquals(WebServer.Blob.sha256(SIZE, 2), Files2.sha256(out));
-                return ms;
-            }
-            Thread.sleep(50);
+        boolean back = Eventually.within(Duration.ofSeconds(20), Duration.ofMillis(50), () ->
+                ForwardFixtures.curl("http://127.0.0.1:" + port + "/blob?size=" + SIZE + "&seed=2", out) == 0
+                        && Files.size(out) == SIZE);
+        if (!back) {
+            throw new AssertionError("-R never came back");
         }
-        throw new AssertionError("-R never came back");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+        assertEquals(WebServer.Blob.sha256(SIZE, 2), Files2.sha256(out));
+        return ms;
     }
 }

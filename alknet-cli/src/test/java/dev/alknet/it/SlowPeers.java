@@ -292,6 +292,7 @@ final class SlowPeers implements AutoCloseable {
         return all;
     }
 
+    /** Pacing: a peer that failed to connect tries again after a pause instead of spinning. */
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -3,6 +3,7 @@ package dev.alknet.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alknet.testkit.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,10 +99,7 @@ class SlowlorisTlsQuicEndToEndTest {
                     + peers.held + " still held (" + peers.report() + ")");
             System.out.println(scheme + ": " + peers.report());
         }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (serverFds() > baseFds + FD_TOLERANCE && System.nanoTime() < end) {
-            Thread.sleep(200);
-        }
+        Eventually.within(Duration.ofSeconds(20), Duration.ofMillis(200), () -> serverFds() <= baseFds + FD_TOLERANCE);
         int after = serverFds();
         System.out.println(scheme + ": server fds " + baseFds + " -> " + after);
         assertTrue(after <= baseFds + FD_TOLERANCE, "server fds " + baseFds + " -> " + after);

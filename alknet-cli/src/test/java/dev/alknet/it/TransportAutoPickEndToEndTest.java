@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alknet.core.keys.KeyFiles;
+import dev.alknet.testkit.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +43,9 @@ class TransportAutoPickEndToEndTest {
                 System.out.printf("tls won %d ms after the start of the first connect: %s%n",
                         (System.nanoTime() - start) / 1_000_000, won);
                 assertTrue(won.contains("quic: no answer in"), won);
-                Cli.Result status = Cli.run("status", "--home", home.toString());
-                for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                        !status.stdout().contains("quic: no answer") && System.nanoTime() < end; ) {
-                    Thread.sleep(300);
-                    status = Cli.run("status", "--home", home.toString());
-                }
+                Cli.Result status = Eventually.value(Duration.ofSeconds(20), Duration.ofMillis(300),
+                        () -> Cli.run("status", "--home", home.toString()),
+                        st -> st.stdout().contains("quic: no answer"));
                 assertTrue(status.stdout().contains("transport") && status.stdout().contains("tls (quic: no answer in"),
                         status.toString());
                 first.terminate(Duration.ofSeconds(15));
@@ -104,11 +102,8 @@ class TransportAutoPickEndToEndTest {
                     curl.addAll(List.of("curl", "-sS", "--limit-rate", "4M", "--max-time", "100", "--socks5-hostname",
                             "127.0.0.1:1080", "http://127.0.0.1:" + ORIGIN_PORT + "/blob", "-o", out.toString()));
                     try (Cli.Running download = Cli.Running.start(curl, Map.of())) {
-                        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                                (!Files.exists(out) || Files.size(out) < (1 << 20)) && System.nanoTime() < end; ) {
-                            Thread.sleep(100);
-                        }
-                        assertTrue(Files.exists(out) && Files.size(out) >= (1 << 20), "the download started");
+                        assertTrue(Eventually.within(Duration.ofSeconds(30), () -> Files2.size(out) >= (1 << 20)),
+                                "the download started");
                         net.dropUdp();
                         assertTrue(download.process.waitFor(100, TimeUnit.SECONDS), "the download ended");
                         assertEquals(0, download.process.exitValue(), "curl saw no error: " + download.stderrText()
@@ -117,13 +112,10 @@ class TransportAutoPickEndToEndTest {
                     assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(out)), "byte-exact");
                     String log = client.stderrText();
                     assertTrue(log.contains("resume attempt over tls://"), log);
-                    Cli.Result status = Cli.run("status", "--home", home.toString());
-                    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                            (status.stdout().matches("(?s).*resumes\\s+0 .*") || !status.stdout().contains(MOVED))
-                                    && System.nanoTime() < end; ) {
-                        Thread.sleep(300); // the state file is written every few seconds
-                        status = Cli.run("status", "--home", home.toString());
-                    }
+                    // the state file is written every few seconds
+                    Cli.Result status = Eventually.value(Duration.ofSeconds(20), Duration.ofMillis(300),
+                            () -> Cli.run("status", "--home", home.toString()),
+                            st -> !st.stdout().matches("(?s).*resumes\\s+0 .*") && st.stdout().contains(MOVED));
                     assertTrue(status.stdout().matches("(?s).*sessions\\s+1\\s*\n.*"), "one session: " + status);
                     assertTrue(!status.stdout().matches("(?s).*resumes\\s+0 .*"), "resumed: " + status);
                     assertTrue(status.stdout().contains(MOVED), "status shows the move: " + status);

@@ -14,6 +14,7 @@ import dev.alknet.server.dial.DirectDialer;
 import dev.alknet.server.dial.DirectTcpipChannelFactory;
 import dev.alknet.server.dial.ExecutorHostResolver;
 import dev.alknet.server.dial.HostResolver;
+import dev.alknet.testkit.Eventually;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.Transports;
 import java.net.InetAddress;
@@ -226,9 +227,7 @@ class TunThroughAlknetTest {
                 throw new IllegalStateException(e);
             }
         });
-        for (int i = 0; i < 600 && !Files.exists(ready) && !app.isDone(); i++) {
-            Thread.sleep(50);
-        }
+        Eventually.within(Duration.ofSeconds(30), () -> Files.exists(ready) || app.isDone());
         assertTrue(Files.exists(ready), () -> "the application did not get its first echo: " + app.getNow(null));
         List<Integer> relays = ownUdpPorts();
         relays.remove(Integer.valueOf(udpEcho.getLocalPort()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.alknet.testkit.Eventually;
 import dev.alknet.testkit.Socks5Probe;
 import dev.alknet.transport.TransportSettings;
 import dev.alknet.transport.proxy.ViaProxy;
@@ -97,14 +98,8 @@ class ViaProxyEndToEndTest {
     }
 
     private static String waitForError(Tunnel t) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            String e = t.lastError();
-            if (e != null) {
-                return e;
-            }
-            Thread.sleep(100);
-        }
-        return "no error reported";
+        String e = Eventually.value(Duration.ofSeconds(10), Duration.ofMillis(100), t::lastError, java.util.Objects::nonNull);
+        return e != null ? e : "no error reported";
     }
 
     private static void fetch(Tunnel t) throws Exception {
