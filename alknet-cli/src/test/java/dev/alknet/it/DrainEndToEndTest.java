@@ -88,10 +88,13 @@ class DrainEndToEndTest {
         return PortProbe.accepts(port);
     }
 
-    /** New TCP connections to {@code port} are refused within 1 s. */
+    /**
+     * New TCP connections to {@code port} are refused within 3 s (the drain closes listeners at once; 1 s failed once
+     * at load 30 on 2 cores), still inside the 4 s drain the stream is given.
+     */
     private static void assertRefused(int port) throws Exception {
-        if (!Eventually.within(Duration.ofSeconds(1), () -> PortProbe.refuses(port))) {
-            throw new AssertionError("port " + port + " still accepts 1 s after SIGTERM");
+        if (!Eventually.within(Duration.ofSeconds(3), () -> PortProbe.refuses(port))) {
+            throw new AssertionError("port " + port + " still accepts 3 s after SIGTERM");
         }
     }
 
