@@ -10,6 +10,8 @@
 # --variant adds an alknet build or JVM setting as its own paths (alknet-LABEL-tcp, ...), measured in the same
 # alternating rounds: A/B comparisons on a shared machine need that, and ratios to ssh -D taken in the same run.
 # Without --variant the checkout's own ./alknet is measured as alknet-tcp, alknet-tls, alknet-quic.
+# For alknet paths the bulk cases also print the CPU time of the event-loop threads (serve + connect) per MiB: on a
+# loaded machine MiB/s moves with the other load from round to round, CPU per MiB much less (docs/performance.md).
 # Needs: JDK 17, Maven, OpenSSH client and server (run as root for sshd), python3.
 # SocksBench.java comes from ../shared/bench (override with SOCKSBENCH=path).
 set -euo pipefail
@@ -69,13 +71,23 @@ ssh -N -D "127.0.0.1:$SSHD" -c aes128-gcm@openssh.com -i "$ALKNET_HOME/id_ed2551
   -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes "$(whoami)@127.0.0.1" \
   2>"$work/ssh.log" & pids+=($!); up "$SSHD"
 
-declare -A socks=([direct]="" [ssh]="127.0.0.1:$SSHD")
+declare -A socks=([direct]="" [ssh]="127.0.0.1:$SSHD") spid=() cpid=()
+# CPU ticks of a JVM's event-loop threads (alknet-io-*), or 0 for a process that is not ours
+loopcpu() {
+  local t n=0
+  [[ -n ${1:-} ]] || { echo 0; return; }
+  for t in /proc/$1/task/*; do
+    [[ $(cat "$t/comm" 2>/dev/null) == alknet-io* ]] && n=$((n + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)))
+  done
+  echo $n
+}
+tck=$(getconf CLK_TCK)
 paths=(direct ssh)
 for v in "${variants[@]}"; do
   IFS='|' read -r label launcher opts <<<"$v"
   name=alknet${label:+-$label}
   declare -A AP=(); listen=(); for t in $transports; do AP[$t]=$(port); listen+=(--listen "$t://127.0.0.1:${AP[$t]}"); done
-  ALKNET_JAVA_OPTS="$opts" "$launcher" serve "${listen[@]}" $("$launcher" serve --help 2>&1 | grep -q -- --allow && echo --allow loopback) 2>"$work/serve-$name.log" & pids+=($!)
+  ALKNET_JAVA_OPTS="$opts" "$launcher" serve "${listen[@]}" $("$launcher" serve --help 2>&1 | grep -q -- --allow && echo --allow loopback) 2>"$work/serve-$name.log" & pids+=($!); serve=$!
   for t in $transports; do
     [[ $t != quic ]] && up "${AP[$t]}"
     S=$(port)
@@ -83,6 +95,7 @@ for v in "${variants[@]}"; do
     via "${AP[$t]}"
     ALKNET_JAVA_OPTS="$opts" "$launcher" connect "$t://127.0.0.1:$VIA" --socks "127.0.0.1:$S" \
       2>"$work/connect-$name-$t.log" & pids+=($!)
+    spid[$name-$t]=$serve; cpid[$name-$t]=$!
     up "$S"; socks[$name-$t]="127.0.0.1:$S"; paths+=("$name-$t")
   done
 done
@@ -95,7 +108,11 @@ for ((r = 1 - warmup; r <= rounds; r++)); do
     run() {
       [[ " $cases " == *" $1 "* ]] || return 0
       local tgt=$T; [[ $p == direct ]] && tgt=$TD
-      local res; res=$(sb "${@:2}" --target "127.0.0.1:$tgt" "${s[@]}")
+      local s0 c0 res s1 c1
+      s0=$(loopcpu "${spid[$p]:-}"); c0=$(loopcpu "${cpid[$p]:-}")
+      res=$(sb "${@:2}" --target "127.0.0.1:$tgt" "${s[@]}")
+      s1=$(loopcpu "${spid[$p]:-}"); c1=$(loopcpu "${cpid[$p]:-}")
+      res="${res%\}},\"loop_cpu_ms\":$(( (s1 - s0 + c1 - c0) * 1000 / tck ))}"
       ((r >= 1)) && echo "{\"path\":\"$p\",\"case\":\"$1\",\"round\":$r,\"r\":$res}" >>"$out"
       [[ -n ${BENCH_LOG:-} ]] && echo "{\"path\":\"$p\",\"case\":\"$1\",\"round\":$r,\"r\":$res}" >>"$BENCH_LOG"
       return 0
@@ -124,6 +141,21 @@ for c, (k, unit) in metric.items():
     ratios = [f"{med[(p, c)] / med[('ssh', c)]:.2f}x" for p in paths if p.startswith("alknet")]
     print(f"| {c} | {unit} | " + " | ".join(vals) + " | " + " | ".join(ratios) + " |")
 print()
+# event-loop CPU (serve + connect) per MiB of the bulk cases: [x] is the ratio to alknet tcp of the same build
+bulk = [c for c in metric if c.startswith("bulk") and any(x["case"] == c and x["r"].get("loop_cpu_ms") for x in rows)]
+alk = [p for p in paths if p.startswith("alknet")]
+if bulk and alk:
+    cpu = {(p, c): statistics.median(x["r"]["loop_cpu_ms"] / x["r"]["mib"] for x in rows if x["path"] == p and x["case"] == c)
+           for p in alk for c in bulk}
+    print("| case | loop CPU ms/MiB | " + " | ".join(alk) + " |")
+    print("|---" * (2 + len(alk)) + "|")
+    for c in bulk:
+        def cell(p):
+            tcp = p.rsplit("-", 1)[0] + "-tcp"
+            ratio = f" [{cpu[(p, c)] / cpu[(tcp, c)]:.2f}x]" if (tcp, c) in cpu and cpu[(tcp, c)] > 0 and p != tcp else ""
+            return f"{cpu[(p, c)]:.2f}{ratio}"
+        print(f"| {c} | ms/MiB | " + " | ".join(cell(p) for p in alk) + " |")
+    print()
 for c, (k, unit) in metric.items():   # the rounds behind each median, in order: spread and drift show here
     for p in paths:
         each = [f"{x['r'][k]:.0f}" for x in rows if x["path"] == p and x["case"] == c]
