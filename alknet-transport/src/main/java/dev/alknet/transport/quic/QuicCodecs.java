@@ -39,6 +39,15 @@ final class QuicCodecs {
      */
     static final long MAX_SEND_UDP_PAYLOAD = Long.getLong("alknet.quic.maxSendUdpPayload", 0);
     private static final boolean GRO = !Boolean.getBoolean("alknet.quic.noGro");
+    static final boolean PMTUD = Boolean.getBoolean("alknet.quic.pmtud");
+    static final int GSO_SEGMENTS = Integer.getInteger("alknet.quic.gsoSegments", 16);
+    static final String CC = System.getProperty("alknet.quic.cc", "");
+    static final int FLUSH_PACKETS = Integer.getInteger("alknet.quic.flushPackets", 0);
+    /** IP_MTU_DISCOVER (IPv4) / IPV6_MTU_DISCOVER with IP_PMTUDISC_PROBE: DF set, never fragmented locally. */
+    private static final io.netty.channel.unix.IntegerUnixChannelOption DF4 =
+            new io.netty.channel.unix.IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
+    private static final io.netty.channel.unix.IntegerUnixChannelOption DF6 =
+            new io.netty.channel.unix.IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
 
     private QuicCodecs() {
     }
@@ -50,7 +59,7 @@ final class QuicCodecs {
 
     /** Lets quiche hand several packets to the kernel in one send (UDP GSO) when epoll is in use. */
     static SegmentedDatagramPacketAllocator segments() {
-        return epoll() ? EpollQuicUtils.newSegmentedAllocator(16) : SegmentedDatagramPacketAllocator.NONE;
+        return epoll() ? EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS) : SegmentedDatagramPacketAllocator.NONE;
     }
 
     /** A UDP socket for QUIC: large buffers, and GRO (several packets per read) on epoll. */
@@ -64,12 +73,24 @@ final class QuicCodecs {
             b.option(EpollChannelOption.UDP_GRO, true)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64 * 1024));
         }
+        if (epoll() && PMTUD) {
+            b.option(DF4, 3);
+        }
         return b;
     }
 
     static <B extends QuicCodecBuilder<B>> B configure(B b, TransportSettings settings, boolean server) {
         if (MAX_SEND_UDP_PAYLOAD > 0) {
             b.maxSendUdpPayloadSize(MAX_SEND_UDP_PAYLOAD);
+        }
+        if (PMTUD) {
+            b.discoverPmtu(true);
+        }
+        if (!CC.isEmpty()) {
+            b.congestionControlAlgorithm(io.netty.handler.codec.quic.QuicCongestionControlAlgorithm.valueOf(CC));
+        }
+        if (FLUSH_PACKETS > 0) {
+            b.flushStrategy(io.netty.handler.codec.quic.FlushStrategy.afterNumPackets(FLUSH_PACKETS));
         }
         return b.maxIdleTimeout(settings.quicIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(CONNECTION_WINDOW)
