@@ -10,7 +10,10 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,21 +36,32 @@ final class QuicCodecs {
 
     static final int UDP_BUFFER = 4 << 20;
     /**
-     * Largest UDP payload we send; 0 (the default) leaves quiche's own (1,200 bytes). A property for measurements
-     * only: larger datagrams are fewer per byte (quic is CPU-bound per packet), but black-hole on paths with a
-     * smaller MTU, and this quiche build does no path MTU discovery.
+     * Largest UDP payload we send or take: the ceiling path MTU discovery climbs towards. quiche starts every
+     * connection at 1,200 bytes and uses a larger size only once a probe of that size was acknowledged, so a path
+     * with a smaller MTU costs a few lost probes, never a black hole. quic is CPU-bound per packet (quiche, the kernel
+     * and Netty's codec each pay per datagram), so fewer, larger datagrams are what moves it; docs/performance.md.
      */
-    static final long MAX_SEND_UDP_PAYLOAD = Long.getLong("alknet.quic.maxSendUdpPayload", 0);
+    static final int MAX_UDP_PAYLOAD = Math.max(1_200,
+            Math.min(65_000, Integer.getInteger("alknet.quic.maxSendUdpPayload", 4_000)));
+    /**
+     * Discovery needs the don't-fragment bit (else the kernel fragments a probe and it "passes"), which only the
+     * native epoll sockets let us set; on NIO the payload stays at quiche's 1,200 bytes.
+     */
+    static final boolean PMTUD = epoll() && !Boolean.getBoolean("alknet.quic.noPmtud");
+    /** Datagrams per GSO send: the kernel takes at most 64 KiB per send, whatever size discovery settles on. */
+    static final int GSO_SEGMENTS = Integer.getInteger("alknet.quic.gsoSegments",
+            Math.max(1, Math.min(16, 65_000 / MAX_UDP_PAYLOAD)));
     private static final boolean GRO = !Boolean.getBoolean("alknet.quic.noGro");
-    static final boolean PMTUD = Boolean.getBoolean("alknet.quic.pmtud");
-    static final int GSO_SEGMENTS = Integer.getInteger("alknet.quic.gsoSegments", 16);
-    static final String CC = System.getProperty("alknet.quic.cc", "");
-    static final int FLUSH_PACKETS = Integer.getInteger("alknet.quic.flushPackets", 0);
-    /** IP_MTU_DISCOVER (IPv4) / IPV6_MTU_DISCOVER with IP_PMTUDISC_PROBE: DF set, never fragmented locally. */
-    private static final io.netty.channel.unix.IntegerUnixChannelOption DF4 =
-            new io.netty.channel.unix.IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
-    private static final io.netty.channel.unix.IntegerUnixChannelOption DF6 =
-            new io.netty.channel.unix.IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
+    /** For measurements: reno, cubic (quiche's default) or bbr. */
+    private static final String CC = System.getProperty("alknet.quic.cc", "");
+    /**
+     * IP_MTU_DISCOVER / IPV6_MTU_DISCOVER = IP_PMTUDISC_PROBE: the DF bit on every datagram, no local fragmentation
+     * and no use of ICMP "too big" (RFC 8899's datagram PMTUD: a lost probe is the only signal, which spoofed ICMP
+     * cannot fake). A datagram larger than the interface's MTU fails at the send, as a lost probe.
+     */
+    private static final IntegerUnixChannelOption MTU_DISCOVER_V4 = new IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
+    private static final IntegerUnixChannelOption MTU_DISCOVER_V6 = new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
+    private static final int PMTUDISC_PROBE = 3;
 
     private QuicCodecs() {
     }
@@ -72,27 +86,25 @@ final class QuicCodecs {
         if (epoll() && GRO) {
             b.option(EpollChannelOption.UDP_GRO, true)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64 * 1024));
+        } else {
+            // one datagram per read; Netty's default allocator reads at most 2,048 bytes
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_PAYLOAD));
         }
-        if (epoll() && PMTUD) {
-            b.option(DF4, 3);
+        if (PMTUD) {
+            b.option(MTU_DISCOVER_V4, PMTUDISC_PROBE).option(MTU_DISCOVER_V6, PMTUDISC_PROBE);
         }
         return b;
     }
 
     static <B extends QuicCodecBuilder<B>> B configure(B b, TransportSettings settings, boolean server) {
-        if (MAX_SEND_UDP_PAYLOAD > 0) {
-            b.maxSendUdpPayloadSize(MAX_SEND_UDP_PAYLOAD);
-        }
         if (PMTUD) {
-            b.discoverPmtu(true);
+            b.maxSendUdpPayloadSize(MAX_UDP_PAYLOAD).discoverPmtu(true);
         }
         if (!CC.isEmpty()) {
-            b.congestionControlAlgorithm(io.netty.handler.codec.quic.QuicCongestionControlAlgorithm.valueOf(CC));
+            b.congestionControlAlgorithm(QuicCongestionControlAlgorithm.valueOf(CC.toUpperCase(Locale.ROOT)));
         }
-        if (FLUSH_PACKETS > 0) {
-            b.flushStrategy(io.netty.handler.codec.quic.FlushStrategy.afterNumPackets(FLUSH_PACKETS));
-        }
-        return b.maxIdleTimeout(settings.quicIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        return b.maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxIdleTimeout(settings.quicIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(CONNECTION_WINDOW)
                 .initialMaxStreamDataBidirectionalLocal(STREAM_WINDOW)
                 .initialMaxStreamDataBidirectionalRemote(STREAM_WINDOW)

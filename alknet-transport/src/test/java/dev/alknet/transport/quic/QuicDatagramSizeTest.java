@@ -1,0 +1,94 @@
+package dev.alknet.transport.quic;
+
+import static dev.alknet.transport.Streams.await;
+import static dev.alknet.transport.Streams.sha256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.alknet.transport.Endpoint;
+import dev.alknet.transport.Streams;
+import dev.alknet.transport.TransportListener;
+import dev.alknet.transport.TransportSettings;
+import dev.alknet.transport.tls.TlsServerMaterial;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The datagram size on the wire: quic starts at quiche's 1,200 bytes and path MTU discovery raises it to what the
+ * path carries, up to {@link QuicCodecs#MAX_UDP_PAYLOAD}; a path with a small MTU (here 1,280, which drops larger
+ * datagrams without telling anyone) still carries the stream, at the size it allows. A {@link UdpPathRelay} between
+ * client and server stands for the path and sees every datagram.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class QuicDatagramSizeTest {
+
+    private static final int SIZE = 4 << 20;
+
+    @TempDir
+    static Path certDir;
+    static QuicTransport transport;
+    static TransportListener listener;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        transport = new QuicTransport(TransportSettings.builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .tlsServer(TlsServerMaterial.selfSigned(certDir, "alknet.test"))
+                .build());
+        listener = transport.listen(new Endpoint("quic", "127.0.0.1", 0), ch -> Streams.start(ch, new Streams.Echo()));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        listener.close();
+    }
+
+    /** Echoes {@link #SIZE} random bytes through the relay, byte-exact. */
+    private static void echoThrough(UdpPathRelay path) throws Exception {
+        Channel client = await(transport.connect(new Endpoint("quic", "127.0.0.1", path.port())), 15);
+        try {
+            Streams.Sink sink = new Streams.Sink(false);
+            Streams.start(client, sink);
+            byte[] data = new byte[SIZE];
+            new Random(7).nextBytes(data);
+            Streams.sendAndFin(client, data);
+            String got = await(sink.done, 45);
+            assertEquals(SIZE, sink.bytes, "bytes echoed");
+            assertEquals(sha256(data), got, "sha256 of the echo");
+        } finally {
+            client.close();
+        }
+    }
+
+    private static InetSocketAddress server() {
+        return new InetSocketAddress("127.0.0.1", listener.localAddress().getPort());
+    }
+
+    @Test
+    void aPathThatCarriesLargeDatagramsGetsThem() throws Exception {
+        try (UdpPathRelay path = new UdpPathRelay(server(), 65_507)) {
+            echoThrough(path);
+            assertTrue(path.largestSeen() > 1_200, "PMTU discovery raised the datagram size: " + path.largestSeen());
+            assertTrue(path.largestSeen() <= QuicCodecs.MAX_UDP_PAYLOAD,
+                    "no datagram above the ceiling: " + path.largestSeen());
+        }
+    }
+
+    @Test
+    void aPathWithA1280MtuStillCarriesTheStream() throws Exception {
+        try (UdpPathRelay path = new UdpPathRelay(server(), 1_280 - 28)) {
+            echoThrough(path);
+            assertTrue(path.dropped() > 0, "larger datagrams were tried (and lost on this path)");
+            assertTrue(path.largestForwarded() <= 1_252, "what arrived fits the path: " + path.largestForwarded());
+        }
+    }
+}
