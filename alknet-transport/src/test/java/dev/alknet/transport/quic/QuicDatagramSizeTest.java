@@ -4,18 +4,25 @@ import static dev.alknet.transport.Streams.await;
 import static dev.alknet.transport.Streams.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.alknet.transport.Endpoint;
 import dev.alknet.transport.Streams;
 import dev.alknet.transport.TransportListener;
 import dev.alknet.transport.TransportSettings;
+import dev.alknet.testkit.Netns;
 import dev.alknet.transport.tls.TlsServerMaterial;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class QuicDatagramSizeTest {
 
-    private static final int SIZE = 4 << 20;
+    private static final int SIZE = 1 << 20;
 
     @TempDir
     static Path certDir;
@@ -89,6 +96,36 @@ class QuicDatagramSizeTest {
             echoThrough(path);
             assertTrue(path.dropped() > 0, "larger datagrams were tried (and lost on this path)");
             assertTrue(path.largestForwarded() <= 1_252, "what arrived fits the path: " + path.largestForwarded());
+        }
+    }
+
+    /**
+     * A real 1,500-byte MTU (the loopback of a namespace of our own, set to Ethernet's size): the don't-fragment bit
+     * makes every datagram above 1,472 bytes (1,500 - 20 IPv4 - 8 UDP) fail at the send, so discovery settles at or
+     * below it. Without the bit the kernel would fragment the probes, they would arrive whole, and the relay would see
+     * datagrams up to the ceiling.
+     */
+    @Test
+    void onA1500MtuLinkNoDatagramIsFragmented() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (network namespaces)");
+        assumeTrue(QuicCodecs.PMTUD, "path MTU discovery needs the epoll transport");
+        try (Netns ns = Netns.create("aquic", "mtu")) {
+            ns.ip("link", "set", "lo", "mtu", "1500");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = ns.exec(java, "-cp", System.getProperty("java.class.path"),
+                    "-Dio.netty.leakDetection.level=disabled", QuicPathProbe.class.getName());
+            Path log = Files.createTempFile(certDir, "probe", ".out");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                assertTrue(p.waitFor(50, TimeUnit.SECONDS), "probe finished");
+            } finally {
+                p.destroyForcibly();
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("LARGEST (\\d+)").matcher(out);
+            assertTrue(m.find(), "probe output: " + out);
+            int largest = Integer.parseInt(m.group(1));
+            assertTrue(largest > 1_200 && largest <= 1_472, "largest datagram on a 1,500 MTU: " + largest);
         }
     }
 }
