@@ -8,11 +8,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.handler.codec.quic.EpollQuicUtils;
-import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * congestion and halves its window. With 32/16 MiB windows a bulk stream lost packets on every burst and ran at
  * 0.26x/0.41x of tcp (down/up) on loopback; with 6-7 MB, 0.55x/0.62x in the same run (docs/performance.md). The
  * cost: window / RTT caps one stream (6 MiB at 100 ms is ~60 MiB/s).
+ *
+ * <p>Datagrams grow by path MTU discovery from 1,200 bytes to what the path carries, up to {@link #MAX_UDP_PAYLOAD}.
  */
 final class QuicCodecs {
 
