@@ -8,9 +8,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.quic.EpollQuicUtils;
-import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * congestion and halves its window. With 32/16 MiB windows a bulk stream lost packets on every burst and ran at
  * 0.26x/0.41x of tcp (down/up) on loopback; with 6-7 MB, 0.55x/0.62x in the same run (docs/performance.md). The
  * cost: window / RTT caps one stream (6 MiB at 100 ms is ~60 MiB/s).
+ *
+ * <p>Datagrams grow by path MTU discovery from 1,200 bytes to what the path carries, up to {@link #MAX_UDP_PAYLOAD}.
  */
 final class QuicCodecs {
 
@@ -33,12 +38,32 @@ final class QuicCodecs {
 
     static final int UDP_BUFFER = 4 << 20;
     /**
-     * Largest UDP payload we send; 0 (the default) leaves quiche's own (1,200 bytes). A property for measurements
-     * only: larger datagrams are fewer per byte (quic is CPU-bound per packet), but black-hole on paths with a
-     * smaller MTU, and this quiche build does no path MTU discovery.
+     * Largest UDP payload we send or take: the ceiling path MTU discovery climbs towards. quiche starts every
+     * connection at 1,200 bytes and uses a larger size only once a probe of that size was acknowledged, so a path
+     * with a smaller MTU costs a few lost probes, never a black hole. quic is CPU-bound per packet (quiche, the kernel
+     * and Netty's codec each pay per datagram), so fewer, larger datagrams are what moves it; docs/performance.md.
      */
-    static final long MAX_SEND_UDP_PAYLOAD = Long.getLong("alknet.quic.maxSendUdpPayload", 0);
+    static final int MAX_UDP_PAYLOAD = Math.max(1_200,
+            Math.min(65_000, Integer.getInteger("alknet.quic.maxSendUdpPayload", 4_000)));
+    /**
+     * Discovery needs the don't-fragment bit (else the kernel fragments a probe and it "passes"), which only the
+     * native epoll sockets let us set; on NIO the payload stays at quiche's 1,200 bytes.
+     */
+    static final boolean PMTUD = epoll() && !Boolean.getBoolean("alknet.quic.noPmtud");
+    /** Datagrams per GSO send: the kernel takes at most 64 KiB per send, whatever size discovery settles on. */
+    static final int GSO_SEGMENTS = Integer.getInteger("alknet.quic.gsoSegments",
+            Math.max(1, Math.min(16, 65_000 / MAX_UDP_PAYLOAD)));
     private static final boolean GRO = !Boolean.getBoolean("alknet.quic.noGro");
+    /** For measurements: reno, cubic (quiche's default) or bbr. */
+    private static final String CC = System.getProperty("alknet.quic.cc", "");
+    /**
+     * IP_MTU_DISCOVER / IPV6_MTU_DISCOVER = IP_PMTUDISC_PROBE: the DF bit on every datagram, no local fragmentation
+     * and no use of ICMP "too big" (RFC 8899's datagram PMTUD: a lost probe is the only signal, which spoofed ICMP
+     * cannot fake). A datagram larger than the interface's MTU fails at the send, as a lost probe.
+     */
+    private static final IntegerUnixChannelOption MTU_DISCOVER_V4 = new IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
+    private static final IntegerUnixChannelOption MTU_DISCOVER_V6 = new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
+    private static final int PMTUDISC_PROBE = 3;
 
     private QuicCodecs() {
     }
@@ -50,7 +75,7 @@ final class QuicCodecs {
 
     /** Lets quiche hand several packets to the kernel in one send (UDP GSO) when epoll is in use. */
     static SegmentedDatagramPacketAllocator segments() {
-        return epoll() ? EpollQuicUtils.newSegmentedAllocator(16) : SegmentedDatagramPacketAllocator.NONE;
+        return epoll() ? EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS) : SegmentedDatagramPacketAllocator.NONE;
     }
 
     /** A UDP socket for QUIC: large buffers, and GRO (several packets per read) on epoll. */
@@ -63,15 +88,25 @@ final class QuicCodecs {
         if (epoll() && GRO) {
             b.option(EpollChannelOption.UDP_GRO, true)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(64 * 1024));
+        } else {
+            // one datagram per read; Netty's default allocator reads at most 2,048 bytes
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_PAYLOAD));
+        }
+        if (PMTUD) {
+            b.option(MTU_DISCOVER_V4, PMTUDISC_PROBE).option(MTU_DISCOVER_V6, PMTUDISC_PROBE);
         }
         return b;
     }
 
     static <B extends QuicCodecBuilder<B>> B configure(B b, TransportSettings settings, boolean server) {
-        if (MAX_SEND_UDP_PAYLOAD > 0) {
-            b.maxSendUdpPayloadSize(MAX_SEND_UDP_PAYLOAD);
+        if (PMTUD) {
+            b.maxSendUdpPayloadSize(MAX_UDP_PAYLOAD).discoverPmtu(true);
         }
-        return b.maxIdleTimeout(settings.quicIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        if (!CC.isEmpty()) {
+            b.congestionControlAlgorithm(QuicCongestionControlAlgorithm.valueOf(CC.toUpperCase(Locale.ROOT)));
+        }
+        return b.maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxIdleTimeout(settings.quicIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(CONNECTION_WINDOW)
                 .initialMaxStreamDataBidirectionalLocal(STREAM_WINDOW)
                 .initialMaxStreamDataBidirectionalRemote(STREAM_WINDOW)
