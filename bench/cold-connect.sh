@@ -19,9 +19,9 @@ while (($#)); do case "$1" in
 ((${#variants[@]})) || variants=("alknet=$root")
 [[ -f $bench ]] || { echo "SocksBench.java not found at $bench (set SOCKSBENCH)" >&2; exit 1; }
 work="$(mktemp -d /tmp/alknet-cold-XXXXXX)"
-pids=()
+pids=(); procs=()
 stop() { local p; for p in "$@"; do kill "$p" 2>/dev/null || true; done; for p in "$@"; do wait "$p" 2>/dev/null || true; done; }
-cleanup() { stop "${pids[@]}"; rm -rf "$work"; }
+cleanup() { stop "${procs[@]}" "${pids[@]}"; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 up() { for ((i = 0; i < 900; i++)); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
@@ -36,7 +36,7 @@ jit_of() { "$(dirname "$(readlink "/proc/$1/exe")")/jstat" -compiler "$1" | awk 
 # start_pair NAME CHECKOUT OPTS: sets procs (pids to stop), socks (port), jvms (the two JVM pids, alknet only)
 start_pair() {
   local name=$1 dir=$2 opts=$3 sp s
-  sp=$(free_port); s=$(free_port); jvms=()
+  sp=$(free_port); s=$(free_port); jvms=(); ready=""
   if [[ $name == ssh ]]; then
     printf 'Port %s\nListenAddress 127.0.0.1\nHostKey %s\nAuthorizedKeysFile %s\nPidFile %s\nUsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\nMaxStartups 1000\n' \
       "$sp" "$work/sshd_host" "$work/home/authorized_keys" "$work/sshd.pid" >"$work/sshd_config"
@@ -45,16 +45,18 @@ start_pair() {
       -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes "$(whoami)@127.0.0.1" \
       2>>"$work/ssh.log" & procs+=($!); up "$s"
   else
+    local t0; t0=$(date +%s%N)
     local nice_c2=0; [[ $opts == *@nice-c2* ]] && nice_c2=1 && opts=${opts//@nice-c2/}
     ALKNET_JAVA_OPTS="-XX:AOTMode=on $opts" "$dir/alknet" serve --home "$work/home" --listen "tcp://127.0.0.1:$sp" \
-      --allow loopback >"$work/serve-$name.log" 2>&1 & procs=($!); jvms=($!); up "$sp"
+      --allow loopback >"$work/serve-$name-$p.log" 2>&1 & procs=($!); jvms=($!); up "$sp"
     ALKNET_JAVA_OPTS="-XX:AOTMode=on $opts" "$dir/alknet" connect --home "$work/home" --socks "127.0.0.1:$s" \
-      "tcp://127.0.0.1:$sp" >"$work/connect-$name.log" 2>&1 & procs+=($!); jvms+=($!)
+      "tcp://127.0.0.1:$sp" >"$work/connect-$name-$p.log" 2>&1 & procs+=($!); jvms+=($!)
     ((nice_c2)) && for j in "${jvms[@]}"; do for ((i = 0; i < 100; i++)); do
       t=$(grep -l '^C2 CompilerThre' /proc/$j/task/*/comm 2>/dev/null) && break; sleep 0.02; done
       for f in $t; do f=${f%/comm}; renice -n 10 -p "${f##*/}" >/dev/null; done; done
-    for ((i = 0; i < 600; i++)); do grep -q "tunnel up" "$work/connect-$name.log" 2>/dev/null && break; sleep 0.1; done
-    grep -q "tunnel up" "$work/connect-$name.log" || { echo "$name: no tunnel" >&2; cat "$work"/*-"$name".log >&2; exit 1; }
+    for ((i = 0; i < 1200; i++)); do grep -q "tunnel up" "$work/connect-$name-$p.log" 2>/dev/null && break; sleep 0.1; done
+    grep -q "tunnel up" "$work/connect-$name-$p.log" || { echo "$name: no tunnel" >&2; cat "$work"/*-"$name-$p".log >&2; exit 1; }
+    ready=" (serve start to tunnel up $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
   fi
   socks=$s
 }
@@ -68,11 +70,13 @@ for ((p = 1; p <= pairs; p++)); do
     for ((r = 1; r <= rounds; r++)); do
       res=$(sb connect --target "127.0.0.1:$T" --socks "127.0.0.1:$socks" --conns "$conns" --parallel "$parallel")
       rate=$(sed 's/.*"per_s":\([0-9]*\).*/\1/' <<<"$res")
+      failed=$(sed 's/.*"failed":\([0-9]*\).*/\1/' <<<"$res")
+      if ((failed)); then line+=" [$failed failed]"; keep=${KEEP_LOGS:-/tmp}/cold-connect-$name-$p-$r; mkdir -p "$keep"; cp "$work"/*.log "$keep"/; fi
       echo "$name $r $rate" >>"$out"
       line+=" $rate"
       ((jit && ${#jvms[@]})) && line+=" (jit serve $(jit_of "${jvms[0]}"), connect $(jit_of "${jvms[1]}"))"
     done
-    echo "$line" >&2
+    echo "$line$ready" >&2
     stop "${procs[@]}"
   done
 done
