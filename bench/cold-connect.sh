@@ -3,7 +3,7 @@
 # launcher, start-up archives on) or a new sshd + `ssh -D -c aes128-gcm`, then ROUNDS rounds of SocksBench connects
 # (64-byte echo) through it; pairs of every variant alternate, so one run's ratios compare like with like.
 #   bench/cold-connect.sh [--pairs 3] [--rounds 3] [--conns 1500] [--parallel 32] [--jit] [VARIANT...]
-# VARIANT: NAME=CHECKOUT[|JAVA_OPTS] (default: alknet=this checkout); ssh -D is always one of them.
+# VARIANT: NAME=CHECKOUT[|JAVA_OPTS[|CONNECT_ONLY_OPTS]] (default: alknet=this checkout); ssh -D is always one.
 # The checkouts must have fresh AOT caches (run a command once and let the background training finish, or run
 # dev.alknet.cli.training.AotTraining): each measured JVM runs with -XX:AOTMode=on, which refuses to start without one.
 # --jit: also print each JVM's compile count and seconds (jstat -compiler) after every round.
@@ -33,9 +33,9 @@ cp "$work/home/id_ed25519.pub" "$work/home/authorized_keys"
 ssh-keygen -q -t ed25519 -N "" -f "$work/sshd_host"; mkdir -p /run/sshd
 jit_of() { "$(dirname "$(readlink "/proc/$1/exe")")/jstat" -compiler "$1" | awk 'NR==2{printf "%d/%.1fs", $1, $4}'; }
 
-# start_pair NAME CHECKOUT OPTS: sets procs (pids to stop), socks (port), jvms (the two JVM pids, alknet only)
+# start_pair NAME CHECKOUT OPTS [CONNECT_OPTS]: sets procs (pids to stop), socks (port), jvms (the two JVM pids, alknet only)
 start_pair() {
-  local name=$1 dir=$2 opts=$3 sp s
+  local name=$1 dir=$2 opts=$3 copts=${4:-} sp s
   sp=$(free_port); s=$(free_port); jvms=(); ready=""
   if [[ $name == ssh ]]; then
     printf 'Port %s\nListenAddress 127.0.0.1\nHostKey %s\nAuthorizedKeysFile %s\nPidFile %s\nUsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\nMaxStartups 1000\n' \
@@ -49,7 +49,7 @@ start_pair() {
     local nice_c2=0; [[ $opts == *@nice-c2* ]] && nice_c2=1 && opts=${opts//@nice-c2/}
     ALKNET_JAVA_OPTS="-XX:AOTMode=on $opts" "$dir/alknet" serve --home "$work/home" --listen "tcp://127.0.0.1:$sp" \
       --allow loopback >"$work/serve-$name-$p.log" 2>&1 & procs=($!); jvms=($!); up "$sp"
-    ALKNET_JAVA_OPTS="-XX:AOTMode=on $opts" "$dir/alknet" connect --home "$work/home" --socks "127.0.0.1:$s" \
+    ALKNET_JAVA_OPTS="-XX:AOTMode=on $opts $copts" "$dir/alknet" connect --home "$work/home" --socks "127.0.0.1:$s" \
       "tcp://127.0.0.1:$sp" >"$work/connect-$name-$p.log" 2>&1 & procs+=($!); jvms+=($!)
     ((nice_c2)) && for j in "${jvms[@]}"; do for ((i = 0; i < 100; i++)); do
       t=$(grep -l '^C2 CompilerThre' /proc/$j/task/*/comm 2>/dev/null) && break; sleep 0.02; done
@@ -64,8 +64,9 @@ start_pair() {
 out="$work/results"
 for ((p = 1; p <= pairs; p++)); do
   for v in ssh=- "${variants[@]}"; do
-    name=${v%%=*}; rest=${v#*=}; dir=${rest%%|*}; opts=""; [[ $rest == *"|"* ]] && opts=${rest#*|}
-    start_pair "$name" "$dir" "$opts"
+    name=${v%%=*}; rest=${v#*=}; dir=${rest%%|*}; opts=""; copts=""; [[ $rest == *"|"* ]] && opts=${rest#*|}
+    [[ $opts == *"|"* ]] && copts=${opts#*|} && opts=${opts%%|*}
+    start_pair "$name" "$dir" "$opts" "$copts"
     line="$name pair $p:"
     for ((r = 1; r <= rounds; r++)); do
       res=$(sb connect --target "127.0.0.1:$T" --socks "127.0.0.1:$socks" --conns "$conns" --parallel "$parallel")

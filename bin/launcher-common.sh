@@ -85,7 +85,7 @@ trims() {  # does this JVM version have -XX:TrimNativeHeapInterval?
 
 # launcher_cds COMMAND: adds to jvm the flags of alknet's start-up archive for COMMAND (its first argument), one per
 # command and JVM major version, dropped when older than the build. On 25+ an AOT cache (classes loaded and linked,
-# method profiles; serve and connect also compile the profiled methods at once, bin/jvm/aot-eager.args), ~0.5 s less
+# method profiles; serve also compiles the profiled methods at once, bin/jvm/aot-eager.args), ~0.5 s less
 # to a ready tunnel. The launcher only uses a fresh cache; on a miss it starts
 # dev.alknet.cli.training.LauncherCaches in the background (nice, detached), which does the rest (ADR 0017):
 # - serve and connect: the training (once per build: both commands on loopback under a bounded load, ~1 minute of
@@ -105,8 +105,8 @@ launcher_cds() {
     fresh "$cache" || rm -f "$cache"
     if [[ -f $cache ]]; then
       jvm+=(-XX:AOTCache="$cache" "${quiet[@]}")
-      # the trained caches: compile their hot methods on first call (the flag is JDK 25's, experimental there)
-      [[ $name == serve || $name == connect ]] && ((major == 25)) && jvm+=("@$flags/aot-eager.args")
+      # serve's trained cache: its hot methods compiled on first call (the flag is JDK 25's, experimental there)
+      [[ $name == serve ]] && ((major == 25)) && jvm+=("@$flags/aot-eager.args")
       return 0
     fi
     [[ -w $dir ]] || return 0
