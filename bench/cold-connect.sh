@@ -6,6 +6,7 @@
 # VARIANT: NAME=CHECKOUT[|JAVA_OPTS[|CONNECT_ONLY_OPTS]] (default: alknet=this checkout); ssh -D is always one.
 # The checkouts must have fresh AOT caches (run a command once and let the background training finish, or run
 # dev.alknet.cli.training.AotTraining): each measured JVM runs with -XX:AOTMode=on, which refuses to start without one.
+# A word @nice-c2 in JAVA_OPTS renices both JVMs' C2 compiler threads to 10 (an experiment; it did not help).
 # --jit: also print each JVM's compile count and seconds (jstat -compiler) after every round.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
