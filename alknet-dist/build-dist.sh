@@ -39,6 +39,9 @@ jvm_args alknet native-access quiet quiet-aot alknet
 jvm_args serve native-access quiet quiet-aot alknet long-running trim-native-heap
 jvm_args connect native-access quiet quiet-aot alknet long-running trim-native-heap connect
 jvm_args alknet-tun native-access quiet quiet-aot
+# with the caches only (lib/launch); empty if the bundled runtime does not know the flag (it is JDK 25's, experimental)
+if "$jdk/bin/java" "@$repo/bin/jvm/aot-eager.args" -version >/dev/null 2>&1; then jvm_args aot-eager aot-eager
+else echo "# (this runtime has no -XX:+AOTCompileEagerly)" >"$stage/lib/jvm/aot-eager.args"; fi
 mkdir -p "$stage/lib/jars" "$stage/lib/aot" "$stage/share/systemd" "$stage/share/sysusers.d" \
   "$stage/share/bash-completion/completions" "$stage/share/man/man1" "$stage/share/man/man8"
 cp "$target"/jars/alknet/*.jar "$stage/lib/jars/"

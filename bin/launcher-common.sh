@@ -85,7 +85,8 @@ trims() {  # does this JVM version have -XX:TrimNativeHeapInterval?
 
 # launcher_cds COMMAND: adds to jvm the flags of alknet's start-up archive for COMMAND (its first argument), one per
 # command and JVM major version, dropped when older than the build. On 25+ an AOT cache (classes loaded and linked,
-# method profiles), ~0.5 s less to a ready tunnel. The launcher only uses a fresh cache; on a miss it starts
+# method profiles; serve also compiles the profiled methods at once, bin/jvm/aot-eager.args), ~0.5 s less
+# to a ready tunnel. The launcher only uses a fresh cache; on a miss it starts
 # dev.alknet.cli.training.LauncherCaches in the background (nice, detached), which does the rest (ADR 0017):
 # - serve and connect: the training (once per build: both commands on loopback under a bounded load, ~1 minute of
 #   CPU, dev.alknet.cli.training.AotTraining) writes both caches, profiles of the tunnel's hot paths included;
@@ -104,6 +105,8 @@ launcher_cds() {
     fresh "$cache" || rm -f "$cache"
     if [[ -f $cache ]]; then
       jvm+=(-XX:AOTCache="$cache" "${quiet[@]}")
+      # serve's trained cache: its hot methods compiled on first call (the flag is JDK 25's, experimental there)
+      [[ $name == serve ]] && ((major == 25)) && jvm+=("@$flags/aot-eager.args")
       return 0
     fi
     [[ -w $dir ]] || return 0

@@ -26,7 +26,8 @@ class ArchiveTest {
             assertEquals(0, Dist.run("tar", "-C", unpacked.toString(), "-xzf", Dist.archive().toString()));
             Path tree = unpacked.resolve("alknet-" + Dist.VERSION);
             for (String f : List.of("bin/alknet", "bin/alknet-tun", "runtime/bin/java", "lib/alknet.jar",
-                    "lib/jvm/connect.args", "share/systemd/alknet-server.service", "share/sysusers.d/alknet.conf",
+                    "lib/jvm/connect.args", "lib/jvm/aot-eager.args", "share/systemd/alknet-server.service",
+                    "share/sysusers.d/alknet.conf",
                     "share/bash-completion/completions/alknet", "share/man/man1/alknet.1", "share/man/man8/alknet-tun.8")) {
                 assertTrue(Files.exists(tree.resolve(f)), f);
             }
