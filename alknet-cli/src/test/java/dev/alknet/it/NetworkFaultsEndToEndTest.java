@@ -92,10 +92,17 @@ class NetworkFaultsEndToEndTest {
         }
     }
 
+    /** Nanoseconds until {@code end}, at least 0. */
+    private static long left(long end) {
+        return Math.max(0, end - System.nanoTime());
+    }
+
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("cases")
     void openStreamsSurvive(String transport, Fault fault) throws Exception {
         String tag = transport + fault.ordinal();
+        // the waits below end before the class's 240 s timeout, so a stuck case fails with the client's log
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(225);
         try (FaultNet net = FaultNet.create(tag); Pair pair = Pair.start(net, transport, dir.resolve(tag))) {
             Path out = pair.home.resolve("got");
             Cli.Running curl = pair.curl("--limit-rate", fault == Fault.CUT_EVERY_2S_FOR_30S ? CUT_RATE : RATE,
@@ -123,12 +130,13 @@ class NetworkFaultsEndToEndTest {
                 return;
             }
             Recovery r = inject(fault, net, pair, out);
-            assertEquals(0, curl.process.waitFor(200, TimeUnit.SECONDS) ? curl.process.exitValue() : -1,
+            assertEquals(0, curl.process.waitFor(left(end), TimeUnit.NANOSECONDS) ? curl.process.exitValue() : -1,
                     "curl saw no error: " + curl.stderrText() + "\nclient:\n" + tail(pair.connect));
             assertEquals(blobSha, Files2.sha256(out), "byte-exact");
             if (fault == Fault.REFUSED_5S_WITH_UPLOAD_AND_FORWARD) {
                 for (Cli.Running o : others) {
-                    assertTrue(o.process.waitFor(200, TimeUnit.SECONDS), "the other transfer ended");
+                    assertTrue(o.process.waitFor(left(end), TimeUnit.NANOSECONDS), "the other transfer ended: "
+                            + o.stderrText() + "\nclient:\n" + tail(pair.connect));
                     assertEquals(0, o.process.exitValue(), "no error: " + o.stderrText());
                 }
                 assertEquals(blobSha, Files2.sha256(viaForward), "-L transfer byte-exact");
