@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,8 +96,7 @@ public final class RemoteListeners implements RemoteListen {
      * {@code localhost}; a name is refused.
      */
     static InetAddress bindAddress(String host) throws IOException {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost") || h.equals("localhost.")) {
+        if (ServerForwardingFilter.isLocalhostName(host)) {
             return InetAddress.getLoopbackAddress();
         }
         HostLiteral.Host literal = HostLiteral.parse(host);

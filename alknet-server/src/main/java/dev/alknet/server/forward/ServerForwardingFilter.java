@@ -103,10 +103,10 @@ public final class ServerForwardingFilter implements ForwardingRules {
         if (host == null) {
             return false;
         }
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost") || h.equals("localhost.")) {
+        if (isLocalhostName(host)) {
             return true;
         }
+        String h = host.toLowerCase(Locale.ROOT);
         if (!IPV4.matcher(h).matches() && !(h.indexOf(':') >= 0 && IPV6.matcher(h).matches())) {
             return false;
         }
@@ -115,6 +115,11 @@ public final class ServerForwardingFilter implements ForwardingRules {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /** {@code localhost} (any case, one trailing dot allowed): loopback by name, with no lookup. */
+    static boolean isLocalhostName(String host) {
+        return host.equalsIgnoreCase("localhost") || host.equalsIgnoreCase("localhost.");
     }
 
     private static String who(SshSession session) {
